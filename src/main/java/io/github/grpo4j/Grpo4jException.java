@@ -1,0 +1,16 @@
+package io.github.grpo4j;
+
+/**
+ * An error the user can cause and fix: bad config, bad data, a missing file, a reward function that
+ * failed. The message says what was wrong, where (file:line, field) and what would be valid; the CLI
+ * prints it without a stack trace (unless {@code --debug}).
+ */
+public class Grpo4jException extends RuntimeException {
+    public Grpo4jException(String message) {
+        super(message);
+    }
+
+    public Grpo4jException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,14 @@
+package io.github.grpo4j.cli;
+
+import java.util.List;
+
+/** The subcommands of {@code grpo4j}, in the order {@code --help} lists them. */
+final class Commands {
+    private Commands() {}
+
+    static List<Object> all() {
+        return List.of(
+                // add one line per command here
+        );
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.grpo4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+
+/**
+ * A causal language model that {@code generate} decodes with and {@code policy} trains: token ids in,
+ * next-token logits out, with an optional KV cache for incremental decoding.
+ */
+public interface CausalLm extends AutoCloseable {
+
+    int vocabSize();
+
+    /** Longest sequence (prompt + completion) the model accepts. */
+    int maxPositions();
+
+    /** A cache for {@code batch} sequences of at most {@code capacity} tokens, owned by {@code manager}. */
+    KvCache newCache(NDManager manager, int batch, int capacity);
+
+    /**
+     * One forward pass.
+     *
+     * @param ids           token ids {@code [B, S]} (int64)
+     * @param positions     position ids {@code [B, S]} (int64); left padding means they start at 0 on
+     *                      each row's first real token
+     * @param attentionMask {@code [B, P + S]} 1 for real tokens, 0 for padding, where P is the number of
+     *                      positions already in {@code cache} (0 without a cache)
+     * @param cache         appended to with this call's keys and values; {@code null} for a plain
+     *                      full forward (training, teacher forcing)
+     * @return logits {@code [B, S, vocab]} float32, attached to the manager of {@code ids}
+     */
+    NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache);
+
+    /**
+     * Trainable parameters by Hugging Face tensor name, in a stable order. Training sets
+     * {@code requiresGradient} on them and updates them in place.
+     */
+    Map<String, NDArray> parameters();
+
+    @Override
+    void close();
+}
