@@ -90,6 +90,7 @@ public final class CategoricalPolicy implements Policy {
     }
 
     /** The answer text of a completion. */
+    @Override
     public String decode(int[] completion) {
         return answers.get(completion[0]);
     }

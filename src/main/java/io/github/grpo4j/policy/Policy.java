@@ -31,6 +31,9 @@ public interface Policy extends AutoCloseable {
      */
     TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature);
 
+    /** Text of a completion's tokens, special tokens left out (what reward functions see). */
+    String decode(int[] completion);
+
     /** Trainable parameters by name, in a stable order; updated in place by the optimizer. */
     Map<String, NDArray> parameters();
 
