@@ -28,9 +28,12 @@ public final class KlPenalty {
         return delta.square().div(2);
     }
 
-    /** k3 = exp(Δ) − Δ − 1: unbiased and ≥ 0 (DeepSeekMath's estimator). */
+    /**
+     * k3 = exp(Δ) − Δ − 1: unbiased and ≥ 0 (DeepSeekMath's estimator). In float32, exp(Δ) − Δ − 1 can
+     * round to about −1e-7 for |Δ| &lt; 1e-3 (no expm1 in DJL), so the result is floored at 0.
+     */
     public static NDArray k3(NDArray delta) {
-        return delta.exp().sub(delta).sub(1);
+        return delta.exp().sub(delta).sub(1).maximum(0);
     }
 
     /** KL per token with the chosen estimator, {@code [B, T]}. */

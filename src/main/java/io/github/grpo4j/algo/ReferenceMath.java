@@ -231,9 +231,12 @@ public final class ReferenceMath {
         return delta * delta / 2;
     }
 
-    /** k3 = exp(Δ) − Δ − 1 (DeepSeekMath). */
+    /**
+     * k3 = exp(Δ) − Δ − 1 (DeepSeekMath), computed as expm1(Δ) − Δ, which cannot round below 0 (expm1 is
+     * faithfully rounded and its exact value exceeds Δ) and is exactly 0 only at Δ = 0 (or |Δ| below about 2e-16, where Δ²/2 underflows Δ's precision).
+     */
     public static double k3(double delta) {
-        return Math.exp(delta) - delta - 1;
+        return Math.expm1(delta) - delta;
     }
 
     /** Per-token KL estimate of the chosen kind from the sampled token's log-probs. */
