@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDArray;
  * Every normaliser is a count of the WHOLE batch ({@link BatchTotals}), so summing the shares of the
  * micro-batches gives the whole-batch loss and gradient exactly (gradient accumulation changes nothing).
  * Masked tokens never count; a row without tokens contributes 0.
+ *
+ * <p>Each function divides before summing: dividing a 0-d float32 sum by a Java double would promote
+ * the loss to float64 in PyTorch.
  */
 public final class LossAggregation {
     private LossAggregation() {}
@@ -18,12 +21,12 @@ public final class LossAggregation {
     public static NDArray grpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
         NDArray rowTokens = mask.sum(new int[] {1}).maximum(1); // [B]
         NDArray rowMean = tokenLoss.mul(mask).sum(new int[] {1}).div(rowTokens); // [B]
-        return rowMean.sum().div(totals.sequences());
+        return rowMean.div(totals.sequences()).sum();
     }
 
     /** {@code bnpo} (TRL): Σ ℓ m / Σ m over the tokens of this worker's whole generation batch. */
     public static NDArray bnpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).sum().div(Math.max(totals.tokens(), 1.0));
+        return tokenLoss.mul(mask).div(Math.max(totals.tokens(), 1.0)).sum();
     }
 
     /**
@@ -31,12 +34,12 @@ public final class LossAggregation {
      * tokens; on one worker {@code totals.tokens()} is this batch's and it equals {@link #bnpo}.
      */
     public static NDArray dapo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).sum().div(Math.max(totals.tokens(), 1.0));
+        return tokenLoss.mul(mask).div(Math.max(totals.tokens(), 1.0)).sum();
     }
 
     /** {@code dr_grpo} (Dr. GRPO, Liu et al. 2025): Σ ℓ m / (N_seq · max_completion_length), a constant. */
     public static NDArray drGrpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).sum().div((double) totals.sequences() * totals.maxCompletionLength());
+        return tokenLoss.mul(mask).div((double) totals.sequences() * totals.maxCompletionLength()).sum();
     }
 
     /** The aggregation of the chosen loss type (scalar). */
