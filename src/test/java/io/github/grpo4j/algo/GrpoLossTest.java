@@ -84,6 +84,52 @@ class GrpoLossTest {
     }
 
     @Test
+    void intermediatesAreClosedOnlyTheLossStaysInTheCallersManager() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Batch batch = Batch.random(3, 4, 3);
+            NDArray logp = f32(m, batch.logp);
+            NDArray old = f32(m, batch.old);
+            NDArray ref = f32(m, batch.ref);
+            NDArray adv = f32(m, batch.adv);
+            NDArray mask = f32(m, batch.mask);
+            int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+            LossTerms t = GrpoLoss.compute(logp, old, ref, adv, mask,
+                    new LossOptions(0.2, 0.28, 3, ImportanceSamplingLevel.SEQUENCE, 0.04, KlEstimator.K3,
+                            LossType.GRPO),
+                    new BatchTotals(4, 8, 3));
+            assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before + 1)
+                    .contains(t.loss());
+            AdvantageResult a = Advantages.compute(adv, new int[] {0, 0, 1, 1}, AdvantageOptions.defaults());
+            assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before + 2)
+                    .contains(a.advantages());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LossType.class)
+    void aMicroBatchWithoutTokensHasLossZeroAndAFiniteGradient(LossType type) {
+        // e.g. every completion truncated with mask_truncated_completions on
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray theta = m.full(new Shape(2, 3), Float.NEGATIVE_INFINITY);
+            theta.setRequiresGradient(true);
+            NDArray nan = m.full(new Shape(2, 3), Float.NaN);
+            LossOptions o = new LossOptions(0.2, 0.2, 3, ImportanceSamplingLevel.SEQUENCE, 0.04, KlEstimator.K3, type);
+            LossTerms t;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                t = GrpoLoss.compute(theta, nan, nan, m.create(new float[] {1f, -1f}), m.zeros(new Shape(2, 3)), o,
+                        new BatchTotals(2, 0, 3));
+                gc.backward(t.loss());
+            }
+            assertThat(t.loss().getFloat()).isEqualTo(0f);
+            assertThat(t.tokens()).isZero();
+            assertThat(t.klSum()).isZero();
+            try (NDArray g = theta.getGradient()) {
+                assertThat(g.toFloatArray()).containsOnly(0f);
+            }
+        }
+    }
+
+    @Test
     void betaWithoutReferenceIsRejected() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = f32(m, ones(2, 2));
