@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param std population (n) or sample (n − 1) std ({@code std})
  * @param stdEps 0: a std of 0 is replaced by 1 (the seed); &gt; 0: divide by (s + stdEps) as TRL (1e-4)
  *     and verl (1e-6) do ({@code std_eps})
- * @param estimator grpo (centre and scale) or rloo (leave-one-out baseline, unscaled)
+ * @param estimator grpo (centre and scale) or rloo (leave-one-out baseline). RLOO advantages are never
+ *     divided by a std, so {@code scaleRewards}, {@code std} and {@code stdEps} do not apply to them
+ *     (as in verl and the RLOO paper; GRPO.md §7's rloo row is unscaled)
  */
 public record AdvantageOptions(
         ScaleRewards scaleRewards, StdKind std, double stdEps, AdvantageEstimator estimator) {
