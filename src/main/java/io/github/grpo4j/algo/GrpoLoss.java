@@ -91,11 +91,12 @@ public final class GrpoLoss {
             NDArray region = low.maximum(high);
             NDArray klValue = kl == null ? m.zerosLike() : kl.stopGradient();
             NDArray sums = NDArrays.stack(new NDList(
-                            klValue.mul(m).sum(), low.mul(m).sum(), high.mul(m).sum(), region.mul(m).sum(), m.sum()))
-                    .toType(DataType.FLOAT64, false); // [5]
+                            klValue.mul(m).sum(), low.mul(m).sum(), high.mul(m).sum(), region.mul(m).sum(), m.sum(),
+                            ratioValue.mul(m).sum()))
+                    .toType(DataType.FLOAT64, false); // [6]
             double[] s = sums.toDoubleArray();
             NDScope.unregister(loss);
-            return new LossTerms(loss, s[0], s[1], s[2], s[3], s[4]);
+            return new LossTerms(loss, s[0], s[1], s[2], s[3], s[4], s[5]);
         }
     }
 

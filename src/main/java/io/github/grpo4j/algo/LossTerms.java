@@ -15,6 +15,7 @@ import ai.djl.ndarray.NDArray;
  * @param clipHighSum number of tokens with ρ &gt; 1 + ε_high and A &gt; 0 (→ {@code clip_ratio/high_mean})
  * @param clipRegionSum number of tokens in either case (→ {@code clip_ratio/region_mean})
  * @param tokens Σ m of this micro-batch (→ {@code num_tokens})
+ * @param ratioSum Σ_t m·ρ_{i,t}, the importance ratios (→ {@code ratio/mean}, a grpo4j extra)
  */
 public record LossTerms(
         NDArray loss,
@@ -22,4 +23,5 @@ public record LossTerms(
         double clipLowSum,
         double clipHighSum,
         double clipRegionSum,
-        double tokens) {}
+        double tokens,
+        double ratioSum) {}

@@ -8,8 +8,8 @@ final class Commands {
 
     static List<Object> all() {
         return List.of(
-                // add one line per command here
-                new ExplainCommand()
+                new ExplainCommand(),
+                new DemoCommand()
         );
     }
 }

@@ -48,6 +48,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--rewards", split = ",", description = "Reward of each answer Paris,London,Berlin,Madrid (default: ${DEFAULT-VALUE}).")
+    double[] answerRewards = {0.9, 0.1, 0.1, 0.1};
+
     @Option(names = {"-G", "--num-generations"}, description = "Group size G: answers sampled per step (default: ${DEFAULT-VALUE}).")
     int numGenerations = 4;
 
@@ -110,10 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
                 advantage, loss, false, false, 0, 0.6,
                 new LrSchedule(LrSchedule.Kind.CONSTANT, learningRate, 0, maxSteps),
                 new AdamW.Options(0.9, 0.999, 1e-8, 0.0), 0.0, seed);
+        if (answerRewards.length != ANSWERS.size()) {
+            throw new Grpo4jException("--rewards needs " + ANSWERS.size() + " values (one per answer " + ANSWERS
+                    + "); got " + answerRewards.length);
+        }
         RewardScorer reward = (prompts, completions, tokens, truncated) -> {
             double[] r = new double[completions.size()];
             for (int i = 0; i < r.length; i++) {
-                r[i] = completions.get(i).equals("Paris") ? 0.9 : 0.1;
+                r[i] = answerRewards[ANSWERS.indexOf(completions.get(i))];
             }
             return new RewardScorer.Scores(r, Map.of("capital", r));
         };

@@ -200,6 +200,7 @@ public final class GrpoTrainer implements AutoCloseable {
             metrics.put("clip_ratio/low_mean", stats.clipLow);
             metrics.put("clip_ratio/high_mean", stats.clipHigh);
             metrics.put("clip_ratio/region_mean", stats.clipRegion);
+            metrics.put("ratio/mean", stats.ratio);
             tokensSeen += promptTokens + completionTokens;
             metrics.put("num_tokens", (double) tokensSeen);
             double genSeconds = (t1 - t0) / 1e9;
@@ -256,7 +257,7 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     private static final class UpdateStats {
-        double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion;
+        double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
     }
 
     private UpdateStats update(NDManager scope, List<int[]> micro, Completions c, List<Prompt> rowPrompts,
@@ -268,7 +269,7 @@ public final class GrpoTrainer implements AutoCloseable {
         double tokenCount = Math.max(totals.tokens(), 1e-12);
         for (int it = 0; it < mu; it++) {
             Gradients.zero(params);
-            double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0;
+            double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0;
             for (int m = 0; m < micro.size(); m++) {
                 int[] mb = micro.get(m);
                 try (NDManager mbScope = scope.newSubManager();
@@ -302,6 +303,7 @@ public final class GrpoTrainer implements AutoCloseable {
                     clipLow += terms.clipLowSum();
                     clipHigh += terms.clipHighSum();
                     clipRegion += terms.clipRegionSum();
+                    ratio += terms.ratioSum();
                     if (it == 0) {
                         stats.kl += terms.klSum();
                     }
@@ -318,6 +320,7 @@ public final class GrpoTrainer implements AutoCloseable {
             stats.clipLow += clipLow / tokenCount / mu;
             stats.clipHigh += clipHigh / tokenCount / mu;
             stats.clipRegion += clipRegion / tokenCount / mu;
+            stats.ratio += ratio / tokenCount / mu;
         }
         stats.kl /= tokenCount;
         stats.entropy /= tokenCount;
@@ -338,10 +341,10 @@ public final class GrpoTrainer implements AutoCloseable {
         return scope.create(m, shape);
     }
 
-    private static List<Prompt> promptsOf(int[] rows, List<Prompt> rowPrompts) {
-        List<Prompt> out = new ArrayList<>(rows.length);
+    private static List<int[]> promptsOf(int[] rows, List<Prompt> rowPrompts) {
+        List<int[]> out = new ArrayList<>(rows.length);
         for (int r : rows) {
-            out.add(rowPrompts.get(r));
+            out.add(rowPrompts.get(r).ids());
         }
         return out;
     }
