@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * What a reward function sees about one completion.
  *
- * @param prompt           the prompt text the completion was sampled for (after any chat template is
- *                         <em>not</em> applied: the dataset's prompt field as written)
+ * @param prompt           the prompt the completion was sampled for, as the dataset gives it (before
+ *                         any chat template)
  * @param completion       the decoded completion text, EOS and special tokens removed
  * @param row              the dataset row the prompt came from (all its fields, e.g. {@code answer});
  *                         never null, may be empty; read-only

@@ -91,6 +91,39 @@ class TasksTest {
     }
 
     @Test
+    void arithmeticDefaultIsPaddedTwoDigitAdditionLikeTheCalibrationRun() {
+        Task t = Tasks.byName("arithmetic");
+        for (Map<String, Object> row : t.rows(Split.TRAIN, 100, 4)) {
+            int a = (int) row.get("a");
+            int b = (int) row.get("b");
+            assertThat(row.get("prompt")).isEqualTo(String.format("%02d+%02d=", a, b));
+            assertThat(row.get("answer")).isEqualTo(String.format("%03d", a + b));
+        }
+        Map<String, Object> r = Map.of("prompt", "07+35=", "answer", "042");
+        assertThat(score(t.verifier(), "042", r)).isEqualTo(1.0);
+        assertThat(score(t.verifier(), "42", r)).isEqualTo(0.0);
+        assertThat(score(t.format(), "42", r)).isEqualTo(0.0); // wrong width
+        assertThat(score(t.format(), "999", r)).isEqualTo(1.0);
+        assertThat(t.maxCompletionLength()).isEqualTo(4);
+        assertThat(t.alphabet()).isEqualTo("+0123456789=");
+        Task minus = Tasks.create("arithmetic", Map.of("operators", "-"));
+        Map<String, Object> neg = minus.rows(Split.TRAIN, 200, 0).stream()
+                .filter(x -> (int) x.get("a") < (int) x.get("b")).findFirst().orElseThrow();
+        int diff = (int) neg.get("b") - (int) neg.get("a");
+        assertThat(neg.get("answer")).isEqualTo(String.format("-%02d", diff));
+        Task plain = Tasks.create("arithmetic", Map.of("pad", false, "operators", "+-*"));
+        for (Map<String, Object> row : plain.rows(Split.TRAIN, 100, 4)) {
+            int a = (int) row.get("a");
+            int b = (int) row.get("b");
+            String op = (String) row.get("op");
+            int want = op.equals("+") ? a + b : op.equals("-") ? a - b : a * b;
+            assertThat(row.get("prompt")).isEqualTo(a + op + b + "=");
+            assertThat(row.get("answer")).isEqualTo(Integer.toString(want));
+        }
+        assertThat(score(plain.format(), "42", r)).isEqualTo(1.0);
+    }
+
+    @Test
     void countdownVerifierChecksNumbersAndTarget() {
         Task t = Tasks.byName("countdown");
         Map<String, Object> row = Map.of("prompt", "nums 3 7 25 target 71:", "answer", "25*3-7+3",
@@ -158,7 +191,7 @@ class TasksTest {
         assertThatThrownBy(() -> t.rows(Split.HELD_OUT, 50, 0))
                 .isInstanceOf(Grpo4jException.class)
                 .hasMessageContaining("distinct held_out problems")
-                .hasMessageContaining("arithmetic(digits=1, operators=+)");
+                .hasMessageContaining("arithmetic(digits=1, operators=+, pad=true)");
         Task none = Tasks.create("arithmetic", Map.of("held_out_fraction", 0));
         assertThat(none.rows(Split.HELD_OUT, 0, 0)).isEmpty();
         assertThatThrownBy(() -> none.stream(Split.HELD_OUT, 0).next()).hasMessageContaining("no held_out problem");
