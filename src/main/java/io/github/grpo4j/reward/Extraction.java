@@ -75,7 +75,7 @@ public final class Extraction {
      */
     static Object rowField(String fn, Map<String, Object> row, String field) {
         if (!row.containsKey(field)) {
-            throw new Grpo4jException("reward '" + fn + "': the dataset row has no field '" + field + "' (it has "
+            throw new RewardConfigException("reward '" + fn + "': the dataset row has no field '" + field + "' (it has "
                     + row.keySet() + "); set the reward's 'field' parameter to one of them");
         }
         return row.get(field);

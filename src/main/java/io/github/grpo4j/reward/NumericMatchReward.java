@@ -1,6 +1,5 @@
 package io.github.grpo4j.reward;
 
-import io.github.grpo4j.Grpo4jException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,7 +64,7 @@ public final class NumericMatchReward {
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new Grpo4jException("reward '" + fn + "': row field '" + field + "' is '" + v
+            throw new RewardConfigException("reward '" + fn + "': row field '" + field + "' is '" + v
                     + "', not a number; numeric_match needs a number there (or use exact_match)");
         }
     }

@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * <p>Return {@code null} when the reward does not apply to this completion (the weighted sum skips
  * it). NaN and ±infinity are also skipped, but counted as warnings, since they usually mean a bug.
+ * The result is a boxed {@code Double}: write {@code 1.0} rather than {@code 1}, and cast integer
+ * expressions ({@code (double) completion.length()}).
  */
 @FunctionalInterface
 public interface PerCompletionReward {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *       {@link Grpo4jException} naming the function and prompt; {@code ZERO} scores 0 and warns.
  *       A {@link PerCompletion} function is called completion by completion, so the exception names
  *       the exact prompt and only that completion scores 0; other functions fail for the whole batch.
+ *   <li>A {@link RewardConfigException} (the reward does not fit the data, e.g. a missing row field)
+ *       always stops the run: zeros would silently train on nothing.
  *   <li>A function returning a list of the wrong size (or null) is an error under either policy: it is
  *       a bug in the function, not a bad completion.
  * </ul>
@@ -160,6 +162,8 @@ public final class RewardSet implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 try {
                     out[i] = pc.scoreOne(batch.get(i));
+                } catch (RewardConfigException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     out[i] = failed(f, "prompt " + shorten(batch.get(i).prompt()), e);
                     errors[k]++;
@@ -170,6 +174,8 @@ public final class RewardSet implements AutoCloseable {
         List<Double> scores;
         try {
             scores = f.score(batch);
+        } catch (RewardConfigException e) {
+            throw e;
         } catch (RuntimeException e) {
             Double v = failed(f, "a batch of " + n + " completions (first prompt " + shorten(batch.get(0).prompt()) + ")", e);
             java.util.Arrays.fill(out, v);

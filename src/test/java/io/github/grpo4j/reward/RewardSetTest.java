@@ -126,6 +126,15 @@ class RewardSetTest {
     }
 
     @Test
+    void missingRowFieldStopsTheRunEvenUnderZeroPolicy() {
+        RewardFunction f = RewardRegistry.create("exact_match", java.util.Map.of());
+        RewardSet set = new RewardSet(List.of(f, RewardFunction.of("one", (p, c, r) -> 1.0)), null, RewardOnError.ZERO);
+        assertThatThrownBy(() -> set.score(batch(2)))
+                .isInstanceOf(RewardConfigException.class)
+                .hasMessageContaining("no field 'answer'");
+    }
+
+    @Test
     void wrongNumberOfScoresIsAnErrorUnderEitherPolicy() {
         RewardFunction shortList = fixed("short", 1.0);
         for (RewardOnError policy : RewardOnError.values()) {

@@ -2,6 +2,7 @@ package io.github.grpo4j.data.tasks;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.reward.Params;
+import io.github.grpo4j.reward.RewardConfigException;
 import io.github.grpo4j.reward.RewardFunction;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -164,7 +165,7 @@ public final class CountdownTask extends SyntheticTask {
     /** Whether {@code completion} uses each of the row's {@code nums} once and equals its {@code target}. */
     public static boolean isCorrect(String completion, Map<String, Object> row) {
         if (!row.containsKey("nums") || !row.containsKey("target")) {
-            throw new Grpo4jException("reward 'countdown_correct': the row needs fields 'nums' and 'target', it has "
+            throw new RewardConfigException("reward 'countdown_correct': the row needs fields 'nums' and 'target', it has "
                     + row.keySet());
         }
         CountdownExpression.Parsed parsed = CountdownExpression.tryParse(completion.strip());
@@ -190,12 +191,12 @@ public final class CountdownTask extends SyntheticTask {
 
     private static List<Integer> ints(Object v) {
         if (!(v instanceof List<?> l)) {
-            throw new Grpo4jException("task countdown: row field 'nums' must be a list of integers, got " + v);
+            throw new RewardConfigException("task countdown: row field 'nums' must be a list of integers, got " + v);
         }
         List<Integer> out = new ArrayList<>();
         for (Object o : l) {
             if (!(o instanceof Number n)) {
-                throw new Grpo4jException("task countdown: row field 'nums' must be a list of integers, got " + v);
+                throw new RewardConfigException("task countdown: row field 'nums' must be a list of integers, got " + v);
             }
             out.add(n.intValue());
         }
