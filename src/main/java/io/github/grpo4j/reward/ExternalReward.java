@@ -70,6 +70,7 @@ public final class ExternalReward implements RewardFunction {
     private OutputStream stdin;
     private BlockingQueue<Object> replies;
     private StringBuilder stderrTail;
+    private Thread stderrReader;
     private int starts;
 
     /**
@@ -268,7 +269,7 @@ public final class ExternalReward implements RewardFunction {
             }
             q.add(EOF);
         });
-        daemon("reward-" + name + "-stderr", () -> drain(p.getErrorStream(), err));
+        stderrReader = daemon("reward-" + name + "-stderr", () -> drain(p.getErrorStream(), err));
     }
 
     private static void drain(InputStream in, StringBuilder tail) {
@@ -293,7 +294,11 @@ public final class ExternalReward implements RewardFunction {
             return "";
         }
         try {
-            Thread.sleep(50); // let the drainer pick up the last words of a dying process
+            if (process != null && !process.isAlive()) {
+                stderrReader.join(2000); // a dead process's stderr ends: read its last words
+            } else {
+                Thread.sleep(50); // still running (timeout): take what has arrived
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -312,10 +317,11 @@ public final class ExternalReward implements RewardFunction {
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
-    private static void daemon(String name, Runnable r) {
+    private static Thread daemon(String name, Runnable r) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private void kill() {
