@@ -326,6 +326,8 @@ public final class ExternalReward implements RewardFunction {
 
     private void kill() {
         if (process != null) {
+            // a wrapper (bash -c, a pyenv shim) may have started the real scorer as a child
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
                 process.waitFor(5, TimeUnit.SECONDS);
@@ -353,12 +355,11 @@ public final class ExternalReward implements RewardFunction {
         }
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                kill();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            kill();
         }
     }
 }

@@ -83,6 +83,20 @@ class ExternalRewardTest {
     }
 
     @Test
+    void timeoutAlsoKillsTheScorerBehindAShellWrapper() throws IOException {
+        Path sh = dir.resolve("wrap.sh");
+        Files.writeString(sh, "#!/bin/bash\nsleep 30 &\necho $! > " + dir.resolve("child.pid") + "\nwait\n");
+        try (RewardFunction f = RewardRegistry.create("ext", "external", Map.of("command", List.of("bash", sh.toString()), "timeout_s", 0.5))) {
+            assertThatThrownBy(() -> f.score(batch())).hasMessageContaining("no reply within 0.5 s");
+        }
+        long pid = Long.parseLong(Files.readString(dir.resolve("child.pid")).trim());
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+            assertThat(h.isAlive()).isFalse();
+        });
+    }
+
+    @Test
     void crashReportsExitCodeAndStderrTail() throws IOException {
         try (ExternalReward f = script("sys.stderr.write('KeyError: model missing\\n'); sys.stderr.flush(); sys.exit(3)", 10)) {
             assertThatThrownBy(() -> f.score(batch()))
