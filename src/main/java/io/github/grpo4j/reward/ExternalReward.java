@@ -98,7 +98,7 @@ public final class ExternalReward implements RewardFunction {
     public static ExternalReward create(String name, Params p) {
         List<String> cmd = new ArrayList<>();
         List<String> given = p.stringList("command");
-        if (given.size() == 1) {
+        if (!p.isList("command") && given.size() == 1) { // a string: split at spaces
             for (String part : given.get(0).trim().split("\\s+")) {
                 if (!part.isEmpty()) {
                     cmd.add(part);

@@ -39,6 +39,11 @@ public final class Params {
         return map.get(key) != null;
     }
 
+    /** Whether the key holds a list (as opposed to a single value). */
+    public boolean isList(String key) {
+        return map.get(key) instanceof List<?>;
+    }
+
     /** A string parameter, or {@code dflt} when absent. */
     public String string(String key, String dflt) {
         Object v = map.get(key);

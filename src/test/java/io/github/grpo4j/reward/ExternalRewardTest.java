@@ -166,6 +166,9 @@ class ExternalRewardTest {
                     .isInstanceOf(Grpo4jException.class)
                     .hasMessageContaining("could not start external command [no-such-program-grpo4j, --x]");
         }
+        try (RewardFunction f = RewardRegistry.create("external", Map.of("command", List.of("no such program")))) {
+            assertThatThrownBy(() -> f.score(batch())).hasMessageContaining("[no such program]"); // a list is not split
+        }
         assertThatThrownBy(() -> RewardRegistry.create("external", Map.of())).hasMessageContaining("'command' is required");
         assertThatThrownBy(() -> RewardRegistry.create("external", Map.of("command", "x", "timeout_s", 0)))
                 .hasMessageContaining("must be > 0");
