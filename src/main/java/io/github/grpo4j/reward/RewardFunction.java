@@ -1,0 +1,50 @@
+package io.github.grpo4j.reward;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A reward: scores a batch of completions. This is the user extension point of grpo4j.
+ *
+ * <p>{@link #score} receives every completion of a step (all groups, in order) and returns one entry
+ * per completion, in the same order: a finite number, or {@code null} meaning "does not apply to this
+ * completion" (for example a math reward on a code prompt). {@link RewardSet} combines several
+ * functions as R = Σ_k w_k r_k over the non-null terms (TRL's {@code nansum}).
+ *
+ * <p>Implement the interface directly for batched scoring (a reward model, an external process); for
+ * a per-completion lambda use {@link #of(String, PerCompletionReward)}. A function that throws is
+ * handled by the run's {@link RewardOnError} policy. Functions that hold resources (a process, a
+ * model) release them in {@link #close()}.
+ */
+public interface RewardFunction extends AutoCloseable {
+
+    /** Name used in metrics ({@code rewards/<name>/mean}) and error messages; unique within a run. */
+    String name();
+
+    /**
+     * Scores a batch.
+     *
+     * @param batch the completions to score, never empty
+     * @return one score per input, same order and size; null entries mean "not applicable"
+     */
+    List<Double> score(List<RewardInput> batch);
+
+    /** Releases resources (a child process, say). The default does nothing. */
+    @Override
+    default void close() {}
+
+    /** A reward from a per-completion lambda over (prompt, completion, row). */
+    static RewardFunction of(String name, PerCompletionReward fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new PerCompletion(name, in -> fn.score(in.prompt(), in.completion(), in.row()));
+    }
+
+    /**
+     * A reward from a per-completion lambda over the whole {@link RewardInput} (for rewards that need
+     * the token count or the truncation flag).
+     */
+    static RewardFunction ofInput(String name, Function<RewardInput, Double> fn) {
+        return new PerCompletion(name, fn);
+    }
+}
