@@ -1,6 +1,7 @@
 package io.github.grpo4j.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Map;
 
 /** Gradient bookkeeping DJL leaves to us: zeroing, global norm, norm clipping. */
@@ -9,15 +10,18 @@ public final class Gradients {
 
     /**
      * Zeroes every parameter's gradient in place. (DJL's {@code zeroGradients()} leaks a wrapper per
-     * parameter, and gradients add up across backward calls.)
+     * parameter, and gradients add up across backward calls.) A fill, not {@code g * 0}: a gradient
+     * buffer that was never written may hold NaN, and NaN · 0 is NaN.
      */
     public static void zero(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
             try (NDArray g = p.getGradient()) {
-                g.muli(0);
+                g.set(ALL, 0f);
             }
         }
     }
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     /** Global L2 norm of all gradients, √Σ‖g‖². */
     public static double globalNorm(Map<String, NDArray> params) {

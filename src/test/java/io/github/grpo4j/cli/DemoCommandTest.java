@@ -46,9 +46,11 @@ class DemoCommandTest {
     void printsOneRowPerStepAndTheStepCountAndExitsZero() {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out));
-        int code = cli.execute("demo", "--seed", "0");
-        assertThat(code).isZero();
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("demo", "--seed", "0", "--debug");
+        assertThat(code).as(err.toString()).isZero();
         String text = out.toString();
         assertThat(text).contains("P(Paris)").containsPattern("P\\(Paris\\) = 0\\.9\\d\\d >= 0\\.90 after \\d+ steps\\.");
         assertThat(text.lines().filter(l -> l.matches("\\s+\\d+\\s+0\\.\\d{4}.*"))).isNotEmpty();
