@@ -27,10 +27,10 @@ public record DataSection(
         String task,
         @Doc("Options of the built-in task (see the task's documentation); ignored for `train_file`.")
         Map<String, Object> taskOptions,
-        @Doc("Field holding a plain-text prompt (TRL's standard format).")
+        @Doc(value = "Field holding a plain-text prompt (TRL's standard format).", valid = "non-empty")
         String promptField,
-        @Doc("Field holding a chat prompt: a list of {role, content} maps, rendered with the "
-                + "tokenizer's chat template (TRL's conversational format).")
+        @Doc(value = "Field holding a chat prompt: a list of {role, content} maps, rendered with the "
+                + "tokenizer's chat template (TRL's conversational format).", valid = "non-empty")
         String messagesField,
         @Doc("Shuffle the prompts each epoch, with a seed derived from `seed` and the epoch number "
                 + "(so a resumed run continues with the same order).")

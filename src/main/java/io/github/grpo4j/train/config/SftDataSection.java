@@ -26,12 +26,12 @@ public record SftDataSection(
         String task,
         @Doc("Options of the built-in task.")
         Map<String, Object> taskOptions,
-        @Doc("Field holding a plain-text prompt.")
+        @Doc(value = "Field holding a plain-text prompt.", valid = "non-empty")
         String promptField,
-        @Doc("Field holding a chat prompt (list of {role, content}).")
+        @Doc(value = "Field holding a chat prompt (list of {role, content}).", valid = "non-empty")
         String messagesField,
-        @Doc("Field holding the target completion the model learns to produce (the loss is on these "
-                + "tokens only).")
+        @Doc(value = "Field holding the target completion the model learns to produce (the loss is on these "
+                + "tokens only).", valid = "non-empty")
         String completionField,
         @Doc("Shuffle the examples each epoch (seeded).")
         boolean shuffle,
