@@ -29,6 +29,9 @@ public final class ConfigIo {
             .build());
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
+    /** Name of the resolved config in a run directory. */
+    public static final String RESOLVED_FILE_NAME = "config.yaml";
+
     private ConfigIo() {}
 
     /** The YAML text of {@code config} with every key, null ones included, in declaration order. */
