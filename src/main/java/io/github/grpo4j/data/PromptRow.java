@@ -34,6 +34,11 @@ public record PromptRow(int line, String prompt, List<Map<String, Object>> messa
         return new PromptRow(1, prompt, null, Map.of());
     }
 
+    /** A plain-text row with extra fields (e.g. a built-in task's {@code answer}); line 1. */
+    public static PromptRow of(String prompt, Map<String, Object> fields) {
+        return new PromptRow(1, prompt, null, fields);
+    }
+
     /** Whether this is a chat row ({@link #messages()} set). */
     public boolean isChat() {
         return messages != null;

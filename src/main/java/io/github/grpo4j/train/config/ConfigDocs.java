@@ -7,10 +7,9 @@ import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -66,7 +65,7 @@ public final class ConfigDocs {
                   `<output_dir>/config.yaml`; passing it back as `--config` repeats the run.
 
                 """);
-        Set<Class<?>> done = new HashSet<>();
+        Map<Class<?>, String> done = new HashMap<>();
         b.append("## GRPO run (`GrpoConfig`)\n\n");
         section(b, GrpoConfig.class, Configs.defaultsOf(GrpoConfig.class), "", "###", done);
         b.append("## Supervised warm start (`SftConfig`)\n\n");
@@ -78,8 +77,8 @@ public final class ConfigDocs {
     }
 
     private static void section(StringBuilder b, Class<?> type, Object defaults, String path, String heading,
-            Set<Class<?>> done) {
-        done.add(type);
+            Map<Class<?>, String> done) {
+        done.putIfAbsent(type, path);
         Doc doc = type.getAnnotation(Doc.class);
         if (!path.isEmpty()) {
             b.append(heading).append(" `").append(path).append("`\n\n");
@@ -107,9 +106,9 @@ public final class ConfigDocs {
             }
             boolean list = c.getType() == List.class;
             String subPath = SourceTree.join(path, Configs.key(c)) + (list ? "[]" : "");
-            if (done.contains(subType)) {
-                b.append(heading).append(" `").append(subPath).append("`\n\nSame keys as `")
-                        .append(subType.getSimpleName()).append("` above.\n\n");
+            if (done.containsKey(subType)) {
+                b.append(heading).append(" `").append(subPath).append("`\n\nThe same keys as `")
+                        .append(done.get(subType)).append("` above.\n\n");
                 continue;
             }
             section(b, subType, list ? Configs.defaultsOf(subType) : Configs.get(c, defaults), subPath, heading, done);

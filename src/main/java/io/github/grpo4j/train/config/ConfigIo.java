@@ -23,8 +23,8 @@ import java.util.List;
 public final class ConfigIo {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            // Strings stay double-quoted: unambiguous ("true", "0", "#") and newlines become "\n"
+            // instead of literal blocks.
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build());
     private static final ObjectMapper PLAIN = new ObjectMapper();

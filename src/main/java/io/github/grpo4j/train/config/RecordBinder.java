@@ -131,7 +131,8 @@ final class RecordBinder {
         String elsewhere = sectionHolding(name, path);
         if (elsewhere != null) {
             m.append("; '").append(name).append("' belongs ")
-                    .append(elsewhere.equals("the top level") ? "at the top level" : "in '" + elsewhere + "'");
+                    .append(elsewhere.equals("the top level") ? "at the top level" : "in '" + elsewhere + "'")
+                    .append('.');
         } else {
             m.append("; did you mean '").append(Configs.closest(name, valid)).append("'?");
         }

@@ -161,7 +161,8 @@ final class SourceTree {
                 if (!(parent instanceof ArrayNode array) || idx >= array.size()) {
                     int size = parent instanceof ArrayNode a ? a.size() : 0;
                     throw new ConfigException(List.of(origin + ": " + childPath + " does not exist ("
-                            + path + " has " + size + " entries); valid indexes: 0.." + (size - 1)));
+                            + path + " has " + size + " entries); valid: "
+                            + (size == 0 ? "set the whole list, e.g. --set '" + path + "=[...]'" : "indexes 0.." + (size - 1))));
                 }
                 if (last) {
                     array.set(idx, value);

@@ -123,8 +123,8 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.problems()).containsExactly(
                 "t.yaml:7: loss.learning_rate: unknown key 'learning_rate' in 'loss'; 'learning_rate' belongs in "
-                        + "'training' Valid keys: " + String.join(", ", RecordBinder.keys(LossSection.class)),
-                "t.yaml:8: beta: unknown key 'beta' in the top level; 'beta' belongs in 'loss' Valid keys: "
+                        + "'training'. Valid keys: " + String.join(", ", RecordBinder.keys(LossSection.class)),
+                "t.yaml:8: beta: unknown key 'beta' in the top level; 'beta' belongs in 'loss'. Valid keys: "
                         + String.join(", ", RecordBinder.keys(GrpoConfig.class)));
     }
 
@@ -257,7 +257,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse(MINIMAL, "loss..beta=1")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("malformed key");
         assertThatThrownBy(() -> parse(MINIMAL, "rewards.3.weight=1")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("rewards[3] does not exist");
+                .hasMessageContaining("rewards[3] does not exist (rewards has 0 entries); valid: set the whole list");
         assertThatThrownBy(() -> parse(MINIMAL, "model.tokenizer.x=1")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model.tokenizer is 'char:0123456789' (a string), not a mapping");
     }
