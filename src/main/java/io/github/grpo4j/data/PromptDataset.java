@@ -270,7 +270,7 @@ public final class PromptDataset {
     private static List<String> headerOf(List<String> cells, int line, RowReader reader) {
         List<String> header = new ArrayList<>();
         for (String c : cells) {
-            String name = c.trim();
+            String name = (header.isEmpty() && c.startsWith("\uFEFF") ? c.substring(1) : c).trim(); // Excel's BOM
             if (header.contains(name)) {
                 throw new Grpo4jException(reader.source + ":" + line + ": duplicate column '" + name
                         + "' in the header; valid: distinct column names");

@@ -188,6 +188,16 @@ class PromptDatasetTest {
     }
 
     @Test
+    void windowsLineEndingsAndByteOrderMarksAreHandled() throws Exception {
+        PromptDataset c = PromptDataset.load(write("w.csv", "\uFEFFprompt,answer\r\na,1\r\nb,2\r\n"));
+        assertThat(c.rows()).extracting(PromptRow::prompt).containsExactly("a", "b");
+        assertThat(c.row(1).line()).isEqualTo(3);
+        assertThat(c.row(1).fields()).containsExactly(Map.entry("answer", "2"));
+        PromptDataset j = PromptDataset.load(write("w.jsonl", "\uFEFF{\"prompt\": \"a\"}\r\n{\"prompt\": \"b\"}\r\n"));
+        assertThat(j.rows()).extracting(PromptRow::prompt).containsExactly("a", "b");
+    }
+
+    @Test
     void csvWithoutPromptOrMessagesColumnIsAnError() throws Exception {
         assertFails("d.csv", "question,answer\nq,1\n",
                 ":1: no 'prompt' or 'messages' column; columns: question, answer");

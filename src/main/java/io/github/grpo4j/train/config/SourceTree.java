@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,6 +77,12 @@ final class SourceTree {
         JsonToken t = p.currentToken();
         if (!path.isEmpty()) {
             origins.putIfAbsent(path, sourceName + ":" + p.currentTokenLocation().getLineNr());
+        }
+        if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            // Jackson reports an alias as a string holding its name, which would bind silently wrong.
+            throw new ConfigException(List.of(sourceName + ":" + p.currentTokenLocation().getLineNr() + ": "
+                    + (path.isEmpty() ? "" : path + ": ") + "YAML aliases (*" + p.getText()
+                    + ") are not supported; write the value out"));
         }
         switch (t) {
             case START_OBJECT -> {

@@ -337,6 +337,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void yamlAliasesAreRejectedRatherThanReadAsTheirName() {
+        assertThatThrownBy(() -> parse(MINIMAL + "x: &lr 0.5\ntraining: {learning_rate: *lr}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: t.yaml:7: training.learning_rate: YAML aliases (*lr) are not "
+                        + "supported; write the value out");
+    }
+
+    @Test
     void topLevelMustBeAMapping() {
         assertThatThrownBy(() -> parse("- a\n- b\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("t.yaml:1: the top level must be a mapping");
