@@ -22,6 +22,34 @@ public final class ConfigDocs {
     /** Where the reference lives, relative to the project root. */
     public static final Path DOCS_FILE = Path.of("docs", "configuration.md");
 
+    /** A typical config for a pretrained model and a prompt file; shown in the docs, parsed by a test. */
+    public static final String EXAMPLE = """
+            seed: 1
+            output_dir: runs/gsm8k
+            model:
+              path: models/Qwen2.5-0.5B-Instruct   # a local Hugging Face model directory
+            data:
+              train_file: data/gsm8k.jsonl         # rows: {"prompt": "...", "answer": "42"}
+              max_prompt_length: 256
+            rewards:
+              - name: correct
+                type: numeric_match
+                params: {field: answer}
+              - name: format
+                type: format
+                weight: 0.2
+            generation:
+              num_generations: 8
+              max_completion_length: 256
+            training:
+              max_steps: 500
+              per_step_prompts: 8
+              micro_batch_size: 8
+            loss:
+              beta: 0.0                            # no reference model (DAPO, Dr. GRPO)
+              epsilon_high: 0.28                   # clip-higher (DAPO)
+            """;
+
     private ConfigDocs() {}
 
     /** Writes the reference to {@code args[0]} (default {@code docs/configuration.md}). */
@@ -64,7 +92,10 @@ public final class ConfigDocs {
                 - **The resolved config** (every key, defaults filled in) is written to
                   `<output_dir>/config.yaml`; passing it back as `--config` repeats the run.
 
-                """);
+                A typical file (the sections below list every key):
+
+                ```yaml
+                """).append(EXAMPLE).append("```\n\n");
         Map<Class<?>, String> done = new HashMap<>();
         b.append("## GRPO run (`GrpoConfig`)\n\n");
         section(b, GrpoConfig.class, Configs.defaultsOf(GrpoConfig.class), "", "###", done);

@@ -50,7 +50,17 @@ public record GrpoConfig(
         LoggingSection logging) {
 
     public GrpoConfig {
+        // Library users may leave sections null: they mean "all defaults", as in a file.
+        outputDir = outputDir == null ? "runs/grpo" : outputDir;
+        model = model == null ? ModelSection.defaults() : model;
+        data = data == null ? DataSection.defaults() : data;
         rewards = rewards == null ? List.of() : List.copyOf(rewards);
+        rewardOnError = rewardOnError == null ? "raise" : rewardOnError;
+        generation = generation == null ? GenerationSection.defaults() : generation;
+        training = training == null ? TrainingSection.defaults() : training;
+        loss = loss == null ? LossSection.defaults() : loss;
+        checkpoint = checkpoint == null ? CheckpointSection.defaults() : checkpoint;
+        logging = logging == null ? LoggingSection.defaults() : logging;
     }
 
     /** Every key at its default; {@code model} and {@code data} still have to be chosen. */

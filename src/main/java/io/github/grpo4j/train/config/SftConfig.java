@@ -28,6 +28,16 @@ public record SftConfig(
         @Doc("Metrics, samples, evaluation.")
         LoggingSection logging) {
 
+    public SftConfig {
+        // Library users may leave sections null: they mean "all defaults", as in a file.
+        outputDir = outputDir == null ? "runs/sft" : outputDir;
+        model = model == null ? ModelSection.defaults() : model;
+        data = data == null ? SftDataSection.defaults() : data;
+        training = training == null ? SftTrainingSection.defaults() : training;
+        checkpoint = checkpoint == null ? CheckpointSection.defaults() : checkpoint;
+        logging = logging == null ? LoggingSection.defaults() : logging;
+    }
+
     public static SftConfig defaults() {
         return new SftConfig(0L, "runs/sft", ModelSection.defaults(), SftDataSection.defaults(),
                 SftTrainingSection.defaults(), CheckpointSection.defaults(), LoggingSection.defaults());

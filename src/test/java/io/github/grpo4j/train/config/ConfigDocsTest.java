@@ -26,6 +26,14 @@ class ConfigDocsTest {
     }
 
     @Test
+    void theExampleInTheDocsIsAValidConfig() {
+        GrpoConfig c = ConfigLoader.parse(GrpoConfig.class, "example.yaml", ConfigDocs.EXAMPLE, java.util.List.of());
+        assertThat(c.rewards()).hasSize(2);
+        assertThat(c.loss().effectiveEpsilonHigh()).isEqualTo(0.28);
+        assertThat(ConfigDocs.render()).contains(ConfigDocs.EXAMPLE);
+    }
+
+    @Test
     void docsListEveryKeyWithItsDefaultAndValidValues() {
         String md = ConfigDocs.render();
         assertThat(md).contains("| `num_generations` | integer | `8` | ≥ 2 |")

@@ -433,6 +433,13 @@ class ConfigLoaderTest {
                 .hasMessage("invalid configuration: output_dir: must be set; valid: a non-empty string");
     }
 
+    @Test
+    void nullSectionsInCodeMeanDefaults() {
+        GrpoConfig c = new GrpoConfig(0, null, null, null, null, null, null, null, null, null, null);
+        assertThat(c).isEqualTo(GrpoConfig.defaults());
+        assertThat(new SftConfig(0, null, null, null, null, null, null)).isEqualTo(SftConfig.defaults());
+    }
+
     private static ConfigException assertThrowsConfig(Runnable r) {
         try {
             r.run();
