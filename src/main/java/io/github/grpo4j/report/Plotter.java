@@ -1,0 +1,65 @@
+package io.github.grpo4j.report;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Draws one {@link PlotSpec} as a PNG line chart with XChart, off screen. */
+final class Plotter {
+    static final int WIDTH = 800;
+    static final int HEIGHT = 450;
+    /** Up to this many points a series shows markers, so single evaluations are visible. */
+    private static final int MARKER_LIMIT = 60;
+
+    static {
+        // no display on servers and in CI; must be set before AWT initialises
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private Plotter() {}
+
+    /** Writes the plot of {@code keys} (each present in {@code series}) to {@code png}. */
+    static void write(PlotSpec spec, List<String> keys, Map<String, NavigableMap<Integer, Double>> series, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(spec.title()).xAxisTitle("step").yAxisTitle(spec.yAxis()).build();
+        chart.getStyler()
+                .setChartBackgroundColor(Color.WHITE)
+                .setLegendVisible(keys.size() > 1)
+                .setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setMarkerSize(5)
+                .setAntiAlias(true);
+        for (String key : keys) {
+            NavigableMap<Integer, Double> s = series.get(key);
+            double[] x = new double[s.size()];
+            double[] y = new double[s.size()];
+            int i = 0;
+            for (Map.Entry<Integer, Double> e : s.entrySet()) {
+                x[i] = e.getKey();
+                y[i] = e.getValue();
+                i++;
+            }
+            XYSeries line = chart.addSeries(key, x, y);
+            line.setMarker(s.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
