@@ -43,6 +43,8 @@ final class Plotter {
                 .setLegendLayout(Styler.LegendLayout.Horizontal)
                 .setMarkerSize(5)
                 .setAntiAlias(true);
+        // start the x axis at 0 so ticks fall on round steps (XChart starts them at the first point)
+        chart.getStyler().setXAxisMin(0.0);
         for (String key : keys) {
             NavigableMap<Integer, Double> s = series.get(key);
             double[] x = new double[s.size()];
