@@ -19,12 +19,11 @@ import picocli.CommandLine.Parameters;
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR",
-            description = "Run directory written by a grpo4j training run (holds metrics.jsonl, "
-                    + "samples.jsonl, config.yaml).")
+            description = "Run directory of a grpo4j training run (holds metrics.jsonl).")
     Path runDir;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Folder to write report.html and plots/ into (default: RUN_DIR itself).")
+            description = "Folder for report.html and plots/ (default: RUN_DIR).")
     Path out;
 
     @CommandLine.Spec
