@@ -21,6 +21,8 @@ final class Plotter {
     static final int HEIGHT = 450;
     /** Up to this many points a series shows markers, so single evaluations are visible. */
     private static final int MARKER_LIMIT = 60;
+    /** Longer series are thinned to about this many points (an 800 px plot shows no more). */
+    static final int MAX_POINTS = 1600;
 
     static {
         // no display on servers and in CI; must be set before AWT initialises
@@ -47,15 +49,8 @@ final class Plotter {
         chart.getStyler().setXAxisMin(0.0);
         for (String key : keys) {
             NavigableMap<Integer, Double> s = series.get(key);
-            double[] x = new double[s.size()];
-            double[] y = new double[s.size()];
-            int i = 0;
-            for (Map.Entry<Integer, Double> e : s.entrySet()) {
-                x[i] = e.getKey();
-                y[i] = e.getValue();
-                i++;
-            }
-            XYSeries line = chart.addSeries(key, x, y);
+            double[][] xy = thin(s, MAX_POINTS);
+            XYSeries line = chart.addSeries(key, xy[0], xy[1]);
             line.setMarker(s.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
@@ -63,5 +58,50 @@ final class Plotter {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
         Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The points of {@code s} as {x[], y[]}; above {@code maxPoints} points, each of maxPoints/2 runs
+     * of consecutive steps is replaced by its minimum and maximum (in step order), so spikes stay
+     * visible while drawing stays fast for runs of many thousand steps.
+     */
+    static double[][] thin(NavigableMap<Integer, Double> s, int maxPoints) {
+        int n = s.size();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        int i = 0;
+        for (Map.Entry<Integer, Double> e : s.entrySet()) {
+            xs[i] = e.getKey();
+            ys[i] = e.getValue();
+            i++;
+        }
+        if (n <= maxPoints) {
+            return new double[][] {xs, ys};
+        }
+        int buckets = maxPoints / 2;
+        double[] tx = new double[2 * buckets];
+        double[] ty = new double[2 * buckets];
+        int m = 0;
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) b * n / buckets);
+            int to = (int) ((long) (b + 1) * n / buckets); // exclusive; every bucket has >= 2 points
+            int lo = from;
+            int hi = from;
+            for (int j = from; j < to; j++) {
+                if (ys[j] < ys[lo]) {
+                    lo = j;
+                }
+                if (ys[j] > ys[hi]) {
+                    hi = j;
+                }
+            }
+            int first = Math.min(lo, hi);
+            int second = Math.max(lo, hi);
+            tx[m] = xs[first];
+            ty[m++] = ys[first];
+            tx[m] = xs[second];
+            ty[m++] = ys[second];
+        }
+        return new double[][] {tx, ty};
     }
 }
