@@ -11,10 +11,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.github.grpo4j.report.RunReport;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,5 +188,55 @@ class MetricsLogTest {
         assertThatThrownBy(() -> log.append(-1, Map.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> log.append(1, Map.of("step", 1.0))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> log.truncateAfter(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRunWrittenByMetricsLogCanBeReportedMidRunAfterAKillAndAfterResume() throws IOException {
+        MetricsLog log = MetricsLog.open(dir);
+        log.writeConfig("beta: 0.04\n");
+        for (int s = 1; s <= 5; s++) {
+            log.append(s, Map.of("reward", 0.1 * s, "kl", 0.01 * s));
+            log.appendSamples(List.of(new SampleRow(s, "p", "c" + s, 0.1 * s, Map.of("fn", 1.0))));
+        }
+        Files.writeString(log.metricsFile(), "{\"step\":6,\"rew", StandardOpenOption.APPEND); // killed
+        String page = Files.readString(RunReport.write(dir));
+        assertThat(page).contains("<tr><td><code>reward</code></td><td>5</td>", "End of the run (step 5)",
+                "metrics.jsonl:6: skipped a cut-off last line");
+        MetricsLog.resume(dir, 3).append(4, Map.of("reward", 0.9));
+        page = Files.readString(RunReport.write(dir));
+        assertThat(page).contains("<tr><td><code>reward</code></td><td>4</td>", "<tr><td><code>kl</code></td><td>3</td>",
+                "End of the run (step 3)", "None: every line of the run files was read.");
+    }
+
+    /** Whatever the values, a line reads back as written: finite values exactly, the rest as NaN. */
+    @Property(tries = 60)
+    void everyValueReadsBackExactlyOrAsNaN(@ForAll("metricMaps") Map<String, Double> metrics) throws IOException {
+        Path run = Files.createTempDirectory("metricslog"); // jqwik has no @TempDir
+        MetricRow row;
+        try {
+            MetricsLog log = MetricsLog.open(run);
+            log.append(7, metrics);
+            row = log.metrics().get(0);
+        } finally {
+            Files.deleteIfExists(run.resolve(RunFiles.METRICS));
+            Files.delete(run);
+        }
+        assertThat(row.step()).isEqualTo(7);
+        assertThat(row.values().keySet()).containsExactlyInAnyOrderElementsOf(metrics.keySet());
+        metrics.forEach((k, v) -> assertThat(row.values().get(k)).as(k)
+                .isEqualTo((Object) (Double.isFinite(v) ? v : Double.NaN))); // Double.equals: NaN equals NaN
+    }
+
+    @Provide
+    Arbitrary<Map<String, Double>> metricMaps() {
+        Arbitrary<String> keys = Arbitraries.oneOf(
+                Arbitraries.of("loss", "kl", "reward", "num_tokens", "eval/accuracy"),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(12).map(fn -> "rewards/" + fn + "/mean"));
+        Arbitrary<Double> values = Arbitraries.oneOf(
+                Arbitraries.doubles().between(-1e12, 1e12),
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
+                        Double.MIN_VALUE, Double.MAX_VALUE, 9_007_199_254_740_993.0, 4.9e-324, 1e300),
+                Arbitraries.longs().between(-(1L << 53), 1L << 53).map(Long::doubleValue));
+        return Arbitraries.maps(keys, values).ofMaxSize(8);
     }
 }
