@@ -53,11 +53,15 @@ final class Plotter {
             XYSeries line = chart.addSeries(key, xy[0], xy[1]);
             line.setMarker(s.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        Path tmp = RunFiles.tempSibling(png);
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+            Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

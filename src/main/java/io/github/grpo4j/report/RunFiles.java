@@ -182,4 +182,13 @@ public final class RunFiles {
             throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * A temporary name beside {@code file}, unique to this process and thread, to write a file whole
+     * and then move it into place (a report command and the trainer may write the same report at once).
+     */
+    public static Path tempSibling(Path file) {
+        return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+    }
 }

@@ -49,13 +49,15 @@ public final class RunReport {
             plots.add(plot(spec, run, plotDir));
         }
         Path html = outDir.resolve(HTML);
-        Path tmp = outDir.resolve(HTML + ".tmp");
+        Path tmp = RunFiles.tempSibling(html);
         try {
             // written beside and moved, so a browser reloading during a run never sees half a page
             Files.writeString(tmp, HtmlReport.render(run, plots), StandardCharsets.UTF_8);
             Files.move(tmp, html, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new Grpo4jException("cannot write " + html + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
         }
         return html;
     }
@@ -72,7 +74,16 @@ public final class RunReport {
             return new HtmlReport.Plot(spec, keys, PLOTS_DIR + "/" + png.getFileName(), null);
         } catch (IOException | RuntimeException e) {
             // one failing plot must not cost the whole report (e.g. at the end of a long run)
+            deleteQuietly(png); // the page will not reference it
             return new HtmlReport.Plot(spec, keys, null, "drawing failed: " + e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: a leftover file does no harm to the page
         }
     }
 }

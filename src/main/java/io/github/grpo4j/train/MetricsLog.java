@@ -263,7 +263,7 @@ public final class MetricsLog {
     }
 
     private static void writeAtomically(Path file, byte[] bytes) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = RunFiles.tempSibling(file);
         try {
             Files.write(tmp, bytes);
             try {
@@ -272,6 +272,11 @@ public final class MetricsLog {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // reporting the first failure matters more
+            }
             throw new Grpo4jException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }

@@ -153,7 +153,10 @@ class MetricsLogTest {
         assertThat(log.samples()).extracting(SampleRow::step).containsExactly(1, 2);
         log.append(3, Map.of("loss", 30.0));
         assertThat(log.metrics()).extracting(MetricRow::step).containsExactly(1, 2, 2, 3);
-        assertThat(dir.resolve(RunFiles.METRICS + ".tmp")).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    RunFiles.METRICS, RunFiles.SAMPLES); // no temporary file left behind
+        }
     }
 
     @Test
