@@ -45,14 +45,26 @@ final class Plotter {
                 .setLegendLayout(Styler.LegendLayout.Horizontal)
                 .setMarkerSize(5)
                 .setAntiAlias(true);
-        // start the x axis at 0 so ticks fall on round steps (XChart starts them at the first point)
-        chart.getStyler().setXAxisMin(0.0);
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
         for (String key : keys) {
             NavigableMap<Integer, Double> s = series.get(key);
             double[][] xy = thin(s, MAX_POINTS);
             XYSeries line = chart.addSeries(key, xy[0], xy[1]);
             line.setMarker(s.size() <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            maxX = Math.max(maxX, s.lastKey());
+            for (double v : s.values()) {
+                minY = Math.min(minY, v);
+                maxY = Math.max(maxY, v);
+            }
         }
+        // XChart starts ticks at the data's first value (ticks like 1, 9, 17, ...); round axis ends
+        // give round ticks (it still ticks at data values when they are equally spaced)
+        double[] x = niceRange(0, Math.max(maxX, 1)); // steps are >= 0
+        double[] y = niceRange(minY, maxY);
+        chart.getStyler().setXAxisMin(x[0]).setXAxisMax(x[1]).setYAxisMin(y[0]).setYAxisMax(y[1]);
+        chart.getStyler().setXAxisTickMarkSpacingHint(80).setYAxisTickMarkSpacingHint(50);
         Path tmp = RunFiles.tempSibling(png);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -107,5 +119,27 @@ final class Plotter {
             ty[m++] = ys[second];
         }
         return new double[][] {tx, ty};
+    }
+
+    /**
+     * {lo, hi}: [min, max] widened to multiples of a round step (1, 2, 2.5 or 5 times a power of ten)
+     * that cuts the range into about five parts; a single value gets a range around it.
+     */
+    static double[] niceRange(double min, double max) {
+        if (min == max) {
+            double pad = min == 0 ? 1 : Math.abs(min) / 2;
+            min -= pad;
+            max += pad;
+        }
+        double raw = (max - min) / 5;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = magnitude * 10;
+        for (double f : new double[] {1, 2, 2.5, 5}) {
+            if (f * magnitude >= raw) {
+                step = f * magnitude;
+                break;
+            }
+        }
+        return new double[] {Math.floor(min / step) * step, Math.ceil(max / step) * step};
     }
 }

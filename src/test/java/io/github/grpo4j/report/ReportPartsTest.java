@@ -74,6 +74,21 @@ class ReportPartsTest {
     }
 
     @Test
+    void axisRangesEndOnRoundStepsAroundTheData() {
+        assertRange(Plotter.niceRange(0.0005, 0.0995), 0, 0.1);
+        assertRange(Plotter.niceRange(-0.023, 0.024), -0.03, 0.03);
+        assertRange(Plotter.niceRange(0, 200), 0, 200);
+        assertRange(Plotter.niceRange(0, 203), 0, 250);
+        assertRange(Plotter.niceRange(5, 5), 2, 8); // one value: padded by half its size
+        assertRange(Plotter.niceRange(0, 0), -1, 1);
+    }
+
+    private static void assertRange(double[] range, double lo, double hi) {
+        assertThat(range[0]).isCloseTo(lo, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(range[1]).isCloseTo(hi, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void shortSeriesArePlottedUnchanged() {
         NavigableMap<Integer, Double> s = new TreeMap<>();
         s.put(3, 0.5);
