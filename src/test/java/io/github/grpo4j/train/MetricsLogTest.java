@@ -211,6 +211,42 @@ class MetricsLogTest {
                 "End of the run (step 3)", "None: every line of the run files was read.");
     }
 
+    @Test
+    void reportingWhileTheTrainerAppendsSeesOnlyWholeLines() throws Exception {
+        MetricsLog log = MetricsLog.open(dir);
+        log.append(1, Map.of("reward", 0.0, "kl", 0.0));
+        Thread trainer = new Thread(() -> {
+            for (int s = 2; s <= 400; s++) {
+                log.append(s, Map.of("reward", s / 400.0, "kl", 0.001 * s, "loss", 0.5));
+                try {
+                    Thread.sleep(3); // ~1.2 s of training, so reports overlap it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+        trainer.start();
+        int reports = 0;
+        int lastSeen = 0;
+        int firstSeen = -1;
+        while (trainer.isAlive() || reports == 0) {
+            String page = Files.readString(RunReport.write(dir));
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("<tr><td><code>reward</code></td><td>(\\d+)</td>").matcher(page);
+            assertThat(m.find()).isTrue();
+            int seen = Integer.parseInt(m.group(1));
+            assertThat(seen).isGreaterThanOrEqualTo(lastSeen); // a later report never shows fewer steps
+            lastSeen = seen;
+            firstSeen = firstSeen < 0 ? seen : firstSeen;
+            reports++;
+        }
+        trainer.join();
+        assertThat(firstSeen).as("the first report ran mid-run").isLessThan(400);
+        assertThat(log.metrics()).hasSize(400);
+        assertThat(Files.readString(RunReport.write(dir))).contains("<tr><td><code>reward</code></td><td>400</td>");
+    }
+
     /** Whatever the values, a line reads back as written: finite values exactly, the rest as NaN. */
     @Property(tries = 60)
     void everyValueReadsBackExactlyOrAsNaN(@ForAll("metricMaps") Map<String, Double> metrics) throws IOException {
