@@ -140,6 +140,9 @@ final class Plotter {
                 break;
             }
         }
-        return new double[] {Math.floor(min / step) * step, Math.ceil(max / step) * step};
+        double lo = Math.floor(min / step) * step;
+        double hi = Math.ceil(max / step) * step;
+        // rounding can land a hair inside the data when the range is tiny next to the values
+        return new double[] {lo <= min ? lo : lo - step, hi >= max ? hi : hi + step};
     }
 }

@@ -83,6 +83,17 @@ class ReportPartsTest {
         assertRange(Plotter.niceRange(0, 0), -1, 1);
     }
 
+    @Property(tries = 300)
+    void axisRangeAlwaysContainsTheData(@ForAll double a, @ForAll double b) {
+        net.jqwik.api.Assume.that(Double.isFinite(a) && Double.isFinite(b) && Math.abs(a) < 1e300 && Math.abs(b) < 1e300);
+        double min = Math.min(a, b);
+        double max = Math.max(a, b);
+        double[] r = Plotter.niceRange(min, max);
+        assertThat(r[0]).isLessThanOrEqualTo(min);
+        assertThat(r[1]).isGreaterThanOrEqualTo(max);
+        assertThat(r[1]).isGreaterThan(r[0]);
+    }
+
     private static void assertRange(double[] range, double lo, double hi) {
         assertThat(range[0]).isCloseTo(lo, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(range[1]).isCloseTo(hi, org.assertj.core.data.Offset.offset(1e-12));
