@@ -9,7 +9,7 @@ final class Commands {
     static List<Object> all() {
         return List.of(
                 new ExplainCommand(),
-                new DemoCommand()
-        );
+                new DemoCommand(),
+                new ReportCommand());
     }
 }
