@@ -2,6 +2,7 @@ package io.github.grpo4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -37,6 +38,22 @@ public interface CausalLm extends AutoCloseable {
      * {@code requiresGradient} on them and updates them in place.
      */
     Map<String, NDArray> parameters();
+
+    /**
+     * A deep copy with its own parameters (for the frozen reference model). Implementations that can
+     * be trained override it; the default says it is missing.
+     */
+    default CausalLm copy() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement copy()");
+    }
+
+    /**
+     * Writes the model into {@code directory} so it can be loaded again (for transformers:
+     * {@code config.json} + safetensors with Hugging Face names). The default says it is missing.
+     */
+    default void save(Path directory) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement save(Path)");
+    }
 
     @Override
     void close();
