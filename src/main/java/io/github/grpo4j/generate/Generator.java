@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Batched sampling of G completions for each of B prompts with a KV cache.
@@ -48,6 +49,8 @@ public final class Generator {
     private final int[] eosIds;
     private final int padId;
     private final Function<int[], String> decoder;
+    /** Test hook: told how many arrays the call's manager holds after each step (memory must stay flat). */
+    IntConsumer stepProbe;
 
     /**
      * @param model   the model to decode with
@@ -141,6 +144,9 @@ public final class Generator {
                     if (allDone) {
                         break;
                     }
+                }
+                if (stepProbe != null) {
+                    stepProbe.accept(gen.getManagedArrays().size());
                 }
             }
             float[] flat = logProbs.get(new NDIndex(":, :{}", steps)).toFloatArray(); // [N, steps]

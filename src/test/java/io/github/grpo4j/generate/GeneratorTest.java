@@ -168,6 +168,21 @@ class GeneratorTest {
     }
 
     @Test
+    void arraysHeldDuringGenerationStayFlatFromStepToStep() {
+        Generator generator = new Generator(model, TOKENIZER);
+        List<Integer> held = new ArrayList<>();
+        generator.stepProbe = held::add;
+        Completions c = generator.generate(PROMPTS, 2, params(2.0, 8, 0.95, 0.01, 1.3, 20), 2);
+        assertThat(Arrays.stream(c.tokens()).mapToInt(t -> t.length).max().orElseThrow()).isEqualTo(20);
+        assertThat(held).hasSizeGreaterThan(10);
+        assertThat(held).as("arrays held after each step").containsOnly(held.get(0));
+        int parameterArrays = model.parameters().values().iterator().next().getManager().getManagedArrays().size();
+        policy.generate(PROMPTS, 2, params(1.0, 0, 1.0, 0.0, 1.0, 5), 2);
+        assertThat(model.parameters().values().iterator().next().getManager().getManagedArrays())
+                .as("nothing lands in the model's manager").hasSize(parameterArrays);
+    }
+
+    @Test
     void promptTooLongForModelIsAnErrorWithTheNumbers() {
         int[] longPrompt = new int[60];
         Arrays.fill(longPrompt, 3);

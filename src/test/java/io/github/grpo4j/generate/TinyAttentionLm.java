@@ -116,7 +116,9 @@ public final class TinyAttentionLm implements CausalLm {
         }
         NDArray allowed = m.create(causal, new Shape(1, s, total)) // [1, S, P+S]
                 .logicalAnd(attentionMask.toType(DataType.BOOLEAN, false).expandDims(1)); // [B, S, P+S]
-        NDArray scores = q.matMul(k.transpose(0, 2, 1)).div((float) Math.sqrt(dim)); // [B, S, P+S]
+        NDArray keysT = k.transpose(0, 2, 1); // [B, D, P+S]; lands in the cache's manager: move it to the step's
+        keysT.attach(m);
+        NDArray scores = q.matMul(keysT).div((float) Math.sqrt(dim)); // [B, S, P+S]
         scores = NDArrays.where(allowed, scores, m.create(-1e9f));
         NDArray out = scores.softmax(2).matMul(v); // [B, S, D]
         return x.add(out).tanh().matMul(params.get("head")); // [B, S, V]
