@@ -179,9 +179,10 @@ public final class Generator {
             }
         }
         Shape shape = new Shape(b, longest);
-        NDArray logits = model.forward(
-                step.create(ids, shape), step.create(positions, shape), step.create(mask, shape), cache); // [B, L, V]
-        NDArray last = logits.get(":, -1, :"); // [B, V]; left padding puts every row's last token here
+        // [B, 1, V]: left padding puts every row's last prompt token in the last column
+        NDArray logits = model.forward(step.create(ids, shape), step.create(positions, shape),
+                step.create(mask, shape), cache, longest - 1);
+        NDArray last = logits.reshape(b, logits.getShape().get(2)); // [B, V]
         cache.repeatInterleave(g);
         if (g == 1) {
             return last;

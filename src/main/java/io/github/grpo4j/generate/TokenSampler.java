@@ -128,62 +128,72 @@ public final class TokenSampler {
         NDArray penalised = needsPresence() ? penalize(logits, presence, params.repetitionPenalty()) : logits;
 
         if (params.greedy()) {
-            NDArray ids = penalised.argMax(1); // [B]
-            NDArray logProbs = logits.logSoftmax(1).gather(ids.expandDims(1), 1).squeeze(1); // [B]
-            return new Choice(ids, logProbs);
+            NDArray ids = penalised.argMax(1).expandDims(1); // [B, 1]
+            return new Choice(ids.squeeze(1), recordedLogProbs(logits, ids));
         }
 
+        // Each op below on [B, V] is a full pass over memory (≈ 39 MB for 64 rows of a 151k vocabulary),
+        // so the recorded log-prob reuses the softmax pieces the sampler needs anyway:
+        // log p(id) = scaled[id] − max − log Σ exp(scaled − max).
         float temperature = (float) params.temperature();
-        NDArray scaled = logits.div(temperature); // [B, V], same op as Policy.score uses
-        NDArray recorded = scaled.logSoftmax(1); // [B, V], the distribution whose log-probs we record
-        NDArray scores = needsPresence() ? penalised.div(temperature) : scaled; // [B, V]
+        NDArray scaled = logits.div(temperature); // [B, V], the same op Policy.score applies
+        NDArray max = scaled.max(new int[] {1}, true); // [B, 1]
+        NDArray shifted = scaled.sub(max); // [B, V], ≤ 0
+        NDArray exp = shifted.exp(); // [B, V]
+        NDArray logTotal = exp.sum(new int[] {1}, true).log(); // [B, 1]
 
         // Candidates: the top-k (sorted), all tokens sorted (top-p needs the order), or all tokens.
-        NDArray candidates; // [B, C]
+        NDArray relative; // [B, C] candidate scores minus the row's best candidate score
+        NDArray weights; // [B, C] unnormalised candidate probabilities, 1 at the best
         NDArray candidateIds = null; // [B, C] vocabulary ids of candidates, null = identity
-        boolean sorted;
         int k = params.topK();
-        if (k > 0 && k < vocab) {
-            NDList top = scores.topK(k, 1, true, true);
-            candidates = top.get(0);
+        boolean truncateTopK = k > 0 && k < vocab;
+        if (truncateTopK || params.topP() < 1.0) {
+            NDArray scores = needsPresence() ? penalised.div(temperature) : scaled; // [B, V]
+            NDList top = scores.topK(truncateTopK ? k : (int) vocab, 1, true, true); // sorted descending
+            relative = top.get(0).sub(top.get(0).get(":, :1"));
+            weights = relative.exp();
             candidateIds = top.get(1);
-            sorted = true;
-        } else if (params.topP() < 1.0) {
-            candidateIds = scores.argSort(1, false);
-            candidates = scores.gather(candidateIds, 1);
-            sorted = true;
+        } else if (needsPresence()) {
+            NDArray scores = penalised.div(temperature); // [B, V]
+            relative = scores.sub(scores.max(new int[] {1}, true));
+            weights = relative.exp();
         } else {
-            candidates = scores;
-            sorted = false;
+            relative = shifted;
+            weights = exp;
         }
-        NDArray max = sorted ? candidates.get(":, :1") : candidates.max(new int[] {1}, true); // [B, 1]
-        NDArray relative = candidates.sub(max); // [B, C], ≤ 0
-        NDArray weights = relative.exp(); // [B, C] unnormalised probabilities, 1 at the top
 
         if (params.topP() < 1.0) {
             // Keep a token while the mass strictly before it (in descending order) is < top_p:
             // transformers' "remove if ascending cumsum <= 1 - top_p", always keeping the top token.
-            NDArray total = weights.sum(new int[] {1}, true); // [B, 1]
-            NDArray before = weights.cumSum(1).sub(weights); // [B, C]
-            NDArray keep = before.lt(total.mul((float) params.topP())); // [B, C]
-            weights = weights.mul(keep.toType(DataType.FLOAT32, false));
+            NDArray cumulative = weights.cumSum(1); // [B, C]
+            NDArray total = cumulative.get(":, -1:"); // [B, 1]
+            NDArray keep = cumulative.sub(weights).lt(total.mul((float) params.topP())); // [B, C]
+            weights = weights.mul(keep);
         }
         if (params.minP() > 0.0) {
             // p_i < min_p · p_max  ⇔  s_i − s_max < log(min_p); renormalisation after top-k/top-p
-            // cancels in the ratio, so the raw scores suffice.
-            NDArray keep = relative.gte((float) Math.log(params.minP())); // [B, C]
-            weights = weights.mul(keep.toType(DataType.FLOAT32, false));
+            // cancels in the ratio, so the scores suffice.
+            weights = weights.mul(relative.gte((float) Math.log(params.minP()))); // [B, C]
         }
 
         NDArray cumulative = weights.cumSum(1); // [B, C], nondecreasing
-        NDArray total = cumulative.get(":, -1:"); // [B, 1]
-        NDArray u = m.create(uniforms, new Shape(batch, 1)).mul(total).mul((float) INSIDE); // [B, 1]
+        float[] inside = new float[uniforms.length];
+        for (int r = 0; r < inside.length; r++) {
+            inside[r] = (float) (uniforms[r] * INSIDE);
+        }
+        NDArray u = m.create(inside, new Shape(batch, 1)).mul(cumulative.get(":, -1:")); // [B, 1]
         // index of the first token whose cumulative weight exceeds u = number of entries ≤ u;
         // a token of weight 0 never is that first one.
-        NDArray position = cumulative.lte(u).toType(DataType.INT64, false).sum(new int[] {1}, true); // [B, 1]
+        NDArray position = cumulative.lte(u).sum(new int[] {1}, true).toType(DataType.INT64, false); // [B, 1]
         NDArray ids = candidateIds == null ? position : candidateIds.gather(position, 1); // [B, 1]
-        NDArray logProbs = recorded.gather(ids, 1).squeeze(1); // [B]
+        NDArray logProbs = shifted.gather(ids, 1).sub(logTotal).squeeze(1); // [B]
         return new Choice(ids.squeeze(1), logProbs);
+    }
+
+    /** {@code log_softmax(logits)} at {@code ids [B, 1]}, as {@code [B]}. */
+    private static NDArray recordedLogProbs(NDArray logits, NDArray ids) {
+        return logits.logSoftmax(1).gather(ids, 1).squeeze(1);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.grpo4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,6 +33,19 @@ public interface CausalLm extends AutoCloseable {
      * @return logits {@code [B, S, vocab]} float32, attached to the manager of {@code ids}
      */
     NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache);
+
+    /**
+     * {@link #forward} that returns logits only for this call's positions {@code firstLogit .. S-1}:
+     * {@code [B, S - firstLogit, vocab]}. Prefill needs only the last position's logits and scoring
+     * only those from the last prompt token on, and the vocabulary projection over the other
+     * positions would dominate the cost for long prompts and large vocabularies; implementations
+     * should override this to project only the hidden states that are asked for. The default slices
+     * the full result.
+     */
+    default NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
+        NDArray all = forward(ids, positions, attentionMask, cache);
+        return firstLogit == 0 ? all : all.get(new NDIndex(":, {}:, :", firstLogit));
+    }
 
     /**
      * Trainable parameters by Hugging Face tensor name, in a stable order. Training sets

@@ -51,7 +51,8 @@ public final class TransformerPolicy implements Policy {
 
     /**
      * One forward over {@code [left-padded prompt | right-padded completion]} without a cache. The
-     * logits at position {@code L - 1 + j} (L the padded prompt length) predict completion token j.
+     * logits at position {@code L - 1 + j} (L the padded prompt length) predict completion token j;
+     * only those are asked of the model ({@link CausalLm#forward(NDArray, NDArray, NDArray, KvCache, int)}).
      * Intermediates live in a sub-manager closed before returning; the autograd graph keeps what
      * backward needs.
      */
@@ -112,9 +113,10 @@ public final class TransformerPolicy implements Policy {
         float t = temperature == 0.0 ? 1f : (float) temperature;
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(b, width);
+            // [B, T + 1, V]: logits from the last prompt column on; column j predicts completion token j
             NDArray logits = model.forward(scope.create(ids, shape), scope.create(positions, shape),
-                    scope.create(mask, shape), null); // [B, L + T, V]
-            NDArray predicting = logits.get(":, {}:{}, :", longestPrompt - 1, width - 1); // [B, T, V]
+                    scope.create(mask, shape), null, longestPrompt - 1);
+            NDArray predicting = logits.get(":, :{}, :", longestCompletion); // [B, T, V]
             NDArray logSoftmax = predicting.div(t).logSoftmax(2); // [B, T, V]
             NDArray target = scope.create(targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
             NDArray valid = scope.create(completionMask, new Shape(b, longestCompletion)); // [B, T]

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.model.CausalLm;
@@ -86,6 +87,12 @@ public final class TinyAttentionLm implements CausalLm {
 
     @Override
     public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+        return forward(ids, positions, attentionMask, cache, 0);
+    }
+
+    /** Applies the output head only from {@code firstLogit} on, as a real model should. */
+    @Override
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
         long s = ids.getShape().get(1);
@@ -121,7 +128,11 @@ public final class TinyAttentionLm implements CausalLm {
         NDArray scores = q.matMul(keysT).div((float) Math.sqrt(dim)); // [B, S, P+S]
         scores = NDArrays.where(allowed, scores, m.create(-1e9f));
         NDArray out = scores.softmax(2).matMul(v); // [B, S, D]
-        return x.add(out).tanh().matMul(params.get("head")); // [B, S, V]
+        NDArray hidden = x.add(out).tanh(); // [B, S, D]
+        if (firstLogit > 0) {
+            hidden = hidden.get(new NDIndex(":, {}:, :", firstLogit)); // [B, S - firstLogit, D]
+        }
+        return hidden.matMul(params.get("head")); // [B, S - firstLogit, V]
     }
 
     @Override
