@@ -53,6 +53,7 @@ public final class TransformerPolicy implements Policy {
      * One forward over {@code [left-padded prompt | right-padded completion]} without a cache. The
      * logits at position {@code L - 1 + j} (L the padded prompt length) predict completion token j;
      * only those are asked of the model ({@link CausalLm#forward(NDArray, NDArray, NDArray, KvCache, int)}).
+     * Log-probs are differentiable; the entropy is a metric and is computed without gradient.
      * Intermediates live in a sub-manager closed before returning; the autograd graph keeps what
      * backward needs.
      */
@@ -110,6 +111,11 @@ public final class TransformerPolicy implements Policy {
                 completionMask[r * longestCompletion + j] = 1f;
             }
         }
+        int vocab = model.vocabSize();
+        for (int r = 0; r < b; r++) {
+            checkIds(prompts.get(r), vocab, "prompt", r);
+            checkIds(completions.get(r), vocab, "completion", r);
+        }
         float t = temperature == 0.0 ? 1f : (float) temperature;
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(b, width);
@@ -121,10 +127,22 @@ public final class TransformerPolicy implements Policy {
             NDArray target = scope.create(targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
             NDArray valid = scope.create(completionMask, new Shape(b, longestCompletion)); // [B, T]
             NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(valid); // [B, T]
-            NDArray entropy = logSoftmax.exp().mul(logSoftmax).sum(new int[] {2}).neg().mul(valid); // [B, T]
+            // Entropy is a metric: computed from detached log-probs it keeps no [B, T, V] arrays alive
+            // in the autograd graph.
+            NDArray detached = logSoftmax.stopGradient(); // [B, T, V]
+            NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(valid); // [B, T]
             logProbs.attach(manager);
             entropy.attach(manager);
             return new TokenScores(logProbs, entropy);
+        }
+    }
+
+    private static void checkIds(int[] ids, int vocab, String what, int row) {
+        for (int j = 0; j < ids.length; j++) {
+            if (ids[j] < 0 || ids[j] >= vocab) {
+                throw new Grpo4jException(what + " of row " + row + " has id " + ids[j] + " at token " + j
+                        + ", outside the model's vocabulary [0, " + vocab + ")");
+            }
         }
     }
 

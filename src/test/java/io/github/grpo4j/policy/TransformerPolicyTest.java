@@ -182,6 +182,8 @@ class TransformerPolicyTest {
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> policy.score(m, List.of(new int[0]), List.of(new int[] {2}), 1.0))
                     .isInstanceOf(Grpo4jException.class).hasMessageContaining("row 0");
+            assertThatThrownBy(() -> policy.score(m, List.of(new int[] {2}), List.of(new int[] {3, 12}), 1.0))
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("completion of row 0 has id 12");
         }
     }
 
