@@ -37,16 +37,25 @@ public final class TokenSampler {
 
     /** Keeps the sampling point strictly inside the total mass despite float rounding. */
     private static final double INSIDE = 1.0 - 1e-6;
+    /** How many of the best tokens top-p looks at before it sorts the whole vocabulary. */
+    static final int NUCLEUS_PREFIX = 1024;
 
     private final SamplingParams params;
+    private final int nucleusPrefix;
 
     /**
      * @throws Grpo4jException if a parameter is out of range (message names the field and the valid
      *     range)
      */
     public TokenSampler(SamplingParams params) {
+        this(params, NUCLEUS_PREFIX);
+    }
+
+    /** With another top-p prefix size, for tests of both the prefix and the full-sort path. */
+    TokenSampler(SamplingParams params, int nucleusPrefix) {
         validate(params);
         this.params = params;
+        this.nucleusPrefix = nucleusPrefix;
     }
 
     /** The chosen ids {@code [B]} (int64) and their recorded log-probs {@code [B]} (float32). */
@@ -132,30 +141,47 @@ public final class TokenSampler {
             return new Choice(ids.squeeze(1), recordedLogProbs(logits, ids));
         }
 
-        // Each op below on [B, V] is a full pass over memory (≈ 39 MB for 64 rows of a 151k vocabulary),
-        // so the recorded log-prob reuses the softmax pieces the sampler needs anyway:
-        // log p(id) = scaled[id] − max − log Σ exp(scaled − max).
+        // Every op with a [B, V] result allocates fresh memory (≈ 39 MB for 64 rows of a 151k
+        // vocabulary: page faults, not arithmetic, dominate), so this path makes as few as it can:
+        // shifted, exp, cumulative (and a boolean mask). The recorded log-prob reuses the softmax
+        // pieces: log p(id) = shifted[id] − log Σ exp(shifted), shifted = logits/T − row max.
         float temperature = (float) params.temperature();
-        NDArray scaled = logits.div(temperature); // [B, V], the same op Policy.score applies
-        NDArray max = scaled.max(new int[] {1}, true); // [B, 1]
-        NDArray shifted = scaled.sub(max); // [B, V], ≤ 0
+        NDArray shifted; // [B, V], ≤ 0, max 0 in each row
+        if (temperature == 1f) {
+            shifted = logits.sub(logits.max(new int[] {1}, true));
+        } else {
+            shifted = logits.div(temperature); // the same op Policy.score applies
+            shifted.subi(shifted.max(new int[] {1}, true));
+        }
         NDArray exp = shifted.exp(); // [B, V]
-        NDArray logTotal = exp.sum(new int[] {1}, true).log(); // [B, 1]
+        NDArray total = exp.sum(new int[] {1}, true); // [B, 1]
+        NDArray logTotal = total.log(); // [B, 1]
+        // What the truncations and the draw see: the same scores, or the penalised ones.
+        NDArray scores = needsPresence() ? penalised.div(temperature) : shifted; // [B, V]
 
-        // Candidates: the top-k (sorted), all tokens sorted (top-p needs the order), or all tokens.
-        NDArray relative; // [B, C] candidate scores minus the row's best candidate score
-        NDArray weights; // [B, C] unnormalised candidate probabilities, 1 at the best
-        NDArray candidateIds = null; // [B, C] vocabulary ids of candidates, null = identity
+        NDArray relative; // [B, C] candidate scores minus the row's best score
+        NDArray weights; // [B, C] unnormalised candidate probabilities, 1 at the best; owned here
+        NDArray candidateIds = null; // [B, C] vocabulary ids of the candidates, null = identity
+        NDArray nucleusTotal = null; // [B, 1] the mass top-p normalises by
         int k = params.topK();
-        boolean truncateTopK = k > 0 && k < vocab;
-        if (truncateTopK || params.topP() < 1.0) {
-            NDArray scores = needsPresence() ? penalised.div(temperature) : scaled; // [B, V]
-            NDList top = scores.topK(truncateTopK ? k : (int) vocab, 1, true, true); // sorted descending
+        if (k > 0 && k < vocab) {
+            NDList top = scores.topK(k, 1, true, true); // sorted descending
             relative = top.get(0).sub(top.get(0).get(":, :1"));
             weights = relative.exp();
             candidateIds = top.get(1);
+            if (params.topP() < 1.0) {
+                nucleusTotal = weights.sum(new int[] {1}, true); // top-p sees the top-k survivors only
+            }
+        } else if (params.topP() < 1.0) {
+            NDArray scoresTotal = needsPresence()
+                    ? scores.sub(scores.max(new int[] {1}, true)).exp().sum(new int[] {1}, true)
+                    : total; // [B, 1] mass of all tokens, scaled so the best token weighs 1
+            NDList top = nucleusCandidates(scores, scoresTotal, vocab);
+            relative = top.get(0).sub(top.get(0).get(":, :1"));
+            weights = relative.exp();
+            candidateIds = top.get(1);
+            nucleusTotal = scoresTotal;
         } else if (needsPresence()) {
-            NDArray scores = penalised.div(temperature); // [B, V]
             relative = scores.sub(scores.max(new int[] {1}, true));
             weights = relative.exp();
         } else {
@@ -163,18 +189,16 @@ public final class TokenSampler {
             weights = exp;
         }
 
-        if (params.topP() < 1.0) {
+        if (nucleusTotal != null) {
             // Keep a token while the mass strictly before it (in descending order) is < top_p:
             // transformers' "remove if ascending cumsum <= 1 - top_p", always keeping the top token.
             NDArray cumulative = weights.cumSum(1); // [B, C]
-            NDArray total = cumulative.get(":, -1:"); // [B, 1]
-            NDArray keep = cumulative.sub(weights).lt(total.mul((float) params.topP())); // [B, C]
-            weights = weights.mul(keep);
+            weights.muli(cumulative.sub(weights).lt(nucleusTotal.mul((float) params.topP())));
         }
         if (params.minP() > 0.0) {
             // p_i < min_p · p_max  ⇔  s_i − s_max < log(min_p); renormalisation after top-k/top-p
             // cancels in the ratio, so the scores suffice.
-            weights = weights.mul(relative.gte((float) Math.log(params.minP()))); // [B, C]
+            weights.muli(relative.gte((float) Math.log(params.minP()))); // [B, C]
         }
 
         NDArray cumulative = weights.cumSum(1); // [B, C], nondecreasing
@@ -189,6 +213,24 @@ public final class TokenSampler {
         NDArray ids = candidateIds == null ? position : candidateIds.gather(position, 1); // [B, 1]
         NDArray logProbs = shifted.gather(ids, 1).sub(logTotal).squeeze(1); // [B]
         return new Choice(ids.squeeze(1), logProbs);
+    }
+
+    /**
+     * Candidates for top-p without top-k, sorted descending: a full sort of the vocabulary is slow, so
+     * first try the best {@value #NUCLEUS_PREFIX} tokens. When they hold at least top_p of every row's
+     * mass, every token top-p keeps is among them (the next one already has ≥ top_p before it), and
+     * the result is exactly that of a full sort. Otherwise fall back to sorting everything.
+     */
+    private NDList nucleusCandidates(NDArray scores, NDArray scoresTotal, long vocab) {
+        if (vocab > nucleusPrefix) {
+            NDList top = scores.topK(nucleusPrefix, 1, true, true);
+            // the first candidate is the row's best token, so this mass has the scale of scoresTotal
+            NDArray prefixMass = top.get(0).sub(top.get(0).get(":, :1")).exp().sum(new int[] {1}, true); // [B, 1]
+            if (prefixMass.gte(scoresTotal.mul((float) params.topP())).all().getBoolean()) {
+                return top;
+            }
+        }
+        return scores.topK(Math.toIntExact(vocab), 1, true, true);
     }
 
     /** {@code log_softmax(logits)} at {@code ids [B, 1]}, as {@code [B]}. */

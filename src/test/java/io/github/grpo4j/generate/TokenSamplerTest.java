@@ -207,6 +207,63 @@ class TokenSamplerTest {
     }
 
     @Test
+    void topPFromThePrefixOfBestTokensChoosesExactlyAsAFullSort() {
+        Random rng = new Random(21);
+        int n = 3000;
+        int v = 10;
+        double[][] rows = new double[n][v];
+        for (double[] r : rows) {
+            double spread = 0.5 + 3 * rng.nextDouble(); // flat rows need the full sort, peaked ones not
+            for (int k = 0; k < v; k++) {
+                r[k] = rng.nextGaussian() * spread;
+            }
+        }
+        float[] u = TokenSampler.uniforms(new Random(5), n);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(toFloat(rows), new Shape(n, v));
+            for (SamplingParams p : List.of(params(1.0, 0, 0.6, 0.0, 1.0), params(0.8, 0, 0.9, 0.1, 1.4))) {
+                List<int[]> soFar = new ArrayList<>();
+                for (int r = 0; r < n; r++) {
+                    soFar.add(new int[] {r % v});
+                }
+                NDArray presence = TokenSampler.presence(m, soFar, v);
+                long[] full = new TokenSampler(p, v).sample(logits, presence, u).ids().toLongArray();
+                for (int prefix : new int[] {2, 3, 6}) {
+                    long[] fromPrefix = new TokenSampler(p, prefix).sample(logits, presence, u).ids().toLongArray();
+                    assertThat(fromPrefix).as("prefix %d, %s", prefix, p).isEqualTo(full);
+                }
+                // and every choice is allowed by the transformers pipeline
+                for (int r = 0; r < n; r++) {
+                    boolean[] present = new boolean[v];
+                    present[r % v] = true;
+                    assertThat(expectedProbs(rows[r], present, p)[(int) full[r]]).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void topPPrefixIsUsedWhenItHoldsEnoughMassAndFullSortOtherwise() {
+        double[] peaked = logs(0.7, 0.2, 0.04, 0.03, 0.02, 0.01); // best two hold 0.9 ≥ 0.85
+        double[] flat = logs(0.22, 0.2, 0.17, 0.16, 0.14, 0.11); // best two hold 0.42 < 0.85
+        SamplingParams p = params(1.0, 0, 0.85, 0.0, 1.0);
+        for (double[] logits : List.of(peaked, flat)) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray batch = repeated(m, logits, 4000);
+                float[] u = TokenSampler.uniforms(new Random(3), 4000);
+                long[] a = new TokenSampler(p, 2).sample(batch, null, u).ids().toLongArray();
+                long[] b = new TokenSampler(p, 6).sample(batch, null, u).ids().toLongArray();
+                assertThat(a).isEqualTo(b);
+                long[] counts = new long[logits.length];
+                for (long id : a) {
+                    counts[(int) id]++;
+                }
+                assertFrequenciesMatch(counts, expectedProbs(logits, null, p), 4000);
+            }
+        }
+    }
+
+    @Test
     void greedyTakesArgmaxAndRecordsLogSoftmaxAtTemperatureOne() {
         double[][] rows = {{0.1, 2.5, -1, 0.3}, {3, -2, 2.9, 0}, {-1, -2, -3, -0.5}};
         try (NDManager m = NDManager.newBaseManager()) {
