@@ -54,8 +54,9 @@ public interface CausalLm extends AutoCloseable {
     Map<String, NDArray> parameters();
 
     /**
-     * A deep copy with its own parameters (for the frozen reference model). Implementations that can
-     * be trained override it; the default says it is missing.
+     * A deep copy with its own parameters, sharing no memory and no autograd history with this one
+     * (for the frozen reference model; {@code TransformerPolicy.copy} relies on it). Implementations
+     * that can be trained override it; the default says it is missing.
      */
     default CausalLm copy() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement copy()");
