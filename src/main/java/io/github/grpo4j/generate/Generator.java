@@ -33,8 +33,9 @@ import java.util.function.IntConsumer;
  *
  * <p>A row ends at an EOS id (kept as its last token), once its decoded text contains a stop string
  * (the token completing it is kept, the text is not cut), or at max_new_tokens (then it is
- * truncated). Finished rows stay in the batch and are fed PAD until every row is done: rows of a batch
- * do not interact, so their outputs are simply ignored, and keeping the batch fixed avoids compacting
+ * truncated). Finished rows stay in the batch and are fed PAD (mask 1, so the mask is one array
+ * built up front and sliced per step) until every row is done: rows of a batch do not interact, so
+ * their outputs are simply ignored, and keeping the batch fixed avoids compacting
  * the cache (the cache has no such operation, and a gather of every layer would cost more than the
  * few wasted rows). Decoding stops as soon as all rows are finished.
  *
