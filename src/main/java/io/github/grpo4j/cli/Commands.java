@@ -10,6 +10,7 @@ final class Commands {
         return List.of(
                 new ExplainCommand(),
                 new DemoCommand(),
+                new GenerateCommand(),
                 new ReportCommand());
     }
 }

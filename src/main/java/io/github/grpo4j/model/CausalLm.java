@@ -2,6 +2,8 @@ package io.github.grpo4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -33,10 +35,40 @@ public interface CausalLm extends AutoCloseable {
     NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache);
 
     /**
+     * {@link #forward} that returns logits only for this call's positions {@code firstLogit .. S-1}:
+     * {@code [B, S - firstLogit, vocab]}. Prefill needs only the last position's logits and scoring
+     * only those from the last prompt token on, and the vocabulary projection over the other
+     * positions would dominate the cost for long prompts and large vocabularies; implementations
+     * should override this to project only the hidden states that are asked for. The default slices
+     * the full result.
+     */
+    default NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
+        NDArray all = forward(ids, positions, attentionMask, cache);
+        return firstLogit == 0 ? all : all.get(new NDIndex(":, {}:, :", firstLogit));
+    }
+
+    /**
      * Trainable parameters by Hugging Face tensor name, in a stable order. Training sets
      * {@code requiresGradient} on them and updates them in place.
      */
     Map<String, NDArray> parameters();
+
+    /**
+     * A deep copy with its own parameters, sharing no memory and no autograd history with this one
+     * (for the frozen reference model; {@code TransformerPolicy.copy} relies on it). Implementations
+     * that can be trained override it; the default says it is missing.
+     */
+    default CausalLm copy() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement copy()");
+    }
+
+    /**
+     * Writes the model into {@code directory} so it can be loaded again (for transformers:
+     * {@code config.json} + safetensors with Hugging Face names). The default says it is missing.
+     */
+    default void save(Path directory) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement save(Path)");
+    }
 
     @Override
     void close();

@@ -1,5 +1,6 @@
 package io.github.grpo4j.tokenizer;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -27,4 +28,13 @@ public interface Tokenizer {
      * @throws io.github.grpo4j.Grpo4jException if this tokenizer has no chat template
      */
     String applyChatTemplate(List<Map<String, Object>> messages, boolean addGenerationPrompt);
+
+    /**
+     * Writes the tokenizer files into {@code directory} (for Hugging Face tokenizers:
+     * {@code tokenizer.json}, {@code tokenizer_config.json}) so a saved model directory loads again.
+     * The default says it is missing.
+     */
+    default void save(Path directory) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement save(Path)");
+    }
 }

@@ -1,0 +1,198 @@
+package io.github.grpo4j.policy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.generate.Completions;
+import io.github.grpo4j.generate.Generator;
+import io.github.grpo4j.generate.SamplingParams;
+import io.github.grpo4j.model.CausalLm;
+import io.github.grpo4j.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Policy} backed by a causal language model and its tokenizer: samples with the batched
+ * {@link Generator} and scores with one teacher-forced forward pass.
+ *
+ * <p>Temperature: {@link #score} uses {@code log_softmax(logits / temperature)}, the same
+ * distribution whose log-probs {@link #generate} records, so for the same weights sampled and scored
+ * log-probs agree (the importance ratio starts at exactly 1). Temperature 0 (greedy sampling) scores
+ * at temperature 1, as the generator records it.
+ */
+public final class TransformerPolicy implements Policy {
+
+    private final CausalLm model;
+    private final Tokenizer tokenizer;
+    private final Generator generator;
+
+    /** Wraps {@code model} and {@code tokenizer}; the policy owns the model and closes it. */
+    public TransformerPolicy(CausalLm model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.generator = new Generator(model, tokenizer);
+    }
+
+    public CausalLm model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public Completions generate(List<int[]> prompts, int numPerPrompt, SamplingParams params, long seed) {
+        return generator.generate(prompts, numPerPrompt, params, seed);
+    }
+
+    /**
+     * One forward over {@code [left-padded prompt | right-padded completion]} without a cache. The
+     * logits at position {@code L - 1 + j} (L the padded prompt length) predict completion token j;
+     * only those are asked of the model ({@link CausalLm#forward(NDArray, NDArray, NDArray, KvCache, int)}).
+     * Log-probs are differentiable; the entropy is a metric and is computed without gradient.
+     * Intermediates live in a sub-manager closed before returning; the autograd graph keeps what
+     * backward needs.
+     */
+    @Override
+    public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature) {
+        if (prompts.size() != completions.size()) {
+            throw new IllegalArgumentException(
+                    prompts.size() + " prompts but " + completions.size() + " completions; need one per row");
+        }
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("score needs at least one row");
+        }
+        int b = prompts.size();
+        int longestPrompt = 1;
+        int longestCompletion = 1; // at least one column so shapes stay valid for empty completions
+        for (int r = 0; r < b; r++) {
+            if (prompts.get(r).length == 0) {
+                throw new Grpo4jException("prompt of row " + r + " has no tokens; every prompt needs at least one");
+            }
+            longestPrompt = Math.max(longestPrompt, prompts.get(r).length);
+            longestCompletion = Math.max(longestCompletion, completions.get(r).length);
+        }
+        int width = longestPrompt + longestCompletion;
+        if (width > model.maxPositions()) {
+            // Only the longest prompt plus its own completion must fit; padding columns are masked.
+            int worst = 0;
+            for (int r = 0; r < b; r++) {
+                worst = Math.max(worst, prompts.get(r).length + completions.get(r).length);
+            }
+            if (worst > model.maxPositions()) {
+                throw new Grpo4jException("a prompt plus its completion has " + worst
+                        + " tokens, but the model accepts at most " + model.maxPositions());
+            }
+        }
+        long[] ids = new long[b * width];
+        long[] positions = new long[b * width];
+        long[] mask = new long[b * width];
+        long[] targets = new long[b * longestCompletion];
+        float[] completionMask = new float[b * longestCompletion];
+        Arrays.fill(ids, tokenizer.padId());
+        for (int r = 0; r < b; r++) {
+            int[] p = prompts.get(r);
+            int[] c = completions.get(r);
+            int offset = longestPrompt - p.length;
+            for (int j = 0; j < p.length; j++) {
+                ids[r * width + offset + j] = p[j];
+                positions[r * width + offset + j] = j;
+                mask[r * width + offset + j] = 1;
+            }
+            for (int j = 0; j < c.length; j++) {
+                ids[r * width + longestPrompt + j] = c[j];
+                positions[r * width + longestPrompt + j] = p.length + j;
+                mask[r * width + longestPrompt + j] = 1;
+                targets[r * longestCompletion + j] = c[j];
+                completionMask[r * longestCompletion + j] = 1f;
+            }
+        }
+        int vocab = model.vocabSize();
+        for (int r = 0; r < b; r++) {
+            checkIds(prompts.get(r), vocab, "prompt", r);
+            checkIds(completions.get(r), vocab, "completion", r);
+        }
+        float t = temperature == 0.0 ? 1f : (float) temperature;
+        try (NDManager scope = manager.newSubManager()) {
+            Shape shape = new Shape(b, width);
+            // [B, T + 1, V]: logits from the last prompt column on; column j predicts completion token j
+            NDArray logits = model.forward(scope.create(ids, shape), scope.create(positions, shape),
+                    scope.create(mask, shape), null, longestPrompt - 1);
+            NDArray predicting = logits.get(":, :{}, :", longestCompletion); // [B, T, V]
+            NDArray logSoftmax = predicting.div(t).logSoftmax(2); // [B, T, V]
+            NDArray target = scope.create(targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
+            NDArray valid = scope.create(completionMask, new Shape(b, longestCompletion)); // [B, T]
+            NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(valid); // [B, T]
+            // Entropy is a metric: computed from detached log-probs it keeps no [B, T, V] arrays alive
+            // in the autograd graph.
+            NDArray detached = logSoftmax.stopGradient(); // [B, T, V]
+            NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(valid); // [B, T]
+            logProbs.attach(manager);
+            entropy.attach(manager);
+            return new TokenScores(logProbs, entropy);
+        }
+    }
+
+    private static void checkIds(int[] ids, int vocab, String what, int row) {
+        for (int j = 0; j < ids.length; j++) {
+            if (ids[j] < 0 || ids[j] >= vocab) {
+                throw new Grpo4jException(what + " of row " + row + " has id " + ids[j] + " at token " + j
+                        + ", outside the model's vocabulary [0, " + vocab + ")");
+            }
+        }
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return model.parameters();
+    }
+
+    /** A deep copy of the model (sharing the immutable tokenizer), not set up for training. */
+    @Override
+    public TransformerPolicy copy() {
+        return new TransformerPolicy(model.copy(), tokenizer);
+    }
+
+    /**
+     * θ ← α·θ_source + (1−α)·θ, in place, parameter by parameter. Call outside a gradient collector.
+     *
+     * @throws IllegalArgumentException if the parameter names or shapes differ
+     */
+    @Override
+    public void mixFrom(Policy source, double alpha) {
+        Map<String, NDArray> mine = parameters();
+        Map<String, NDArray> theirs = source.parameters();
+        if (!mine.keySet().equals(theirs.keySet())) {
+            throw new IllegalArgumentException("cannot mix policies with different parameters: "
+                    + mine.keySet() + " vs " + theirs.keySet());
+        }
+        for (var e : mine.entrySet()) {
+            NDArray target = e.getValue();
+            NDArray from = theirs.get(e.getKey());
+            if (!target.getShape().equals(from.getShape())) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " has shape " + target.getShape()
+                        + " here but " + from.getShape() + " in the source");
+            }
+            // from.mul lands in the source's manager: close it right away.
+            try (NDArray scaled = from.mul((float) alpha)) {
+                target.muli((float) (1.0 - alpha)).addi(scaled);
+            }
+        }
+    }
+
+    /** Writes the model ({@link CausalLm#save}) and the tokenizer ({@link Tokenizer#save}) into {@code directory}. */
+    @Override
+    public void save(Path directory) {
+        model.save(directory);
+        tokenizer.save(directory);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
