@@ -147,6 +147,11 @@ public final class TransformerPolicy implements Policy {
     }
 
     @Override
+    public String decode(int[] completion) {
+        return tokenizer.decode(completion);
+    }
+
+    @Override
     public Map<String, NDArray> parameters() {
         return model.parameters();
     }
