@@ -87,11 +87,16 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
-    /** Restores moments written by {@link #state()} and the update count. */
-    public void load(Map<String, NDArray> state, long step) {
+    /** Restores moments written by {@link #state()} (as float arrays) and the update count. */
+    public void load(Map<String, float[]> state, long step) {
         for (String k : params.keySet()) {
-            m.get(k).set(state.get("m." + k).toFloatArray());
-            v.get(k).set(state.get("v." + k).toFloatArray());
+            float[] mk = state.get("m." + k);
+            float[] vk = state.get("v." + k);
+            if (mk == null || vk == null) {
+                throw new io.github.grpo4j.Grpo4jException("optimizer state has no moments for parameter " + k);
+            }
+            m.get(k).set(mk);
+            v.get(k).set(vk);
         }
         this.step = step;
     }

@@ -1,0 +1,189 @@
+package io.github.grpo4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.data.PromptDataset;
+import io.github.grpo4j.data.PromptRow;
+import io.github.grpo4j.data.tasks.Split;
+import io.github.grpo4j.data.tasks.Task;
+import io.github.grpo4j.data.tasks.Tasks;
+import io.github.grpo4j.model.ModelConfig;
+import io.github.grpo4j.model.Transformer;
+import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardOnError;
+import io.github.grpo4j.reward.RewardRegistry;
+import io.github.grpo4j.reward.RewardSet;
+import io.github.grpo4j.train.config.ModelSection;
+import io.github.grpo4j.train.config.RewardSpec;
+import io.github.grpo4j.tokenizer.CharTokenizer;
+import io.github.grpo4j.tokenizer.Tokenizer;
+import io.github.grpo4j.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds what a run is made of from its configuration: tokenizer, policy, data, rewards. */
+public final class RunParts {
+    private RunParts() {}
+
+    /** Problems drawn from a built-in task for one training run (enough for every step at least once). */
+    static final int TASK_ROWS = 20_000;
+
+    /** The tokenizer: {@code char:<alphabet>}, a directory, the model's own, or the task's alphabet. */
+    public static Tokenizer tokenizer(ModelSection model, Task task) {
+        String spec = model.tokenizer();
+        if (spec != null && spec.startsWith("char:")) {
+            return CharTokenizer.of(spec.substring("char:".length()));
+        }
+        if (spec != null) {
+            return Tokenizers.load(Path.of(spec));
+        }
+        if (model.path() != null) {
+            return Tokenizers.load(Path.of(model.path()));
+        }
+        if (task != null) {
+            return CharTokenizer.of(task.alphabet());
+        }
+        throw new Grpo4jException("model.tokenizer is not set and there is no model.path or data.task to take one from; "
+                + "set model.tokenizer to a directory with tokenizer.json or to char:<alphabet>");
+    }
+
+    /**
+     * The policy to train: loaded from {@code model.path}, or a fresh model built from
+     * {@code model.config} (vocabulary size and special tokens filled in from the tokenizer).
+     */
+    public static TransformerPolicy policy(ModelSection model, Tokenizer tokenizer, long seed) {
+        if (model.path() != null) {
+            return new TransformerPolicy(Transformer.load(Path.of(model.path())), tokenizer);
+        }
+        return new TransformerPolicy(Transformer.random(freshConfig(model, tokenizer), Seeds.of(seed, 0, Seeds.INIT)),
+                tokenizer);
+    }
+
+    /** The reference model named by {@code model.ref_model}, or null to copy the initial policy. */
+    public static TransformerPolicy reference(ModelSection model, Tokenizer tokenizer) {
+        return model.refModel() == null ? null
+                : new TransformerPolicy(Transformer.load(Path.of(model.refModel())), tokenizer);
+    }
+
+    static ModelConfig freshConfig(ModelSection model, Tokenizer tokenizer) {
+        Map<String, Object> json;
+        if (model.inlineConfig() != null) {
+            json = new LinkedHashMap<>(model.inlineConfig());
+        } else if (model.configPath() != null) {
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> read = new ObjectMapper().readValue(Path.of(model.configPath()).toFile(), Map.class);
+                json = new LinkedHashMap<>(read);
+            } catch (IOException e) {
+                throw new Grpo4jException("cannot read model.config " + model.configPath() + ": " + e.getMessage(), e);
+            }
+        } else {
+            throw new Grpo4jException("set model.path (a Hugging Face directory) or model.config (a config.json for a new model)");
+        }
+        json.putIfAbsent("vocab_size", tokenizer.vocabSize());
+        json.putIfAbsent("eos_token_id", tokenizer.eosIds()[0]);
+        json.putIfAbsent("pad_token_id", tokenizer.padId());
+        Object vocab = json.get("vocab_size");
+        if (vocab instanceof Number n && n.intValue() < tokenizer.vocabSize()) {
+            throw new Grpo4jException("model.config vocab_size " + n + " is smaller than the tokenizer's vocabulary ("
+                    + tokenizer.vocabSize() + ")");
+        }
+        try {
+            return ModelConfig.parse(new ObjectMapper().writeValueAsString(json));
+        } catch (IOException e) {
+            throw new Grpo4jException("model.config cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The built-in task named by {@code data.task}, or null. */
+    public static Task task(String name, Map<String, Object> options) {
+        return name == null ? null : Tasks.create(name, options == null ? Map.of() : options);
+    }
+
+    /** Training prompts: a file, or problems of the task's training split. */
+    public static PromptDataset trainData(String trainFile, String promptField, String messagesField, Task task,
+            long seed) {
+        if (trainFile != null) {
+            return PromptDataset.load(Path.of(trainFile), promptField, messagesField);
+        }
+        if (task == null) {
+            throw new Grpo4jException("set data.train_file (JSONL or CSV) or data.task (" + String.join(", ", Tasks.names())
+                    + ")");
+        }
+        return taskRows(task, Split.TRAIN, TASK_ROWS, seed);
+    }
+
+    /** Up to {@code count} distinct problems of a task's split, as dataset rows. */
+    public static PromptDataset taskRows(Task task, Split split, int count, long seed) {
+        List<Map<String, Object>> rows;
+        try {
+            rows = task.rows(split, count, seed);
+        } catch (Grpo4jException tooFew) {
+            rows = task.rows(split, Math.max(1, count / 10), seed);
+        }
+        List<PromptRow> out = new ArrayList<>(rows.size());
+        int line = 1;
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> fields = new LinkedHashMap<>(r);
+            Object prompt = fields.remove("prompt");
+            out.add(new PromptRow(line++, String.valueOf(prompt), null, fields));
+        }
+        return PromptDataset.of("task:" + task.name() + "/" + split.name().toLowerCase(), out);
+    }
+
+    /** The reward functions of the config, or the task's own when none are listed. */
+    public static RewardSet rewards(List<RewardSpec> specs, String onError, Task task) {
+        List<RewardFunction> fns = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        if (specs == null || specs.isEmpty()) {
+            if (task == null) {
+                throw new Grpo4jException("no rewards configured: list reward functions under `rewards` or use data.task");
+            }
+            fns.addAll(task.rewards());
+            for (int i = 0; i < fns.size(); i++) {
+                weights.add(1.0);
+            }
+        } else {
+            for (RewardSpec s : specs) {
+                fns.add(create(s));
+                weights.add(s.weight());
+            }
+        }
+        return new RewardSet(fns, weights, RewardOnError.parse(onError));
+    }
+
+    private static RewardFunction create(RewardSpec s) {
+        Map<String, Object> params = s.params() == null ? Map.of() : s.params();
+        String name = s.name() != null ? s.name() : s.type();
+        if ("java".equals(s.type())) {
+            try {
+                Class<?> c = Class.forName(s.className());
+                Object fn = c.getDeclaredConstructor().newInstance();
+                if (!(fn instanceof RewardFunction rf)) {
+                    throw new Grpo4jException("reward " + name + ": class " + s.className() + " does not implement "
+                            + RewardFunction.class.getName());
+                }
+                return rf;
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new Grpo4jException("reward " + name + ": cannot create class " + s.className()
+                        + " (needs a public no-argument constructor, on the class path): " + e, e);
+            }
+        }
+        return RewardRegistry.create(name, s.type(), params);
+    }
+
+    /** Copies a file into the run directory if it is not there yet. */
+    static void ensureDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
