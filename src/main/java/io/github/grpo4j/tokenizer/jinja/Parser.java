@@ -15,6 +15,8 @@ import java.util.Set;
  */
 final class Parser {
 
+    private static final Set<String> CLOSERS =
+            Set.of("elif", "else", "endif", "endfor", "endset", "endmacro", "endgeneration");
     private static final Set<String> TEST_ARG_START = Set.of("(", "[", "{");
 
     private final List<Token> tokens;
@@ -29,9 +31,6 @@ final class Parser {
     static List<Node> parse(String source, String templateName) {
         Parser p = new Parser(Lexer.tokenize(source, templateName), templateName);
         List<Node> body = p.parseBody(Set.of());
-        if (p.peek().type() != Type.EOF) {
-            throw p.error(p.peek(), "unexpected '" + p.peek().value() + "' tag: no block is open");
-        }
         return body;
     }
 
@@ -98,7 +97,7 @@ final class Parser {
             switch (t.type()) {
                 case EOF -> {
                     if (!endTags.isEmpty()) {
-                        throw error(t, "unexpected end of template: expected one of " + String.join(", ", endTags));
+                        throw error(t, "unexpected end of template: expected one of " + String.join(", ", new java.util.TreeSet<>(endTags)));
                     }
                     return body;
                 }
@@ -116,6 +115,10 @@ final class Parser {
                         return body;
                     }
                     next();
+                    if (name.type() == Type.NAME && CLOSERS.contains(name.value())) {
+                        throw error(name, "unexpected '" + name.value() + "' tag: " + (endTags.isEmpty()
+                                ? "no block is open" : "expected one of " + String.join(", ", new java.util.TreeSet<>(endTags))));
+                    }
                     body.add(parseStatement());
                 }
                 default -> throw error(t, "unexpected " + t);
