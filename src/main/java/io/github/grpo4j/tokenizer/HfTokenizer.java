@@ -27,7 +27,9 @@ import java.util.Set;
  * <p>EOS ids: the union of {@code eos_token} (tokenizer_config.json) and {@code eos_token_id}
  * (generation_config.json, an int or a list; config.json when there is no generation_config.json).
  * Pad id: {@code pad_token}, else generation_config's {@code pad_token_id}, else the first EOS id.
- * {@link #encode} adds no special tokens (no BOS); {@link #decode} leaves special tokens out.
+ * {@link #encode} adds no special tokens (no BOS); {@link #decode} leaves special tokens out and, when
+ * tokenizer_config.json sets {@code clean_up_tokenization_spaces} (Llama 3 does), removes the space
+ * before punctuation as transformers' {@code decode} does.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final Path dir;
@@ -39,6 +41,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final ChatTemplate chatTemplate;
     private final String chatTemplateOrigin;
     private final Map<String, Object> specialTokens;
+    private final boolean cleanUpSpaces;
 
     private HfTokenizer(Path dir, HuggingFaceTokenizer hf, int vocabSize, Map<String, Integer> addedTokens,
             HfTokenizerConfig config) {
@@ -47,6 +50,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.vocabSize = vocabSize;
         this.addedTokens = addedTokens;
         this.specialTokens = config.specialTokens();
+        this.cleanUpSpaces = config.cleanUpTokenizationSpaces();
         Path tcFile = dir.resolve("tokenizer_config.json");
 
         Set<Integer> eos = new LinkedHashSet<>();
@@ -222,7 +226,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             }
             l[i] = ids[i];
         }
-        return hf.decode(l, true);
+        String text = hf.decode(l, true);
+        return cleanUpSpaces ? cleanUpTokenization(text) : text;
+    }
+
+    /** transformers' clean_up_tokenization: drops the space before punctuation and English contractions. */
+    static String cleanUpTokenization(String s) {
+        return s.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
+                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve")
+                .replace(" 're", "'re");
     }
 
     /** One more than the largest id the tokenizer can produce (the model's embedding may be larger). */

@@ -26,10 +26,11 @@ import java.util.Map;
  * @param generationPadId pad_token_id from generation_config.json or config.json, or null
  * @param chatTemplate template source, or null
  * @param chatTemplateOrigin where the template came from (or why there is none), for messages
+ * @param cleanUpTokenizationSpaces tokenizer_config's clean_up_tokenization_spaces (default false)
  */
 record HfTokenizerConfig(Map<String, Object> specialTokens, String eosToken, String padToken,
         List<Integer> generationEosIds, List<Integer> modelEosIds, Integer generationPadId,
-        String chatTemplate, String chatTemplateOrigin) {
+        String chatTemplate, String chatTemplateOrigin, boolean cleanUpTokenizationSpaces) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SPECIAL_TOKEN_KEYS =
@@ -92,7 +93,7 @@ record HfTokenizerConfig(Map<String, Object> specialTokens, String eosToken, Str
             }
         }
         return new HfTokenizerConfig(special, (String) special.get("eos_token"), (String) special.get("pad_token"),
-                genEos, modelEos, genPad, template, origin);
+                genEos, modelEos, genPad, template, origin, tc.path("clean_up_tokenization_spaces").asBoolean(false));
     }
 
     /** A string, or a list of {name, template} from which "default" is taken. */

@@ -38,7 +38,7 @@ class HfTokenizerTest {
             assertThat(t.encode("the cat<|im_end|>")).containsExactly(7, 8, 3);
             assertThat(t.encode("dog")).containsExactly(4); // <unk>
             assertThat(t.encode("")).isEmpty();
-            assertThat(t.vocabSize()).isEqualTo(10);
+            assertThat(t.vocabSize()).isEqualTo(12);
         }
     }
 
@@ -50,8 +50,18 @@ class HfTokenizerTest {
             assertThat(t.decode(new int[] {1, 5, 3, 6, 2, 0})).isEqualTo("hello world");
             assertThat(t.decode(new int[] {9, 7})).isEqualTo("<think> the");
             assertThat(t.decode(new int[0])).isEmpty();
-            assertThatThrownBy(() -> t.decode(new int[] {5, 10}))
-                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("token id 10 at position 1");
+            assertThat(t.decode(new int[] {7, 8, 10})).isEqualTo("the cat ."); // no clean-up unless configured
+            assertThatThrownBy(() -> t.decode(new int[] {5, 12}))
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("token id 12 at position 1");
+        }
+    }
+
+    @Test
+    void cleanUpTokenizationSpacesRemovesSpaceBeforePunctuationWhenConfigured() throws IOException {
+        copyTiny(dir);
+        write("tokenizer_config.json", "{\"eos_token\": \"</s>\", \"clean_up_tokenization_spaces\": true}");
+        try (HfTokenizer t = HfTokenizer.load(dir)) {
+            assertThat(t.decode(new int[] {7, 8, 11, 10})).isEqualTo("the catn't.");
         }
     }
 
