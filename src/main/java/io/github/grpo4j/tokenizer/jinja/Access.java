@@ -112,8 +112,4 @@ final class Access {
         }
         return null;
     }
-
-    static List<Object> noArgs() {
-        return List.of();
-    }
 }

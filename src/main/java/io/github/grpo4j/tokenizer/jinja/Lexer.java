@@ -123,7 +123,7 @@ final class Lexer {
                 if (end < 0) {
                     throw error(start, "comment '{#' is never closed with '#}'");
                 }
-                pos = afterTagEnd(end, end + 2, src.charAt(end - 1) == '-' && end - 1 >= inner, true);
+                pos = afterTagEnd(end + 2, src.charAt(end - 1) == '-' && end - 1 >= inner, true);
             } else {
                 boolean block = kind == '%';
                 out.add(new Token(block ? Type.BLOCK_BEGIN : Type.VAR_BEGIN, block ? "{%" : "{{", lineAt(start)));
@@ -147,10 +147,10 @@ final class Lexer {
     }
 
     /** Position after a tag's closing marker, applying '-' (strip all whitespace) or trim_blocks. */
-    private int afterTagEnd(int markerStart, int afterMarker, boolean dash, boolean trimBlocks) {
+    private int afterTagEnd(int afterMarker, boolean dash, boolean trimBlocks) {
         int p = afterMarker;
         if (dash) {
-            while (p < src.length() && Character.isWhitespace(src.charAt(p))) {
+            while (p < src.length() && PyStrings.isPySpace(src.charAt(p))) {
                 p++;
             }
         } else if (trimBlocks && p < src.length() && src.charAt(p) == '\n') {
@@ -164,7 +164,7 @@ final class Lexer {
         String end = block ? "%}" : "}}";
         int depth = 0; // open brackets: "}}" inside a dict literal closes the dict, not the tag
         while (true) {
-            while (p < src.length() && Character.isWhitespace(src.charAt(p))) {
+            while (p < src.length() && PyStrings.isPySpace(src.charAt(p))) {
                 p++;
             }
             if (p >= src.length()) {
@@ -179,7 +179,7 @@ final class Lexer {
             }
             if (src.startsWith("-" + end, p)) {
                 out.add(new Token(block ? Type.BLOCK_END : Type.VAR_END, end, lineAt(p)));
-                return afterTagEnd(p, p + 3, true, false);
+                return afterTagEnd(p + 3, true, false);
             }
             if (block && src.startsWith("+%}", p)) {
                 out.add(new Token(Type.BLOCK_END, end, lineAt(p)));
@@ -187,7 +187,7 @@ final class Lexer {
             }
             if (src.startsWith(end, p)) {
                 out.add(new Token(block ? Type.BLOCK_END : Type.VAR_END, end, lineAt(p)));
-                return afterTagEnd(p, p + 2, false, block);
+                return afterTagEnd(p + 2, false, block);
             }
             int before = out.size();
             p = lexOne(p);
@@ -300,7 +300,7 @@ final class Lexer {
 
     static String rstripWhitespace(String s) {
         int end = s.length();
-        while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+        while (end > 0 && PyStrings.isPySpace(s.charAt(end - 1))) {
             end--;
         }
         return s.substring(0, end);
@@ -308,7 +308,7 @@ final class Lexer {
 
     private static boolean isAllWhitespace(String s, int from) {
         for (int i = from; i < s.length(); i++) {
-            if (!Character.isWhitespace(s.charAt(i))) {
+            if (!PyStrings.isPySpace(s.charAt(i))) {
                 return false;
             }
         }

@@ -7,7 +7,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -654,9 +653,5 @@ final class Values {
         }
         checkDefined(v);
         throw error("'" + typeName(v) + "' object is not subscriptable");
-    }
-
-    static Iterator<Object> noIterator() {
-        return List.of().iterator();
     }
 }
