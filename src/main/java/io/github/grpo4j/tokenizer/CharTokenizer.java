@@ -210,6 +210,70 @@ public final class CharTokenizer implements Tokenizer {
     }
 
     /**
+     * Also writes the tokenizer in Hugging Face's format into {@code dir} ({@code tokenizer.json} with
+     * a WordLevel model over single characters, a split-every-character pre-tokenizer and a Fuse
+     * decoder, plus {@code tokenizer_config.json}), so tools that read Hugging Face model directories
+     * can use a checkpoint. The ids are the same. {@link Tokenizers#load} still prefers
+     * {@value #FILE_NAME} when both are present.
+     */
+    public void saveHuggingFace(Path dir) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        var added = root.putArray("added_tokens");
+        String[] specials = {PAD_TOKEN, BOS_TOKEN, EOS_TOKEN};
+        for (int id = 0; id < specials.length; id++) {
+            ObjectNode t = added.addObject();
+            t.put("id", id);
+            t.put("content", specials[id]);
+            t.put("single_word", false);
+            t.put("lstrip", false);
+            t.put("rstrip", false);
+            t.put("normalized", false);
+            t.put("special", true);
+        }
+        root.putNull("normalizer");
+        ObjectNode pre = root.putObject("pre_tokenizer");
+        pre.put("type", "Split");
+        pre.putObject("pattern").put("Regex", "[\\s\\S]"); // every character on its own, newlines included
+        pre.put("behavior", "Isolated");
+        pre.put("invert", false);
+        root.putNull("post_processor");
+        root.putObject("decoder").put("type", "Fuse");
+        ObjectNode model = root.putObject("model");
+        model.put("type", "WordLevel");
+        ObjectNode vocab = model.putObject("vocab");
+        for (int id = 0; id < specials.length; id++) {
+            vocab.put(specials[id], id);
+        }
+        for (int i = 0; i < codePoints.length; i++) {
+            vocab.put(new String(Character.toChars(codePoints[i])), FIRST_CHAR_ID + i);
+        }
+        model.put("unk_token", "<unk>"); // not in the vocabulary: an unknown character is an error
+
+        ObjectNode config = JSON.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("bos_token", BOS_TOKEN);
+        config.put("eos_token", EOS_TOKEN);
+        config.put("pad_token", PAD_TOKEN);
+        config.put("add_bos_token", false);
+        config.put("clean_up_tokenization_spaces", false);
+        if (chatTemplateSource != null) {
+            config.put("chat_template", chatTemplateSource);
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("tokenizer.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("tokenizer_config.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot write the tokenizer into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a tokenizer saved by {@link #save}.
      *
      * @param path the {@value #FILE_NAME} file or the directory holding it

@@ -205,7 +205,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encode(String text) {
-        long[] ids = hf.encode(text, false, false).getIds();
+        long[] ids;
+        try {
+            ids = hf.encode(text, false, false).getIds();
+        } catch (RuntimeException e) { // e.g. a WordLevel model without an unknown token
+            throw new Grpo4jException("cannot encode " + (text.length() > 60 ? text.substring(0, 57) + "..." : text)
+                    + " with " + dir.resolve("tokenizer.json") + ": " + e.getMessage(), e);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = (int) ids[i];

@@ -10,8 +10,9 @@ public final class Tokenizers {
     }
 
     /**
-     * {@link HfTokenizer} when {@code dir} holds {@code tokenizer.json}; else {@link CharTokenizer}
-     * when it holds {@value CharTokenizer#FILE_NAME}.
+     * {@link CharTokenizer} when {@code dir} holds {@value CharTokenizer#FILE_NAME} (our own exact
+     * format, preferred when a Hugging Face export of it sits beside it); else {@link HfTokenizer}
+     * when it holds {@code tokenizer.json}.
      *
      * @throws Grpo4jException if the directory holds neither, or the tokenizer found is unreadable
      */
@@ -19,11 +20,11 @@ public final class Tokenizers {
         if (!Files.isDirectory(dir)) {
             throw new Grpo4jException("tokenizer directory " + dir + " does not exist or is not a directory");
         }
-        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            return HfTokenizer.load(dir);
-        }
         if (Files.isRegularFile(dir.resolve(CharTokenizer.FILE_NAME))) {
             return CharTokenizer.load(dir);
+        }
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return HfTokenizer.load(dir);
         }
         throw new Grpo4jException("no tokenizer in " + dir + ": expected tokenizer.json (Hugging Face) or "
                 + CharTokenizer.FILE_NAME + " (grpo4j character tokenizer)");

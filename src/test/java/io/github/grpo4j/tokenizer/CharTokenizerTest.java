@@ -91,6 +91,24 @@ class CharTokenizerTest {
     }
 
     @Test
+    void huggingFaceExportGivesTheSameIdsAndText(@TempDir Path dir) {
+        CharTokenizer t = CharTokenizer.of("ab \n\t.é😀<>", "{{ messages[0].content }}");
+        t.saveHuggingFace(dir);
+        try (HfTokenizer hf = HfTokenizer.load(dir)) {
+            for (String text : List.of("ab", "a b\n\tb.", "😀é<a>", " ", "")) {
+                assertThat(hf.encode(text)).as(text).containsExactly(t.encode(text));
+                assertThat(hf.decode(t.encode(text))).isEqualTo(text);
+            }
+            assertThat(hf.decode(new int[] {1, 3, 2, 0})).isEqualTo("a");
+            assertThat(hf.vocabSize()).isEqualTo(t.vocabSize());
+            assertThat(hf.eosIds()).containsExactly(CharTokenizer.EOS_ID);
+            assertThat(hf.padId()).isEqualTo(CharTokenizer.PAD_ID);
+            assertThat(hf.applyChatTemplate(List.of(Map.of("role", "user", "content", "ab")), true)).isEqualTo("ab");
+            assertThatThrownBy(() -> hf.encode("az")).isInstanceOf(Grpo4jException.class);
+        }
+    }
+
+    @Test
     void loadRejectsAFileOfAnotherFormat(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(CharTokenizer.FILE_NAME), "{\"format\": \"other\", \"alphabet\": \"ab\"}");
         assertThatThrownBy(() -> CharTokenizer.load(dir)).isInstanceOf(Grpo4jException.class)

@@ -21,10 +21,17 @@ class TokenizersTest {
     }
 
     @Test
+    void prefersTheCharacterFileOverItsHuggingFaceExport() {
+        CharTokenizer t = CharTokenizer.of("abc");
+        t.save(dir);
+        t.saveHuggingFace(dir);
+        assertThat(Tokenizers.load(dir)).isEqualTo(t);
+    }
+
+    @Test
     void picksTheHuggingFaceTokenizerWhenTokenizerJsonIsThere() throws IOException {
         HfTokenizerTest.copyTiny(dir);
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
-        CharTokenizer.of("abc").save(dir); // tokenizer.json wins
         Tokenizer t = Tokenizers.load(dir);
         assertThat(t).isInstanceOf(HfTokenizer.class);
         assertThat(t.encode("hello")).containsExactly(5);
