@@ -135,16 +135,15 @@ final class Builtins {
             Object[] b = bind("round", a, k, p("precision", "method"), 0L, "common");
             int prec = (int) Values.asLong(b[0], "precision");
             RoundingMode mode = switch (Values.str(b[1])) {
-                case "common" -> RoundingMode.HALF_UP;
+                case "common" -> RoundingMode.HALF_EVEN; // Python's round() on the exact binary value
                 case "ceil" -> RoundingMode.CEILING;
                 case "floor" -> RoundingMode.FLOOR;
                 default -> throw error("round method must be common, ceil or floor");
             };
-            if (v instanceof Long && mode == RoundingMode.HALF_UP) {
+            if (v instanceof Long && mode == RoundingMode.HALF_EVEN) {
                 return v; // jinja2 calls Python's round(), which keeps ints
             }
-            return new BigDecimal(Values.asDouble(v)).setScale(prec, mode == RoundingMode.HALF_UP
-                    ? RoundingMode.HALF_EVEN : mode).doubleValue();
+            return new BigDecimal(Values.asDouble(v)).setScale(prec, mode).doubleValue();
         });
         FILTERS.put("tojson", (v, a, k) -> {
             // transformers' own tojson: json.dumps(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)
