@@ -38,7 +38,7 @@ public final class ChatTemplate {
     }
 
     /** Renders {@code messages} (maps with "role" and "content", optionally "tool_calls", ...). */
-    public String apply(List<Map<String, Object>> messages, boolean addGenerationPrompt) {
+    public String apply(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt) {
         return apply(messages, addGenerationPrompt, Map.of());
     }
 
@@ -46,7 +46,8 @@ public final class ChatTemplate {
      * Renders {@code messages} with extra template variables (transformers' {@code **kwargs}), such as
      * {@code enable_thinking} or {@code tools}; they override the defaults.
      */
-    public String apply(List<Map<String, Object>> messages, boolean addGenerationPrompt, Map<String, ?> extraVariables) {
+    public String apply(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt,
+            Map<String, ?> extraVariables) {
         if (messages == null) {
             throw new Grpo4jException("chat messages must be a list of {role, content} maps, got null");
         }

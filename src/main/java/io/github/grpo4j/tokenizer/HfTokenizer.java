@@ -265,7 +265,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     /** As {@link #applyChatTemplate(List, boolean)} with extra template variables, e.g. enable_thinking. */
-    public String applyChatTemplate(List<Map<String, Object>> messages, boolean addGenerationPrompt,
+    public String applyChatTemplate(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt,
             Map<String, ?> extraVariables) {
         return chatTemplate().orElseThrow(() -> new Grpo4jException("the tokenizer in " + dir
                 + " has no chat template (" + chatTemplateOrigin + "); use plain-text prompts or a model with "
