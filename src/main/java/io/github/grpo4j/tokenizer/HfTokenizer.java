@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -279,6 +280,36 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     /** Special tokens by role (bos_token, eos_token, pad_token, ...) as tokenizer_config.json gives them. */
     public Map<String, Object> specialTokens() {
         return specialTokens;
+    }
+
+    /** Tokenizer files of a model directory, copied by {@link #saveTo}. */
+    static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json", "chat_template.jinja", "chat_template.json");
+
+    /**
+     * Copies this tokenizer's files ({@code tokenizer.json}, {@code tokenizer_config.json},
+     * {@code special_tokens_map.json}, chat template files, those present) into {@code dir} so a
+     * checkpoint there loads with {@link Tokenizers#load}; also {@code generation_config.json} (for
+     * its EOS ids) unless {@code dir} already has one.
+     */
+    public void saveTo(Path target) {
+        try {
+            Files.createDirectories(target);
+            if (Files.isSameFile(dir, target)) {
+                return;
+            }
+            for (String name : TOKENIZER_FILES) {
+                if (Files.isRegularFile(dir.resolve(name))) {
+                    Files.copy(dir.resolve(name), target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path gen = dir.resolve("generation_config.json");
+            if (Files.isRegularFile(gen) && !Files.exists(target.resolve("generation_config.json"))) {
+                Files.copy(gen, target.resolve("generation_config.json"));
+            }
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot copy the tokenizer from " + dir + " to " + target + ": " + e.getMessage(), e);
+        }
     }
 
     /** The directory this tokenizer was loaded from. */

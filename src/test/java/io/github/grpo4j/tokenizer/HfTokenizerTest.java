@@ -138,6 +138,21 @@ class HfTokenizerTest {
     }
 
     @Test
+    void savedCopyLoadsWithTheSameIdsAndSpecialTokens(@TempDir Path target) throws IOException {
+        copyTiny(dir);
+        write("tokenizer_config.json", "{\"eos_token\": \"</s>\", \"chat_template\": \"{{ eos_token }}\"}");
+        write("generation_config.json", "{\"eos_token_id\": [2, 3]}");
+        try (HfTokenizer t = HfTokenizer.load(dir)) {
+            t.saveTo(target);
+        }
+        try (HfTokenizer back = (HfTokenizer) Tokenizers.load(target)) {
+            assertThat(back.encode("hello the cat")).containsExactly(5, 7, 8);
+            assertThat(back.eosIds()).containsExactly(2, 3);
+            assertThat(back.applyChatTemplate(List.of(), false)).isEqualTo("</s>");
+        }
+    }
+
+    @Test
     void missingTokenizerJsonNamesTheDirectory() {
         assertThatThrownBy(() -> HfTokenizer.load(dir))
                 .isInstanceOf(Grpo4jException.class)
