@@ -15,7 +15,8 @@ import io.github.grpo4j.train.AdamW;
 import io.github.grpo4j.train.GrpoTrainer;
 import io.github.grpo4j.train.LrSchedule;
 import io.github.grpo4j.train.Prompt;
-import io.github.grpo4j.train.RewardScorer;
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardSet;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -117,15 +118,11 @@ public final class DemoCommand implements Callable<Integer> {
             throw new Grpo4jException("--rewards needs " + ANSWERS.size() + " values (one per answer " + ANSWERS
                     + "); got " + answerRewards.length);
         }
-        RewardScorer reward = (prompts, completions, tokens, truncated) -> {
-            double[] r = new double[completions.size()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = answerRewards[ANSWERS.indexOf(completions.get(i))];
-            }
-            return new RewardScorer.Scores(r, Map.of("capital", r));
-        };
+
         Prompt question = new Prompt("What is the capital of France?", new int[0], Map.of());
-        try (CategoricalPolicy policy = CategoricalPolicy.fromProbabilities(ANSWERS, START, withoutReplacement);
+        try (RewardSet reward = RewardSet.of(RewardFunction.of("capital",
+                        (prompt, completion, row) -> answerRewards[ANSWERS.indexOf(completion)]));
+                CategoricalPolicy policy = CategoricalPolicy.fromProbabilities(ANSWERS, START, withoutReplacement);
                 GrpoTrainer trainer = new GrpoTrainer(policy, null, options, reward)) {
             if (!quiet) {
                 out.println("step  P(Paris) P(London) P(Berlin) P(Madrid) | group (reward, advantage)"

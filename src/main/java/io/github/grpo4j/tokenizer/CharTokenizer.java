@@ -188,8 +188,18 @@ public final class CharTokenizer implements Tokenizer {
         return chatTemplate.apply(messages, addGenerationPrompt);
     }
 
-    /** Writes {@value #FILE_NAME} into {@code dir} (created if needed). */
+    /**
+     * Writes {@value #FILE_NAME} into {@code dir} (created if needed), plus the Hugging Face export
+     * of {@link #saveHuggingFace}, so a saved model directory opens in transformers too.
+     */
+    @Override
     public void save(Path dir) {
+        saveOwnFormat(dir);
+        saveHuggingFace(dir);
+    }
+
+    /** Writes only {@value #FILE_NAME}. */
+    public void saveOwnFormat(Path dir) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", 1);

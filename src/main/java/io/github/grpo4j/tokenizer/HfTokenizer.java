@@ -282,6 +282,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return specialTokens;
     }
 
+    /** Same as {@link #saveTo}: a checkpoint's model directory gets the tokenizer files. */
+    @Override
+    public void save(Path directory) {
+        saveTo(directory);
+    }
+
     /** Tokenizer files of a model directory, copied by {@link #saveTo}. */
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "chat_template.jinja", "chat_template.json");

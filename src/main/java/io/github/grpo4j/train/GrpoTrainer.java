@@ -15,7 +15,11 @@ import io.github.grpo4j.algo.LossOptions;
 import io.github.grpo4j.algo.LossTerms;
 import io.github.grpo4j.generate.Completions;
 import io.github.grpo4j.generate.SamplingParams;
+import io.github.grpo4j.algo.ScaleRewards;
 import io.github.grpo4j.policy.Policy;
+import io.github.grpo4j.reward.RewardInput;
+import io.github.grpo4j.reward.RewardResult;
+import io.github.grpo4j.reward.RewardSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +81,7 @@ public final class GrpoTrainer implements AutoCloseable {
     private final Policy policy;
     private final Policy reference;
     private final Options options;
-    private final RewardScorer rewards;
+    private final RewardSet rewards;
     private final NDManager manager;
     private final AdamW optimizer;
     private long tokensSeen;
@@ -86,7 +90,7 @@ public final class GrpoTrainer implements AutoCloseable {
      * @param policy    trained in place
      * @param reference frozen reference model, or null to copy the policy now (ignored when β = 0)
      */
-    public GrpoTrainer(Policy policy, Policy reference, Options options, RewardScorer rewards) {
+    public GrpoTrainer(Policy policy, Policy reference, Options options, RewardSet rewards) {
         if (options.numGenerations() < 2) {
             throw new Grpo4jException("num_generations must be at least 2 (a group needs two completions to compare); got "
                     + options.numGenerations());
@@ -154,7 +158,12 @@ public final class GrpoTrainer implements AutoCloseable {
             completionTokens += lengths[r];
             promptTokens += p.ids().length;
         }
-        RewardScorer.Scores scores = rewards.score(rowPrompts, texts, lengths, c.truncated());
+        List<RewardInput> inputs = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            Prompt p = rowPrompts.get(r);
+            inputs.add(new RewardInput(p.text(), texts.get(r), p.row(), lengths[r], c.truncated()[r]));
+        }
+        RewardResult scores = rewards.score(inputs);
         double[] reward = scores.total();
 
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -191,7 +200,7 @@ public final class GrpoTrainer implements AutoCloseable {
             metrics.put("loss", stats.loss);
             metrics.put("grad_norm", stats.gradNorm);
             metrics.put("learning_rate", stats.learningRate);
-            putRewardMetrics(metrics, reward, scores.perFunction(), c.promptIndex(), adv.fracRewardZeroStd());
+            putRewardMetrics(metrics, reward, scores, c.promptIndex(), adv.fracRewardZeroStd());
             if (reference != null) {
                 metrics.put("kl", stats.kl);
             }
@@ -217,8 +226,8 @@ public final class GrpoTrainer implements AutoCloseable {
         List<Sample> samples = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
             Map<String, Double> per = new LinkedHashMap<>();
-            for (var e : scores.perFunction().entrySet()) {
-                per.put(e.getKey(), e.getValue()[r]);
+            for (int k = 0; k < scores.names().size(); k++) {
+                per.put(scores.names().get(k), scores.perFunction()[k][r]);
             }
             samples.add(new Sample(rowPrompts.get(r).text(), texts.get(r), reward[r], per));
         }
@@ -357,14 +366,13 @@ public final class GrpoTrainer implements AutoCloseable {
         return out;
     }
 
-    private void putRewardMetrics(Map<String, Double> metrics, double[] reward, Map<String, double[]> perFunction,
-            int[] group, double fracZeroStd) {
-        metrics.put("reward", Stats.nanMean(reward));
-        metrics.put("reward_std", Stats.meanGroupStd(reward, group, options.advantage().std()));
-        for (var e : perFunction.entrySet()) {
-            metrics.put("rewards/" + e.getKey() + "/mean", Stats.nanMean(e.getValue()));
-            metrics.put("rewards/" + e.getKey() + "/std", Stats.nanStd(e.getValue(), options.advantage().std()));
-        }
+    private void putRewardMetrics(Map<String, Double> metrics, double[] reward, RewardResult scores, int[] group,
+            double fracZeroStd) {
+        metrics.put("reward", Stats.mean(reward));
+        metrics.put("reward_std", options.advantage().scaleRewards() == ScaleRewards.BATCH
+                ? Stats.std(reward, options.advantage().std())
+                : Stats.meanGroupStd(reward, group, options.advantage().std()));
+        metrics.putAll(scores.metrics());
         metrics.put("frac_reward_zero_std", fracZeroStd);
     }
 

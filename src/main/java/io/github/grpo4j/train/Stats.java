@@ -1,38 +1,21 @@
 package io.github.grpo4j.train;
 
+import io.github.grpo4j.algo.ReferenceMath;
 import io.github.grpo4j.algo.StdKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reductions behind the reported reward metrics; NaN entries ("does not apply") are skipped. */
+/** Reductions behind the reported {@code reward} and {@code reward_std} metrics. */
 final class Stats {
     private Stats() {}
 
-    static double nanMean(double[] x) {
-        double sum = 0;
-        int n = 0;
-        for (double v : x) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+    static double mean(double[] x) {
+        return ReferenceMath.mean(x);
     }
 
-    /** Standard deviation over non-NaN values; population or sample (Bessel) as configured. */
-    static double nanStd(double[] x, StdKind kind) {
-        double mean = nanMean(x);
-        double ss = 0;
-        int n = 0;
-        for (double v : x) {
-            if (!Double.isNaN(v)) {
-                ss += (v - mean) * (v - mean);
-                n++;
-            }
-        }
-        int dof = kind == StdKind.SAMPLE ? n - 1 : n;
-        return dof <= 0 ? (n == 0 ? Double.NaN : 0.0) : Math.sqrt(ss / dof);
+    /** Standard deviation, population or sample (Bessel) as configured; 0 for a single value. */
+    static double std(double[] x, StdKind kind) {
+        return x.length < 2 ? 0.0 : ReferenceMath.std(x, kind);
     }
 
     /** Mean over groups of the within-group reward std (TRL's {@code reward_std}). */
@@ -50,7 +33,7 @@ final class Stats {
         }
         double sum = 0;
         for (double[] values : groups.values()) {
-            sum += nanStd(values, kind);
+            sum += std(values, kind);
         }
         return sum / groups.size();
     }
