@@ -259,15 +259,26 @@ public final class Safetensors {
     }
 
     /**
-     * The tensor's values as float32, little-endian, in a direct buffer the engine can copy from: F32 as
-     * is, BF16 widened exactly (float32 bits = bf16 bits shifted left 16), F16 converted exactly.
+     * The tensor's values as float32, little-endian, in a new direct buffer: F32 as is, BF16 widened
+     * exactly (float32 bits = bf16 bits shifted left 16), F16 converted exactly.
      *
      * @throws Grpo4jException for other dtypes, naming the tensor
      */
     public static ByteBuffer toFloat32(String name, Tensor t) {
+        return toFloat32(name, t, null);
+    }
+
+    /**
+     * Like {@link #toFloat32(String, Tensor)}, writing into {@code scratch} when it is large enough (so a
+     * loader can reuse one buffer for every tensor); the result has position 0 and limit 4·numel.
+     */
+    public static ByteBuffer toFloat32(String name, Tensor t, ByteBuffer scratch) {
         int n = Math.toIntExact(t.numel());
         ByteBuffer src = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = scratch != null && scratch.capacity() >= n * 4L ? scratch
+                : ByteBuffer.allocateDirect(n * 4);
+        out.clear().limit(n * 4);
+        out.order(ByteOrder.LITTLE_ENDIAN);
         switch (t.dtype()) {
             case "F32" -> out.put(src).flip();
             case "BF16" -> widen(src.asShortBuffer(), out.asIntBuffer(), n, false);

@@ -2,6 +2,7 @@ package io.github.grpo4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -155,7 +156,7 @@ public final class Transformer implements CausalLm {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = (float) (rng.nextGaussian() * std);
                     }
-                    p = manager.create(values, shape);
+                    p = owned(manager.create(values, shape));
                 }
                 p.setName(name);
                 params.put(name, p);
@@ -186,6 +187,8 @@ public final class Transformer implements CausalLm {
         }
         NDManager manager = NDManager.newBaseManager();
         try {
+            long largest = tensors.values().stream().mapToLong(Safetensors.Tensor::numel).max().orElse(0);
+            ByteBuffer scratch = ByteBuffer.allocateDirect(Math.toIntExact(largest * 4)); // reused per tensor
             Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
                 String name = e.getKey();
@@ -199,8 +202,8 @@ public final class Transformer implements CausalLm {
                     throw new Grpo4jException(source.get(name) + ": tensor '" + name + "' has shape " + found
                             + ", expected " + e.getValue() + " from config.json");
                 }
-                ByteBuffer data = Safetensors.toFloat32(name, t);
-                NDArray p = manager.create(data, e.getValue(), DataType.FLOAT32);
+                ByteBuffer data = Safetensors.toFloat32(name, t, scratch);
+                NDArray p = owned(manager.create(data, e.getValue(), DataType.FLOAT32));
                 p.setName(name);
                 params.put(name, p);
             }
@@ -209,6 +212,17 @@ public final class Transformer implements CausalLm {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * A copy in memory PyTorch owns. DJL's {@code create} from a direct buffer does not copy: the tensor
+     * aliases the Java buffer (kept alive by the array), which would tie parameters to the JVM's
+     * direct-memory limit and forbid reusing the buffer.
+     */
+    private static NDArray owned(NDArray aliasing) {
+        NDArray copy = aliasing.duplicate();
+        aliasing.close();
+        return copy;
     }
 
     private static Set<Path> weightFiles(Path dir) {
@@ -318,6 +332,16 @@ public final class Transformer implements CausalLm {
 
     @Override
     public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+        return forward(ids, positions, attentionMask, cache, false);
+    }
+
+    /**
+     * {@link CausalLm#forward}, optionally computing logits for the last position only ({@code [B, 1,
+     * vocab]}): what a prefill before sampling needs, without the {@code [B, S, vocab]} output head cost
+     * and memory (large with a 150k vocabulary).
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache,
+            boolean lastPositionOnly) {
         Shape idShape = ids.getShape();
         if (idShape.dimension() != 2) {
             throw new IllegalArgumentException("ids must be [batch, seq], got " + idShape);
@@ -414,6 +438,9 @@ public final class Transformer implements CausalLm {
             }
             if (kv != null) {
                 kv.advance(seq);
+            }
+            if (lastPositionOnly && seq > 1) {
+                x = x.get(new NDIndex(":, -1:"));                     // [B, 1, D]
             }
             NDArray normed = rmsNorm(x, finalNorm, eps);
             NDArray logits = Linear.linear(normed, lmHead, null).singletonOrThrow(); // [B, S, V]

@@ -166,6 +166,17 @@ class TransformerInvariantTest {
     }
 
     @Test
+    void lastPositionOnlyGivesTheFullForwardsLastColumn() {
+        try (Transformer model = TinyModels.model("qwen3", 8); NDManager m = NDManager.newBaseManager()) {
+            NDArray[] in = leftPadded(m, PROMPTS);
+            NDArray full = model.forward(in[0], in[1], in[2], null);
+            NDArray last = model.forward(in[0], in[1], in[2], null, true);
+            assertThat(last.getShape()).isEqualTo(new Shape(3, 1, 50));
+            assertAllClose(last, full.get(":, -1:"));
+        }
+    }
+
+    @Test
     void sequenceLongerThanMaxPositionEmbeddingsIsAClearError() {
         try (Transformer model = TinyModels.model("llama", 6); NDManager m = NDManager.newBaseManager()) {
             NDArray ids = m.zeros(new Shape(1, 65), ai.djl.ndarray.types.DataType.INT64);
