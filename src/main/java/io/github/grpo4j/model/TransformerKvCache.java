@@ -57,6 +57,11 @@ final class TransformerKvCache implements KvCache {
         return batch;
     }
 
+    /** The manager owning the buffers (tests check that decoding adds nothing to it). */
+    NDManager manager() {
+        return manager;
+    }
+
     /** Most positions this cache can hold. */
     int capacity() {
         return capacity;

@@ -148,6 +148,8 @@ class TransformerInvariantTest {
             try (KvCache cache = model.newCache(m, 3, 8)) {
                 model.forward(in[0], in[1], in[2], cache).close();
                 int withCache = m.getManagedArrays().size();
+                NDManager cacheManager = ((TransformerKvCache) cache).manager();
+                int buffers = cacheManager.getManagedArrays().size();
                 for (int t = 0; t < 2; t++) {
                     try (NDManager step = m.newSubManager()) {
                         NDArray id = step.create(new long[] {1, 2, 3}, new Shape(3, 1));
@@ -158,6 +160,7 @@ class TransformerInvariantTest {
                         assertThat(logits.getManager()).isSameAs(step);
                     }
                     assertThat(m.getManagedArrays().size()).isEqualTo(withCache);
+                    assertThat(cacheManager.getManagedArrays().size()).isEqualTo(buffers);
                 }
             }
             assertThat(model.manager().getManagedArrays().size()).isEqualTo(modelArrays);
