@@ -388,6 +388,9 @@ public final class Transformer implements CausalLm {
             NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
             x.attach(step);
             NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
+            // the queries' tables carry the 1/sqrt(d) score scale, saving one op per layer
+            double scale = 1.0 / Math.sqrt(d);
+            NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
             NDArray bias = maskBias(attentionMask, past, seq, step); // [B, 1, 1, S, P+S]
 
             for (int l = 0; l < layers.length; l++) {
@@ -405,7 +408,7 @@ public final class Transformer implements CausalLm {
                         q = rmsNorm(q, w.qNorm(), eps);
                         k = rmsNorm(k, w.kNorm(), eps);
                     }
-                    q = applyRope(q, rope, batch, seq, heads, d);
+                    q = applyRope(q, ropeQ, batch, seq, heads, d);      // scaled by 1/sqrt(d)
                     k = applyRope(k, rope, batch, seq, kvHeads, d);
                     k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
                     v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
@@ -414,9 +417,9 @@ public final class Transformer implements CausalLm {
                         k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
                         v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
                     }
-                    // group the query heads of each KV head: [B, KV, G*S, d], scaled by 1/sqrt(d)
+                    // group the query heads of each KV head: [B, KV, G*S, d]
                     NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
-                            .reshape(batch, kvHeads, (long) groups * seq, d).mul(1.0 / Math.sqrt(d));
+                            .reshape(batch, kvHeads, (long) groups * seq, d);
                     NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
                             .reshape(batch, kvHeads, groups, seq, total)
                             .add(bias);                                     // [B, KV, G, S, P+S]

@@ -62,6 +62,7 @@ class TransformerIoTest {
         for (String type : TinyModels.TYPES) {
             Path out = dir.resolve(type);
             try (Transformer model = TinyModels.model(type, 9); NDManager m = NDManager.newBaseManager()) {
+                model.parameters().values().forEach(p -> p.setRequiresGradient(true)); // as during training
                 model.save(out);
                 assertThat(Files.exists(out.resolve("config.json"))).isTrue();
                 assertThat(Safetensors.readMetadata(out.resolve("model.safetensors"))).containsEntry("format", "pt");
