@@ -10,6 +10,9 @@ final class Commands {
         return List.of(
                 new ExplainCommand(),
                 new DemoCommand(),
+                new TrainCommand(),
+                new SftCommand(),
+                new EvalCommand(),
                 new GenerateCommand(),
                 new ReportCommand());
     }

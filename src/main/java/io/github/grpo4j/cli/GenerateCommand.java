@@ -25,11 +25,6 @@ import picocli.CommandLine.Option;
                 + "log-prob.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    /** Until a model loader is wired in, the no-argument command says so instead of failing obscurely. */
-    static final Function<Path, TransformerPolicy> UNWIRED = dir -> {
-        throw new Grpo4jException("loading a model directory is not available in this build (" + dir + ")");
-    };
-
     private final Function<Path, TransformerPolicy> loader;
 
     @CommandLine.Spec
@@ -85,9 +80,9 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Stop a completion once its text contains this string; repeatable (default: none).")
     List<String> stop = new ArrayList<>();
 
-    /** The command as registered in the CLI (see {@link #UNWIRED}). */
+    /** The command as registered in the CLI: opens Hugging Face model directories. */
     public GenerateCommand() {
-        this(UNWIRED);
+        this(TransformerPolicy::load);
     }
 
     /** @param loader opens a model directory as a policy (with its tokenizer) */

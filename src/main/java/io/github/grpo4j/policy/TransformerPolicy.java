@@ -8,7 +8,9 @@ import io.github.grpo4j.generate.Completions;
 import io.github.grpo4j.generate.Generator;
 import io.github.grpo4j.generate.SamplingParams;
 import io.github.grpo4j.model.CausalLm;
+import io.github.grpo4j.model.Transformer;
 import io.github.grpo4j.tokenizer.Tokenizer;
+import io.github.grpo4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +32,14 @@ public final class TransformerPolicy implements Policy {
     private final Generator generator;
 
     /** Wraps {@code model} and {@code tokenizer}; the policy owns the model and closes it. */
+    /**
+     * Opens a Hugging Face model directory ({@code config.json}, {@code *.safetensors}, and
+     * {@code tokenizer.json} or grpo4j's {@code char_tokenizer.json}) as a policy.
+     */
+    public static TransformerPolicy load(Path directory) {
+        return new TransformerPolicy(Transformer.load(directory), Tokenizers.load(directory));
+    }
+
     public TransformerPolicy(CausalLm model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;

@@ -151,8 +151,8 @@ public final class TrainingRun {
                         ? RunParts.policy(config.model(), tokenizer, config.seed())
                         : new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer);
                 TransformerPolicy reference = referenceFor(from, tokenizer, options);
-                GrpoTrainer trainer = new GrpoTrainer(policy, reference, options, rewards);
-                MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step())) {
+                GrpoTrainer trainer = new GrpoTrainer(policy, reference, options, rewards)) {
+            MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
             int start = 0;
             DataPosition position = new DataPosition(0, 0);
             if (state != null) {
@@ -176,7 +176,7 @@ public final class TrainingRun {
             Double after = null;
             try (ProgressBar bar = progressBar ? bar(maxSteps, start) : null) {
                 for (int step = start + 1; step <= maxSteps; step++) {
-                    List<Prompt> batch = encode(sampler.next(), encoder);
+                    List<Prompt> batch = Prompts.encode(sampler.next(), encoder);
                     GrpoTrainer.StepResult r = trainer.step(step, batch);
                     last = r.metrics();
                     log.append(step, r.metrics());
@@ -251,7 +251,7 @@ public final class TrainingRun {
             return List.of();
         }
         PromptDataset rows = RunParts.taskRows(task, Split.HELD_OUT, n, Seeds.of(config.seed(), 0, Seeds.EVAL));
-        return encode(rows.rows(), encoder);
+        return Prompts.encode(rows.rows(), encoder);
     }
 
     /** Greedy held-out accuracy: the share of prompts whose completion the task's verifier accepts. */
@@ -269,13 +269,6 @@ public final class TrainingRun {
         }
     }
 
-    static List<Prompt> encode(List<PromptRow> rows, PromptEncoder encoder) {
-        List<Prompt> out = new ArrayList<>(rows.size());
-        for (PromptRow row : rows) {
-            out.add(new Prompt(row.prompt() != null ? row.prompt() : row.summary(), encoder.encode(row), row.fields()));
-        }
-        return out;
-    }
 
     private List<SampleRow> samples(GrpoTrainer.StepResult r, int count, int step) {
         List<GrpoTrainer.Sample> all = r.samples();
