@@ -69,8 +69,9 @@ public final class GrpoTrainer implements AutoCloseable {
             double maxGradNorm,
             long seed) {}
 
-    /** A completion worth showing the user, with its rewards. */
-    public record Sample(String prompt, String completion, double reward, Map<String, Double> rewards) {}
+    /** A completion with its rewards, token count and whether it hit the length limit. */
+    public record Sample(String prompt, String completion, double reward, Map<String, Double> rewards, int tokens,
+            boolean truncated) {}
 
     /**
      * What one step produced: its metrics (TRL names, GRPO.md §6), every completion with its reward, and
@@ -190,11 +191,13 @@ public final class GrpoTrainer implements AutoCloseable {
             for (int r : kept) {
                 tokens += tokenWeight(c, r) * lengths[r];
             }
-            BatchTotals totals = new BatchTotals(kept.size(), tokens, sampling.maxNewTokens());
+            BatchTotals totals = kept.isEmpty() ? null : new BatchTotals(kept.size(), tokens, sampling.maxNewTokens());
             List<int[]> micro = microBatches(kept);
 
             List<NDArray> refLogProbs = referenceLogProbs(stepScope, micro, c, rowPrompts, temperature);
-            UpdateStats stats = update(stepScope, micro, c, rowPrompts, advantages, refLogProbs, totals, temperature);
+            UpdateStats stats = kept.isEmpty()
+                    ? skippedUpdate() // every group filtered out: nothing to learn from this batch
+                    : update(stepScope, micro, c, rowPrompts, advantages, refLogProbs, totals, temperature);
             long t2 = System.nanoTime();
 
             metrics.put("loss", stats.loss);
@@ -229,7 +232,7 @@ public final class GrpoTrainer implements AutoCloseable {
             for (int k = 0; k < scores.names().size(); k++) {
                 per.put(scores.names().get(k), scores.perFunction()[k][r]);
             }
-            samples.add(new Sample(rowPrompts.get(r).text(), texts.get(r), reward[r], per));
+            samples.add(new Sample(rowPrompts.get(r).text(), texts.get(r), reward[r], per, lengths[r], c.truncated()[r]));
         }
         return new StepResult(step, metrics, samples, advantagesOut);
     }
@@ -267,6 +270,13 @@ public final class GrpoTrainer implements AutoCloseable {
 
     private static final class UpdateStats {
         double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
+    }
+
+    private UpdateStats skippedUpdate() {
+        UpdateStats stats = new UpdateStats();
+        stats.learningRate = options.schedule().at((int) optimizer.step());
+        stats.ratio = 1.0;
+        return stats;
     }
 
     private UpdateStats update(NDManager scope, List<int[]> micro, Completions c, List<Prompt> rowPrompts,
@@ -320,9 +330,7 @@ public final class GrpoTrainer implements AutoCloseable {
             }
             double norm = Gradients.clipByGlobalNorm(params, options.maxGradNorm());
             double lr = options.schedule().at((int) optimizer.step());
-            if (totals.sequences() > 0) {
-                optimizer.update(lr);
-            }
+            optimizer.update(lr);
             stats.loss += loss / mu;
             stats.gradNorm += norm / mu;
             stats.learningRate = lr;

@@ -156,7 +156,7 @@ public final class ConfigValidator {
 
     private static void grpoRules(GrpoConfig c, List<Problem> out) {
         notBlank("output_dir", c.outputDir(), out);
-        modelRules(c.model(), out);
+        modelRules(c.model(), c.data().task(), out);
         dataSourceRules("data", c.data().trainFile(), c.data().task(), out);
         fieldNames("data", c.data().promptField(), c.data().messagesField(), out);
 
@@ -198,7 +198,7 @@ public final class ConfigValidator {
 
     private static void sftRules(SftConfig c, List<Problem> out) {
         notBlank("output_dir", c.outputDir(), out);
-        modelRules(c.model(), out);
+        modelRules(c.model(), c.data().task(), out);
         dataSourceRules("data", c.data().trainFile(), c.data().task(), out);
         fieldNames("data", c.data().promptField(), c.data().messagesField(), out);
         notBlank("data.completion_field", c.data().completionField(), out);
@@ -214,7 +214,8 @@ public final class ConfigValidator {
         warmupRules("training", c.training().warmupRatio(), c.training().warmupSteps(), out);
     }
 
-    private static void modelRules(ModelSection m, List<Problem> out) {
+    /** @param task the built-in task, whose alphabet gives a character tokenizer when none is set */
+    private static void modelRules(ModelSection m, String task, List<Problem> out) {
         boolean hasPath = m.path() != null && !m.path().isBlank();
         boolean hasConfig = m.config() != null;
         if (!hasPath && !hasConfig) {
@@ -230,9 +231,9 @@ public final class ConfigValidator {
             out.add(new Problem("model.config", "empty path; valid: a config.json path or a mapping"));
         }
         String tok = m.tokenizer();
-        if (!hasPath && (tok == null || tok.isBlank())) {
-            out.add(new Problem("model.tokenizer", "must be set when `path` is not; valid: a tokenizer.json path "
-                    + "or char:<alphabet>"));
+        if (!hasPath && task == null && (tok == null || tok.isBlank())) {
+            out.add(new Problem("model.tokenizer", "must be set when neither `path` nor `data.task` is; valid: a "
+                    + "tokenizer.json path or char:<alphabet>"));
         }
         if (tok != null && tok.startsWith("char:") && tok.length() == "char:".length()) {
             out.add(new Problem("model.tokenizer", "'char:' has an empty alphabet; valid: char: followed by the "

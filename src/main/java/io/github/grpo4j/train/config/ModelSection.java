@@ -26,7 +26,7 @@ public record ModelSection(
         Object config,
         @Doc(value = "Tokenizer: a path to a `tokenizer.json` (or a directory holding one), or "
                 + "`char:<alphabet>` for the character tokenizer of the built-in tasks. null: the "
-                + "tokenizer of `path` (required when `path` is null).",
+                + "tokenizer of `path`, else a character tokenizer over the alphabet of `data.task`.",
                 valid = "null (with `path`), a path, or `char:` followed by at least one character")
         String tokenizer,
         @Doc("Reference model directory for the KL penalty (same tokenizer as the policy). null: a "
