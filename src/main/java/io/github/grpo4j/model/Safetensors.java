@@ -72,32 +72,11 @@ public final class Safetensors {
     /** Reads every tensor of {@code file}, in header order. */
     public static Map<String, Tensor> read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw corrupt(file, "file has " + size + " bytes, less than the 8-byte header length");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.getLong(0);
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw corrupt(file, "header length " + headerLen + " is not between 1 and min(100 MiB, file size "
-                        + size + " - 8)");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw corrupt(file, "header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            if (header == null || !header.isObject()) {
-                throw corrupt(file, "header is not a JSON object");
-            }
-            long dataStart = 8 + headerLen;
-            long dataLen = size - dataStart;
+            Header h = header(file, ch);
+            long dataStart = 8 + h.length();
+            long dataLen = ch.size() - dataStart;
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = h.json().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("__metadata__")) {
                     continue;
@@ -113,24 +92,42 @@ public final class Safetensors {
     /** The {@code __metadata__} string map of {@code file} (empty when absent). */
     public static Map<String, String> readMetadata(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.size() < 8) {
-                throw corrupt(file, "file has " + ch.size() + " bytes, less than the 8-byte header length");
-            }
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.getLong(0);
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > ch.size()) {
-                throw corrupt(file, "header length " + headerLen + " is out of range");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8);
-            JsonNode meta = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8)).path("__metadata__");
             Map<String, String> out = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            header(file, ch).json().path("__metadata__").fields()
+                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
             return out;
         } catch (IOException e) {
             throw new Grpo4jException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private record Header(long length, JsonNode json) {}
+
+    /** The length prefix and JSON header, checked against the file size. */
+    private static Header header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw corrupt(file, "file has " + size + " bytes, less than the 8-byte header length");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.getLong(0);
+        if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+            throw corrupt(file, "header length " + headerLen + " is not between 1 and min(100 MiB, file size "
+                    + size + " - 8)");
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, headerBuf, 8);
+        JsonNode json;
+        try {
+            json = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw corrupt(file, "header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (json == null || !json.isObject()) {
+            throw corrupt(file, "header is not a JSON object");
+        }
+        return new Header(headerLen, json);
     }
 
     private static Tensor tensor(Path file, FileChannel ch, String name, JsonNode node, long dataStart, long dataLen)

@@ -21,9 +21,13 @@
  *       G·S, d]} so one batched matmul per layer serves every query head of a KV head.
  *   <li><b>Separate q/k/v and gate/up projections.</b> Fusing needs either a weight concatenation per
  *       forward (a full copy of those weights every decode step) or a fused copy that goes stale when
- *       training updates the parameters in place. A micro-benchmark of one layer's projections
- *       (128 rows × hidden 128, and 16 rows × hidden 896) showed no difference beyond the noise, so the
- *       parameters are used as they are: nothing to keep in sync, nothing duplicated.
+ *       training updates the parameters in place. One layer's projections for a decode step, separate
+ *       against fused (one matmul + slices), one thread: 128 rows × hidden 128: 496–506 µs vs 511–529
+ *       µs; hidden 256: 1.89–1.94 ms vs 1.91–1.99 ms; 16 rows × hidden 896: 5.9–6.3 ms vs 6.5–6.8 ms.
+ *       No gain, so the parameters are used as they are: nothing to keep in sync, nothing duplicated.
+ *   <li><b>Throughput</b> (ForwardBench, qwen2 hidden 128, 4 layers, ~1M parameters, quiet machine):
+ *       decode 7.7–8.7 ms per step for 128 rows with the cache; training forward + backward of 128 ×
+ *       40 tokens 0.32 s with 2 threads (~96 GFLOP/s counting 6·N·tokens).
  *   <li><b>Memory.</b> Every forward's intermediates live in a sub-manager per layer, closed when the
  *       layer ends; ops put the step's array first ({@code Linear.linear(x, w, b)}, torch's embedding
  *       with the ids first) so nothing lands in the model's manager. Parameters are copied into memory
