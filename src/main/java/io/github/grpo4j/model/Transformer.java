@@ -332,16 +332,16 @@ public final class Transformer implements CausalLm {
 
     @Override
     public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
-        return forward(ids, positions, attentionMask, cache, false);
+        return forward(ids, positions, attentionMask, cache, 0);
     }
 
     /**
-     * {@link CausalLm#forward}, optionally computing logits for the last position only ({@code [B, 1,
-     * vocab]}): what a prefill before sampling needs, without the {@code [B, S, vocab]} output head cost
-     * and memory (large with a 150k vocabulary).
+     * {@link CausalLm#forward} computing logits only from position {@code firstLogit} on ({@code [B, S -
+     * firstLogit, vocab]}): a prefill before sampling needs the last position only, and scoring only the
+     * completion's, which saves most of the output head's cost and memory (large with a 150k vocabulary).
      */
-    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache,
-            boolean lastPositionOnly) {
+    @Override
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
         Shape idShape = ids.getShape();
         if (idShape.dimension() != 2) {
             throw new IllegalArgumentException("ids must be [batch, seq], got " + idShape);
@@ -442,8 +442,9 @@ public final class Transformer implements CausalLm {
             if (kv != null) {
                 kv.advance(seq);
             }
-            if (lastPositionOnly && seq > 1) {
-                x = x.get(new NDIndex(":, -1:"));                     // [B, 1, D]
+            if (firstLogit > 0) {
+                // only these positions need the vocabulary projection, by far the widest matmul
+                x = x.get(new NDIndex(":, {}:", firstLogit));          // [B, S - firstLogit, D]
             }
             NDArray normed = rmsNorm(x, finalNorm, eps);
             NDArray logits = Linear.linear(normed, lmHead, null).singletonOrThrow(); // [B, S, V]

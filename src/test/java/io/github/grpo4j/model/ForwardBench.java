@@ -77,7 +77,7 @@ public final class ForwardBench {
                     NDArray ids = g.randomInteger(0, 64, new Shape(rows, prompt), DataType.INT64);
                     NDArray pos = g.arange(0L, (long) prompt).reshape(1, prompt).repeat(0, rows);
                     NDArray mask = g.ones(new Shape(rows, prompt + gen), DataType.INT64);
-                    model.forward(ids, pos, mask.get(":, :{}", prompt), cache, true).close();
+                    model.forward(ids, pos, mask.get(":, :{}", prompt), cache, prompt - 1).close();
                     long t1 = System.nanoTime();
                     for (int t = 0; t < gen; t++) {
                         try (NDManager s = g.newSubManager()) {
