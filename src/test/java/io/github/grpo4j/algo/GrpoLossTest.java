@@ -65,6 +65,38 @@ class GrpoLossTest {
     }
 
     @Test
+    void seedRatiosClipsSurrogatesAndKlPerOutputInFloat32() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray lnNew = f32(m, column(log(NEW))); // [4, 1]
+            NDArray lnOld = f32(m, column(log(OLD)));
+            NDArray ones = f32(m, ones(4, 1));
+            NDArray rho = ImportanceRatios.of(ImportanceSamplingLevel.TOKEN, lnNew.sub(lnOld), ones);
+            assertFloats(rho, 1.25, 1.0, 0.75, 0.75);
+            assertFloats(ClippedSurrogate.clip(rho, 0.2, 0.2), 1.2, 1.0, 0.8, 0.8);
+            NDArray adv = f32(m, ADV).expandDims(1); // [4, 1]
+            double c = -0.4618802153517006;
+            assertFloats(ClippedSurrogate.surrogate(rho, adv, 0.2, 0.2, 0),
+                    2.078460969082652, -0.5773502691896257, c, c);
+            assertFloats(ClippedSurrogate.surrogate(rho, adv, 0.2, 0.28, 0),
+                    2.1650635094610964, -0.5773502691896257, c, c);
+            double k = 0.04565126088155247;
+            assertFloats(KlPenalty.of(KlEstimator.K3, lnNew, lnOld), 0.023143551314209754, 0, k, k);
+            assertFloats(KlPenalty.of(KlEstimator.K1, lnNew, lnOld),
+                    0.2231435513142097, 0, -0.287682072451781, -0.287682072451781);
+            assertFloats(KlPenalty.of(KlEstimator.K2, lnNew, lnOld), 0.5 * Math.pow(0.2231435513142097, 2), 0,
+                    0.5 * Math.pow(0.287682072451781, 2), 0.5 * Math.pow(0.287682072451781, 2));
+        }
+    }
+
+    private static void assertFloats(NDArray a, double... expected) {
+        float[] v = a.toFloatArray();
+        assertThat(v).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) v[i]).as("element %d", i).isCloseTo(expected[i], within(FLOAT));
+        }
+    }
+
+    @Test
     void seedSurrogateMeanWithBetaZeroAndNoReference() {
         try (NDManager m = NDManager.newBaseManager()) {
             LossTerms t = GrpoLoss.compute(f32(m, column(log(NEW))), f32(m, column(log(OLD))), null,
