@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
@@ -12,7 +13,7 @@ public final class ClippedSurrogate {
 
     /** clip(ρ, 1 − ε_low, 1 + ε_high). */
     public static NDArray clip(NDArray ratio, double epsLow, double epsHigh) {
-        return ratio.clip(1 - epsLow, 1 + epsHigh);
+        return Scalars.clip(ratio, 1 - epsLow, 1 + epsHigh);
     }
 
     /**

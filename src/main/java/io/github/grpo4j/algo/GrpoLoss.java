@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -79,7 +80,7 @@ public final class GrpoLoss {
                 NDArray rlp = NDArrays.where(on, refLogp.toType(type, false), logp.zerosLike()); // [B, T]
                 kl = KlPenalty.of(o.kl(), lp, rlp); // [B, T]
                 if (o.beta() != 0) {
-                    tokenLoss = tokenLoss.add(kl.mul(o.beta()));
+                    tokenLoss = tokenLoss.add(Scalars.mul(kl, o.beta()));
                 }
             }
             NDArray loss = LossAggregation.of(o.lossType(), tokenLoss, m, totals); // scalar

@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -15,7 +16,7 @@ public final class KlPenalty {
 
     /** Δ = clamp(log π_ref − log π_θ, −20, 20), {@code [B, T]}. */
     public static NDArray delta(NDArray logp, NDArray refLogp) {
-        return refLogp.sub(logp).clip(-DELTA_CLAMP, DELTA_CLAMP);
+        return Scalars.clip(refLogp.sub(logp), -DELTA_CLAMP, DELTA_CLAMP);
     }
 
     /** k1 = −Δ = log π_θ − log π_ref: unbiased, high variance, may be negative. */
@@ -25,7 +26,7 @@ public final class KlPenalty {
 
     /** k2 = Δ²/2: biased, low variance, ≥ 0. */
     public static NDArray k2(NDArray delta) {
-        return delta.square().div(2);
+        return Scalars.div(delta.square(), 2);
     }
 
     /**
@@ -33,7 +34,7 @@ public final class KlPenalty {
      * round to about −1e-7 for |Δ| &lt; 1e-3 (no expm1 in DJL), so the result is floored at 0.
      */
     public static NDArray k3(NDArray delta) {
-        return delta.exp().sub(delta).sub(1).maximum(0);
+        return Scalars.maximum(delta.exp().sub(delta).sub(1), 0);
     }
 
     /** KL per token with the chosen estimator, {@code [B, T]}. */

@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -21,12 +22,12 @@ public final class LossAggregation {
     public static NDArray grpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
         NDArray rowTokens = mask.sum(new int[] {1}).maximum(1); // [B]
         NDArray rowMean = tokenLoss.mul(mask).sum(new int[] {1}).div(rowTokens); // [B]
-        return rowMean.div(totals.sequences()).sum();
+        return Scalars.div(rowMean, totals.sequences()).sum();
     }
 
     /** {@code bnpo} (TRL): Σ ℓ m / Σ m over the tokens of this worker's whole generation batch. */
     public static NDArray bnpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).div(Math.max(totals.tokens(), 1.0)).sum();
+        return Scalars.div(tokenLoss.mul(mask), Math.max(totals.tokens(), 1.0)).sum();
     }
 
     /**
@@ -34,12 +35,12 @@ public final class LossAggregation {
      * tokens; on one worker {@code totals.tokens()} is this batch's and it equals {@link #bnpo}.
      */
     public static NDArray dapo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).div(Math.max(totals.tokens(), 1.0)).sum();
+        return Scalars.div(tokenLoss.mul(mask), Math.max(totals.tokens(), 1.0)).sum();
     }
 
     /** {@code dr_grpo} (Dr. GRPO, Liu et al. 2025): Σ ℓ m / (N_seq · max_completion_length), a constant. */
     public static NDArray drGrpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return tokenLoss.mul(mask).div((double) totals.sequences() * totals.maxCompletionLength()).sum();
+        return Scalars.div(tokenLoss.mul(mask), (double) totals.sequences() * totals.maxCompletionLength()).sum();
     }
 
     /** The aggregation of the chosen loss type (scalar). */

@@ -88,7 +88,8 @@ public final class EvalCommand implements Callable<Integer> {
                 Task t = RunParts.task(c.data().task(), c.data().taskOptions());
                 data = t != null && c.data().trainFile() == null
                         ? RunParts.taskRows(t, Split.HELD_OUT, prompts, seed)
-                        : RunParts.trainData(c.data().trainFile(), c.data().promptField(), c.data().messagesField(), t, seed);
+                        : RunParts.trainData(c.data().trainFile(), c.data().promptField(), c.data().messagesField(), t, seed,
+                                prompts);
                 rewards = RunParts.rewards(c.rewards(), c.rewardOnError(), t);
                 maxPrompt = c.data().maxPromptLength();
             } else {

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.tensor.OwnedArrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -220,9 +221,7 @@ public final class Transformer implements CausalLm {
      * direct-memory limit and forbid reusing the buffer.
      */
     private static NDArray owned(NDArray aliasing) {
-        NDArray copy = aliasing.duplicate();
-        aliasing.close();
-        return copy;
+        return OwnedArrays.owned(aliasing);
     }
 
     private static Set<Path> weightFiles(Path dir) {
@@ -455,8 +454,9 @@ public final class Transformer implements CausalLm {
 
     /** RMSNorm over the last axis, in float32 as transformers computes it: {@code x / sqrt(mean(x²) + eps) * w}. */
     private static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
-        return x.mul(inv).mul(weight);
+        // sqrt then div, not pow(-0.5): DJL's pow(number) hands autograd an exponent array that Java frees
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        return x.div(rms).mul(weight);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.grpo4j.policy;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.generate.Completions;
 import io.github.grpo4j.generate.SamplingParams;
+import io.github.grpo4j.tensor.OwnedArrays;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,8 +165,8 @@ public final class CategoricalPolicy implements Policy {
         }
         // Start from an array of the caller's scope so every result lands there, not in ours.
         NDArray rowLogits = scope.zeros(new Shape(b, answers.size())).add(logits); // [B, K]
-        NDArray logSoftmax = rowLogits.div((float) temperature).logSoftmax(1); // [B, K]
-        NDArray index = scope.create(idx, new Shape(b, 1)); // [B, 1]
+        NDArray logSoftmax = Scalars.div(rowLogits, temperature).logSoftmax(1); // [B, K]
+        NDArray index = OwnedArrays.of(scope, idx, new Shape(b, 1)); // [B, 1], saved by gather for backward
         NDArray logProbs = logSoftmax.gather(index, 1); // [B, 1]
         NDArray entropy = logSoftmax.exp().mul(logSoftmax).sum(new int[] {1}, true).neg(); // [B, 1]
         return new TokenScores(logProbs, entropy);

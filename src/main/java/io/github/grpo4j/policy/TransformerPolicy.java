@@ -1,5 +1,6 @@
 package io.github.grpo4j.policy;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +10,7 @@ import io.github.grpo4j.generate.Generator;
 import io.github.grpo4j.generate.SamplingParams;
 import io.github.grpo4j.model.CausalLm;
 import io.github.grpo4j.model.Transformer;
+import io.github.grpo4j.tensor.OwnedArrays;
 import io.github.grpo4j.tokenizer.Tokenizer;
 import io.github.grpo4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
@@ -129,13 +131,15 @@ public final class TransformerPolicy implements Policy {
         float t = temperature == 0.0 ? 1f : (float) temperature;
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(b, width);
+            // Inputs owned by PyTorch: backward runs after this scope closes and needs the embedding's
+            // ids, the gather's index and the mask (see OwnedArrays).
             // [B, T + 1, V]: logits from the last prompt column on; column j predicts completion token j
-            NDArray logits = model.forward(scope.create(ids, shape), scope.create(positions, shape),
-                    scope.create(mask, shape), null, longestPrompt - 1);
+            NDArray logits = model.forward(OwnedArrays.of(scope, ids, shape), OwnedArrays.of(scope, positions, shape),
+                    OwnedArrays.of(scope, mask, shape), null, longestPrompt - 1);
             NDArray predicting = logits.get(":, :{}, :", longestCompletion); // [B, T, V]
-            NDArray logSoftmax = predicting.div(t).logSoftmax(2); // [B, T, V]
-            NDArray target = scope.create(targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
-            NDArray valid = scope.create(completionMask, new Shape(b, longestCompletion)); // [B, T]
+            NDArray logSoftmax = Scalars.div(predicting, t).logSoftmax(2); // [B, T, V]
+            NDArray target = OwnedArrays.of(scope, targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
+            NDArray valid = OwnedArrays.of(scope, completionMask, new Shape(b, longestCompletion)); // [B, T]
             NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(valid); // [B, T]
             // Entropy is a metric: computed from detached log-probs it keeps no [B, T, V] arrays alive
             // in the autograd graph.

@@ -31,9 +31,6 @@ import java.util.Map;
 public final class RunParts {
     private RunParts() {}
 
-    /** Problems drawn from a built-in task for one training run (enough for every step at least once). */
-    static final int TASK_ROWS = 20_000;
-
     /** The tokenizer: {@code char:<alphabet>}, a directory, the model's own, or the task's alphabet. */
     public static Tokenizer tokenizer(ModelSection model, Task task) {
         String spec = model.tokenizer();
@@ -106,9 +103,12 @@ public final class RunParts {
         return name == null ? null : Tasks.create(name, options == null ? Map.of() : options);
     }
 
-    /** Training prompts: a file, or problems of the task's training split. */
+    /**
+     * Training prompts: a file, or {@code taskRows} problems drawn from the task's training split (fresh
+     * draws that may repeat, as many as the run consumes, so a run never cycles through a small set).
+     */
     public static PromptDataset trainData(String trainFile, String promptField, String messagesField, Task task,
-            long seed) {
+            long seed, int taskRows) {
         if (trainFile != null) {
             return PromptDataset.load(Path.of(trainFile), promptField, messagesField);
         }
@@ -116,17 +116,20 @@ public final class RunParts {
             throw new Grpo4jException("set data.train_file (JSONL or CSV) or data.task (" + String.join(", ", Tasks.names())
                     + ")");
         }
-        return taskRows(task, Split.TRAIN, TASK_ROWS, seed);
+        java.util.Iterator<Map<String, Object>> stream = task.stream(Split.TRAIN, seed);
+        List<Map<String, Object>> rows = new ArrayList<>(taskRows);
+        for (int i = 0; i < Math.max(1, taskRows); i++) {
+            rows.add(stream.next());
+        }
+        return dataset(task, Split.TRAIN, rows);
     }
 
-    /** Up to {@code count} distinct problems of a task's split, as dataset rows. */
+    /** {@code count} distinct problems of a task's split, as dataset rows. */
     public static PromptDataset taskRows(Task task, Split split, int count, long seed) {
-        List<Map<String, Object>> rows;
-        try {
-            rows = task.rows(split, count, seed);
-        } catch (Grpo4jException tooFew) {
-            rows = task.rows(split, Math.max(1, count / 10), seed);
-        }
+        return dataset(task, split, task.rows(split, count, seed));
+    }
+
+    private static PromptDataset dataset(Task task, Split split, List<Map<String, Object>> rows) {
         List<PromptRow> out = new ArrayList<>(rows.size());
         int line = 1;
         for (Map<String, Object> r : rows) {

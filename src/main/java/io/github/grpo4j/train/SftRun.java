@@ -43,7 +43,8 @@ public final class SftRun {
         var d = config.data();
         Task task = RunParts.task(d.task(), d.taskOptions());
         Tokenizer tokenizer = RunParts.tokenizer(config.model(), task);
-        PromptDataset data = RunParts.trainData(d.trainFile(), d.promptField(), d.messagesField(), task, config.seed());
+        PromptDataset data = RunParts.trainData(d.trainFile(), d.promptField(), d.messagesField(), task, config.seed(),
+                config.training().maxSteps() * config.training().batchSize());
         String completionField = task != null && d.trainFile() == null ? "answer" : d.completionField();
         data.requireField(completionField, "sft data.completion_field");
         PromptEncoder encoder = new PromptEncoder(tokenizer, d.maxLength());

@@ -1,5 +1,6 @@
 package io.github.grpo4j.train;
 
+import io.github.grpo4j.tensor.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,7 +66,7 @@ public final class SftTrainer implements AutoCloseable {
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray logp = policy.score(mb, prompts.subList(start, end), targets.subList(start, end), 1.0)
                             .logProbs(); // [b, T], zero past each target's end
-                    NDArray nll = logp.sum().neg().div((float) Math.max(tokens, 1)); // this micro-batch's share
+                    NDArray nll = Scalars.div(logp.sum().neg(), Math.max(tokens, 1)); // this micro-batch's share
                     collector.backward(nll);
                     loss += nll.getFloat();
                 }

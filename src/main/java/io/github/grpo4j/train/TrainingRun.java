@@ -137,7 +137,8 @@ public final class TrainingRun {
         Task task = RunParts.task(config.data().task(), config.data().taskOptions());
         Tokenizer tokenizer = RunParts.tokenizer(config.model(), task);
         PromptDataset data = RunParts.trainData(config.data().trainFile(), config.data().promptField(),
-                config.data().messagesField(), task, config.seed());
+                config.data().messagesField(), task, config.seed(),
+                config.training().maxSteps() * config.training().perStepPrompts());
         PromptEncoder encoder = new PromptEncoder(tokenizer, config.data().maxPromptLength());
         GrpoTrainer.Options options = options(config);
 
