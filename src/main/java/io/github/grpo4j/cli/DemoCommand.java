@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train the seed's policy over [Paris, London, Berlin, Madrid] (start probabilities 0.4/0.2/0.2/0.2,",
-            "reward 0.9 for Paris, 0.1 otherwise) with GRPO until P(Paris) reaches the target.",
+            "Train the seed's capital-of-France policy with GRPO until P(Paris) reaches the target.",
+            "The policy is a categorical distribution over [Paris, London, Berlin, Madrid] (start probabilities",
+            "0.4/0.2/0.2/0.2, reward 0.9 for Paris, 0.1 otherwise).",
             "Each step samples a group, computes group-relative advantages, and does --num-iterations Adam",
             "updates of the clipped surrogate with a k3 KL penalty to the initial policy."
         })

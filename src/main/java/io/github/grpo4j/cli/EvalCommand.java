@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Evaluate a model: sample --samples completions per prompt and report the mean reward and pass@k",
-            "(unbiased estimator of Chen et al. 2021; a completion passes when its reward >= --threshold).",
+            "Evaluate a model: mean reward and pass@k on a dataset or a task's held-out split.",
+            "Samples --samples completions per prompt and reports the mean reward and pass@k (the unbiased",
+            "estimator of Chen et al. 2021; a completion passes when its reward >= --threshold).",
             "Prompts and reward functions come from a train config (its data and rewards sections), or from",
             "--task (the task's held-out split and verifier)."
         })

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Supervised fine-tuning on (prompt, completion) pairs from a JSONL/CSV file or a built-in task's",
-            "reference answers. The loss is the mean token negative log-likelihood of the completions (EOS",
+            "Supervised fine-tuning, e.g. a warm start before GRPO.",
+            "Trains on (prompt, completion) pairs from a JSONL/CSV file or a built-in task's reference answers.",
+            "The loss is the mean token negative log-likelihood of the completions (EOS",
             "appended). Writes metrics.jsonl and the model to <output_dir>/final (a Hugging Face directory that",
             "`train` can start from with model.path)."
         })

@@ -31,7 +31,7 @@ public record GrpoConfig(
         @Doc("The training prompts.")
         DataSection data,
         @Doc(value = "Reward functions, summed with their weights. Empty with a built-in `data.task`: "
-                + "the task's own verifier with weight 1.",
+                + "the task's verifier (`<task>_correct`, weight 1) and format reward (`<task>_format`, weight 0.1).",
                 valid = "non-empty unless `data.task` is set")
         List<RewardSpec> rewards,
         @Doc("A reward function that throws: `raise` stops the run with the error (naming the "

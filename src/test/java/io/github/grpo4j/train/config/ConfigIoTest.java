@@ -57,7 +57,7 @@ class ConfigIoTest {
         String text = Files.readString(file);
         assertThat(text).startsWith("# Resolved grpo4j configuration")
                 .contains("\nseed: 0\n", "  epsilon_high: null\n", "  ref_model_sync_steps: 0\n", "  max_grad_norm: 1.0\n",
-                        "  path: null\n", "rewards: []\n", "  tokenizer: \"char:0123456789+-*= \"\n");
+                        "  path: null\n", "rewards: []\n", "  tokenizer: null\n");
         assertThat(ConfigIo.read(file, GrpoConfig.class)).isEqualTo(ConfigLoader.loadBuiltIn(List.of()));
     }
 
