@@ -1,5 +1,8 @@
 package io.github.grpo4j.train;
 
+import io.github.grpo4j.report.MetricRow;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,6 +30,29 @@ final class StepLine {
     static String brief(Map<String, Double> m) {
         return String.format(Locale.ROOT, "reward %s kl %s %.1fs/step", number(m.getOrDefault("reward", Double.NaN)),
                 number(m.getOrDefault("kl", 0.0)), m.getOrDefault("step_time", 0.0));
+    }
+
+    /** The reward curve in one line: mean reward over each tenth of the run's steps. */
+    static String rewardCurve(List<MetricRow> rows) {
+        List<Double> rewards = new ArrayList<>();
+        for (MetricRow r : rows) {
+            Double v = r.values().get("reward");
+            if (v != null) {
+                rewards.add(v);
+            }
+        }
+        StringBuilder sb = new StringBuilder("reward curve (mean of each tenth of the run):");
+        int parts = Math.min(10, rewards.size());
+        for (int k = 0; k < parts; k++) {
+            int from = k * rewards.size() / parts;
+            int to = (k + 1) * rewards.size() / parts;
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += rewards.get(i);
+            }
+            sb.append(' ').append(String.format(Locale.ROOT, "%.3f", sum / (to - from)));
+        }
+        return sb.toString();
     }
 
     static String number(double v) {

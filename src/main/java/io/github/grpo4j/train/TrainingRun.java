@@ -224,6 +224,7 @@ public final class TrainingRun {
             summary.put("final_model", out.resolve("final").toString());
             log.writeSummary(summary);
             Path report = RunReport.write(out);
+            console.println(StepLine.rewardCurve(log.metrics()));
             console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
                     out.resolve("final"), report);
             return new Result(maxSteps, out, before, after, seconds, last);

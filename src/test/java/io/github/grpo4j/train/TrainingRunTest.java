@@ -165,7 +165,7 @@ class TrainingRunTest {
                 .run(false);
         String text = bytes.toString();
         assertThat(text).contains("step 1/2 | loss").contains("step 2/2 | loss").contains("| reward ")
-                .contains("held-out accuracy");
+                .contains("held-out accuracy").containsPattern("reward curve \\(mean of each tenth of the run\\): \\d\\.\\d{3} \\d\\.\\d{3}\n");
     }
 
     @Test
