@@ -168,6 +168,39 @@ class TrainingRunTest {
                 .contains("held-out accuracy").containsPattern("reward curve \\(mean of each tenth of the run\\): \\d\\.\\d{3} \\d\\.\\d{3}\n");
     }
 
+    /** A user's reward class, named in the config as {@code type: java}. */
+    public static final class ShortIsGood implements io.github.grpo4j.reward.RewardFunction {
+        @Override
+        public String name() {
+            return "short";
+        }
+
+        @Override
+        public List<Double> score(List<io.github.grpo4j.reward.RewardInput> batch) {
+            return batch.stream().map(in -> -0.1 * in.completionTokens()).toList();
+        }
+    }
+
+    @Test
+    void aJavaRewardClassNamedInTheConfigScoresTheCompletions(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        new TrainingRun(config(out, "training.max_steps=1", "rewards=[{name: short, type: java, class_name: "
+                + ShortIsGood.class.getName() + "}]"), quiet()).progressBar(false).run(false);
+        var row = RunFiles.readMetrics(out.resolve("metrics.jsonl")).rows().stream()
+                .filter(r -> r.values().containsKey("loss")).findFirst().orElseThrow();
+        assertThat(row.values().get("rewards/short/mean"))
+                .isCloseTo(-0.1 * row.values().get("completions/mean_length"), within(1e-9));
+    }
+
+    @Test
+    void aRewardClassThatIsNotARewardFunctionIsAClearError(@TempDir Path tmp) {
+        assertThatThrownBy(() -> new TrainingRun(config(tmp.resolve("run"), "rewards=[{name: x, type: java, class_name: "
+                + "java.lang.StringBuilder}]"), quiet()).progressBar(false).run(false))
+                .isInstanceOf(Grpo4jException.class)
+                .hasMessageContaining("java.lang.StringBuilder")
+                .hasMessageContaining("RewardFunction");
+    }
+
     @Test
     void learningRateFollowsTheScheduleAcrossOptimizerUpdates(@TempDir Path tmp) {
         Path out = tmp.resolve("run");
