@@ -123,6 +123,8 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
             row.put("reference_s", s.reference());
             row.put("update_s", s.update());
             row.put("step_s", s.step());
+            row.put("gen_tokens_per_s", s.genTokensPerS());
+            row.put("train_tokens_per_s", s.trainTokensPerS());
             row.put("resident_bytes", s.residentBytes());
             return row;
         }).toList());
@@ -153,7 +155,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
                 options.temperature(), options.beta(), options.iterations(),
                 options.lossType().configName(),
                 options.microBatch() == 0 ? "all" : Integer.toString(options.microBatch())));
-        sb.append(String.format(Locale.ROOT, "machine:  %s, %d CPUs, %d threads; fp32 1024x1024 matmul %.1f GFLOP/s%n",
+        sb.append(String.format(Locale.ROOT, "machine:  %s, %d CPUs, %d threads; fp32 matmul peak %.1f GFLOP/s%n",
                 machine.cpu(), machine.processors(), threads, matmulFlopsPerS / 1e9));
         sb.append(String.format(Locale.ROOT, "steps:    %d warm-up, %d timed (medians below)%n%n", options.warmup(),
                 steps.size()));

@@ -3,6 +3,7 @@ package io.github.grpo4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.algo.LossType;
 import io.github.grpo4j.bench.BenchOptions;
 import io.github.grpo4j.bench.BenchReport;
@@ -88,6 +89,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Instead of one workload, time G in {4, 8, 16, 32} x max-new in {16, 32, 64, 128} and check that"
                     + " generation cost grows linearly in new tokens.")
     boolean sweep;
+    @Option(names = "--matmul-size", defaultValue = "1024",
+            description = "Side of the square fp32 matmuls that measure the machine's peak, the MFU denominator"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int matmulSize;
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -105,7 +110,10 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // before the first NDManager, so the engine starts with these threads (and applied directly if it runs)
         int effective = Threads.apply(o.threads());
-        double peak = MatmulPeak.measure();
+        if (matmulSize < 1) {
+            throw new Grpo4jException("--matmul-size must be a positive integer, got " + matmulSize);
+        }
+        double peak = MatmulPeak.measure(matmulSize, 5, 10);
         if (sweep) {
             List<Sweep.Point> points = Sweep.run(o, peak, effective, p -> {
                 if (!json) {
