@@ -34,6 +34,11 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         steps = List.copyOf(steps);
     }
 
+    /** This report with another MFU denominator. */
+    public BenchReport withMatmulFlopsPerS(double flopsPerS) {
+        return new BenchReport(options, machine, threads, parameters, flopsPerS, steps, peakResidentBytes);
+    }
+
     /** Nominal model FLOPs of one step ({@link Flops#step}). */
     public double flopsPerStep() {
         return Flops.step(parameters, options.rows(), options.promptLength(), options.maxNewTokens(),

@@ -47,6 +47,10 @@ public final class BenchRunner {
             for (int step = 1; step <= total; step++) {
                 List<Prompt> prompts = prompts(promptRng, tokenizer, options);
                 Map<String, Double> m = trainer.step(step, prompts).metrics();
+                // Outside the timed step: collect the step's Java garbage (op wrappers, index objects,
+                // about 10 MB) now, so the young generation does not keep touching fresh heap pages for
+                // the first ~100 steps; resident memory then measures native memory, which must stay flat.
+                System.gc();
                 if (step > options.warmup()) {
                     StepTiming t = new StepTiming(m.get("timing/generation"), m.get("timing/reference"),
                             m.get("timing/update"), m.get("step_time"), m.get("gen_tokens_per_s"),

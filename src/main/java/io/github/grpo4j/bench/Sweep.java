@@ -25,17 +25,22 @@ public final class Sweep {
     public static final double LINEAR_LIMIT = 1.5;
 
     /** One grid point's medians. */
-    public record Point(int generations, int maxNew, double stepSeconds, double generationSeconds, double mfu) {}
+    public record Point(int generations, int maxNew, double stepSeconds, double generationSeconds, double flopsPerStep) {
+        /** MFU of this point's median step against {@code matmulFlopsPerS}. */
+        public double mfu(double matmulFlopsPerS) {
+            return Flops.mfu(flopsPerStep, stepSeconds, matmulFlopsPerS);
+        }
+    }
 
     private Sweep() {}
 
     /** Runs every grid point with {@code base}'s other settings; {@code progress} sees each point. */
-    public static List<Point> run(BenchOptions base, double matmulFlopsPerS, int threads, Consumer<Point> progress) {
+    public static List<Point> run(BenchOptions base, int threads, Consumer<Point> progress) {
         List<Point> points = new ArrayList<>();
         for (int g : GROUPS) {
             for (int n : MAX_NEW) {
-                BenchReport r = BenchRunner.run(base.with(g, n), matmulFlopsPerS, threads, null);
-                Point p = new Point(g, n, r.median(StepTiming::step), r.median(StepTiming::generation), r.mfu());
+                BenchReport r = BenchRunner.run(base.with(g, n), Double.NaN, threads, null);
+                Point p = new Point(g, n, r.median(StepTiming::step), r.median(StepTiming::generation), r.flopsPerStep());
                 points.add(p);
                 if (progress != null) {
                     progress.accept(p);
@@ -63,12 +68,12 @@ public final class Sweep {
         return perTokenGrowth <= LINEAR_LIMIT;
     }
 
-    /** The grid as tables (step and generation seconds) and the linearity verdict per G. */
-    public static String table(List<Point> points) {
+    /** The grid as tables (step and generation seconds, MFU) and the linearity verdict per G. */
+    public static String table(List<Point> points, double matmulFlopsPerS) {
         StringBuilder sb = new StringBuilder();
         grid(sb, points, "step time (s)", Point::stepSeconds);
         grid(sb, points, "generation time (s)", Point::generationSeconds);
-        grid(sb, points, "MFU (%)", p -> 100 * p.mfu());
+        grid(sb, points, "MFU (%)", p -> 100 * p.mfu(matmulFlopsPerS));
         sb.append("generation cost vs new tokens (per-token time at ").append(MAX_NEW[MAX_NEW.length - 1])
                 .append(" / at ").append(MAX_NEW[0]).append(", linear if <= ").append(LINEAR_LIMIT).append("):\n");
         for (int g : GROUPS) {

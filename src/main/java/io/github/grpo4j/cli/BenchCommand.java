@@ -113,15 +113,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (matmulSize < 1) {
             throw new Grpo4jException("--matmul-size must be a positive integer, got " + matmulSize);
         }
-        double peak = MatmulPeak.measure(matmulSize, 5, 10);
+        // The machine is shared: measure the matmul peak before and after the steps and keep the higher,
+        // so a busy moment during one measurement does not inflate MFU.
+        double before = MatmulPeak.measure(matmulSize, 5, 10);
         if (sweep) {
-            List<Sweep.Point> points = Sweep.run(o, peak, effective, p -> {
+            List<Sweep.Point> points = Sweep.run(o, effective, p -> {
                 if (!json) {
                     err.printf(Locale.ROOT, "G %d, max-new %d: step %.3f s%n", p.generations(), p.maxNew(),
                             p.stepSeconds());
                     err.flush();
                 }
             });
+            double peak = Math.max(before, MatmulPeak.measure(matmulSize, 5, 10));
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 Machine machine = Machine.current();
@@ -129,19 +132,28 @@ public final class BenchCommand implements Callable<Integer> {
                 m.put("processors", machine.processors());
                 m.put("threads", effective);
                 m.put("matmul_fp32_flops_per_s", peak);
-                m.put("points", points);
+                m.put("points", points.stream().map(p -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("num_generations", p.generations());
+                    row.put("max_new_tokens", p.maxNew());
+                    row.put("step_s", p.stepSeconds());
+                    row.put("generation_s", p.generationSeconds());
+                    row.put("mfu", p.mfu(peak));
+                    return row;
+                }).toList());
                 out.println(toJson(m));
             } else {
-                out.print(Sweep.table(points));
+                out.print(Sweep.table(points, peak));
             }
         } else {
-            BenchReport r = BenchRunner.run(o, peak, effective, t -> {
+            BenchReport r = BenchRunner.run(o, before, effective, t -> {
                 if (!json) {
                     err.printf(Locale.ROOT, "step: %.3f s (generation %.3f, reference %.3f, update %.3f)%n", t.step(),
                             t.generation(), t.reference(), t.update());
                     err.flush();
                 }
             });
+            r = r.withMatmulFlopsPerS(Math.max(before, MatmulPeak.measure(matmulSize, 5, 10)));
             out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
         }
         out.flush();
