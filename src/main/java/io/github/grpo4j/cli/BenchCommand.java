@@ -32,7 +32,6 @@ import picocli.CommandLine.Option;
         description = "Time full GRPO steps on a synthetic workload (random model, random prompts and rewards) "
                 + "and report phase times, tokens/s, peak memory and model FLOP utilisation (MFU).")
 public final class BenchCommand implements Callable<Integer> {
-    private static final BenchOptions D = BenchOptions.defaults();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
