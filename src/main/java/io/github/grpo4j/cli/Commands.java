@@ -14,6 +14,7 @@ final class Commands {
                 new SftCommand(),
                 new EvalCommand(),
                 new GenerateCommand(),
-                new ReportCommand());
+                new ReportCommand(),
+                new BenchCommand());
     }
 }

@@ -2,6 +2,7 @@ package io.github.grpo4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
 /** Gradient bookkeeping DJL leaves to us: zeroing, global norm, norm clipping. */
@@ -15,8 +16,9 @@ public final class Gradients {
      */
     public static void zero(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
-            try (NDArray g = p.getGradient()) {
-                g.set(ALL, 0f);
+            // set(index, Number) would leave a scalar array in the parameter's manager on every call
+            try (NDArray g = p.getGradient(); NDArray zero = g.getManager().zeros(new Shape(), g.getDataType())) {
+                g.set(ALL, zero);
             }
         }
     }
@@ -27,8 +29,10 @@ public final class Gradients {
     public static double globalNorm(Map<String, NDArray> params) {
         double sumSq = 0;
         for (NDArray p : params.values()) {
-            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
-                sumSq += s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            // every intermediate closed: they land in the parameter's manager, which lives for the whole run
+            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray s = sq.sum();
+                    NDArray wide = s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+                sumSq += wide.getDouble();
             }
         }
         return Math.sqrt(sumSq);

@@ -194,7 +194,9 @@ public final class GrpoTrainer implements AutoCloseable {
             BatchTotals totals = kept.isEmpty() ? null : new BatchTotals(kept.size(), tokens, sampling.maxNewTokens());
             List<int[]> micro = microBatches(kept);
 
+            long tRef0 = System.nanoTime();
             List<NDArray> refLogProbs = referenceLogProbs(stepScope, micro, c, rowPrompts, temperature);
+            long tRef1 = System.nanoTime();
             UpdateStats stats = kept.isEmpty()
                     ? skippedUpdate() // every group filtered out: nothing to learn from this batch
                     : update(stepScope, micro, c, rowPrompts, advantages, refLogProbs, totals, temperature);
@@ -221,6 +223,10 @@ public final class GrpoTrainer implements AutoCloseable {
             metrics.put("gen_tokens_per_s", completionTokens / Math.max(genSeconds, 1e-9));
             metrics.put("train_tokens_per_s",
                     (double) (promptTokens + completionTokens) * options.numIterations() / Math.max(updateSeconds, 1e-9));
+            // phase wall times in seconds (grpo4j bench reads them); reward and advantages are the rest
+            metrics.put("timing/generation", genSeconds);
+            metrics.put("timing/reference", (tRef1 - tRef0) / 1e9);
+            metrics.put("timing/update", (t2 - tRef1) / 1e9);
         }
         if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
             reference.mixFrom(policy, options.refModelMixupAlpha());
