@@ -34,9 +34,6 @@ public final class RunParts {
     /** Weight of a built-in task's format reward when no rewards are configured (the verifier has 1). */
     public static final double TASK_FORMAT_WEIGHT = 0.1;
 
-    /** Weight of a built-in task's partial-credit reward, when it has one, with no rewards configured. */
-    public static final double TASK_PARTIAL_WEIGHT = 0.5;
-
     /** The tokenizer: {@code char:<alphabet>}, a directory, the model's own, or the task's alphabet. */
     public static Tokenizer tokenizer(ModelSection model, Task task) {
         String spec = model.tokenizer();
@@ -157,10 +154,6 @@ public final class RunParts {
             // the verifier is what the task asks; the format reward only nudges towards answer-shaped output
             fns.add(task.verifier());
             weights.add(1.0);
-            if (task.partialCredit() != null) {
-                fns.add(task.partialCredit());
-                weights.add(TASK_PARTIAL_WEIGHT);
-            }
             fns.add(task.format());
             weights.add(TASK_FORMAT_WEIGHT);
         } else {

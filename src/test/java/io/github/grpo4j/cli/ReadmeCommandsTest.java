@@ -29,8 +29,8 @@ class ReadmeCommandsTest {
             "eval", List.of("--prompts", "4"),
             "demo", List.of("--quiet"),
             "bench", List.of("--steps", "1", "--warmup", "0", "--hidden", "32", "--layers", "1", "--heads", "2",
-                    "--kv-heads", "1", "--intermediate", "64", "--prompts", "2", "--group", "2", "--new-tokens",
-                    "4"));
+                    "--kv-heads", "1", "--intermediate", "64", "--prompts", "2", "--group", "2", "--max-new", "4",
+                    "--matmul-size", "64"));
 
     static List<List<String>> readmeCommands(String readme) {
         List<List<String>> out = new ArrayList<>();
@@ -85,7 +85,7 @@ class ReadmeCommandsTest {
         Path root = Path.of("").toAbsolutePath();
         List<List<String>> commands = readmeCommands(Files.readString(root.resolve("README.md")));
         assertThat(commands).extracting(c -> c.get(1))
-                .contains("explain", "demo", "train", "sft", "eval", "generate", "report");
+                .contains("explain", "demo", "train", "sft", "eval", "generate", "report", "bench");
         copyTree(root.resolve("examples"), work.resolve("examples"));
         String java = ProcessHandle.current().info().command().orElse("java");
         for (List<String> command : commands) {

@@ -115,12 +115,6 @@ public final class ArithmeticTask extends SyntheticTask {
     }
 
     @Override
-    public RewardFunction partialCredit() {
-        return RewardFunction.of("arithmetic_digits", (p, c, row) -> Tasks.matchingPositions(c.strip(),
-                Tasks.field(row, "answer", name())));
-    }
-
-    @Override
     public RewardFunction format() {
         return RewardFunction.of("arithmetic_format", (p, c, row) -> answerShape.matcher(c.strip()).matches() ? 1.0 : 0.0);
     }

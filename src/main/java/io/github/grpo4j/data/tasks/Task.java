@@ -42,16 +42,6 @@ public interface Task {
     /** 1 when the completion has the shape of an answer (whether or not it is right), else 0. */
     RewardFunction format();
 
-    /**
-     * A denser reward than the verifier, with partial credit for partly right answers (for arithmetic:
-     * the share of answer characters in the right place), or null when the task has none. Exact-match
-     * rewards are sparse for a small model: when most sampled answers are wrong, most groups carry no
-     * signal; partial credit tells a nearly right answer from a wild one.
-     */
-    default RewardFunction partialCredit() {
-        return null;
-    }
-
     /** The verifier then the format reward. */
     default List<RewardFunction> rewards() {
         return List.of(verifier(), format());

@@ -59,21 +59,4 @@ public final class Tasks {
         return v.toString().strip();
     }
 
-    /**
-     * Share of {@code expected}'s characters that {@code actual} has at the same position, over the longer
-     * of the two lengths (so extra or missing characters cost credit); 1 exactly when they are equal.
-     */
-    public static double matchingPositions(String actual, String expected) {
-        int longest = Math.max(actual.length(), expected.length());
-        if (longest == 0) {
-            return 1.0;
-        }
-        int same = 0;
-        for (int i = 0; i < Math.min(actual.length(), expected.length()); i++) {
-            if (actual.charAt(i) == expected.charAt(i)) {
-                same++;
-            }
-        }
-        return (double) same / longest;
-    }
 }

@@ -399,8 +399,8 @@ class ConfigLoaderTest {
         assertThat(c.data().task()).isEqualTo("arithmetic");
         assertThat(c.rewards()).isEmpty();
         assertThat(c.generation().numGenerations()).isEqualTo(8);
-        assertThat(c.training().perStepPrompts()).isEqualTo(16);
-        assertThat(c.training().learningRate()).isEqualTo(1e-4);
+        assertThat(c.training().perStepPrompts()).isEqualTo(32);
+        assertThat(c.training().learningRate()).isEqualTo(5e-5);
         assertThat(c.loss().beta()).isEqualTo(0.04);
         assertThat(c.model().inlineConfig()).containsEntry("hidden_size", 128).containsEntry("num_hidden_layers", 4)
                 .containsEntry("num_attention_heads", 4).containsEntry("num_key_value_heads", 2)
