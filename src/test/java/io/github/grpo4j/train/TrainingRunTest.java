@@ -106,6 +106,31 @@ class TrainingRunTest {
     }
 
     @Test
+    void theSameSeedAndConfigGiveBitIdenticalMetricsAndWeights(@TempDir Path tmp) {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        new TrainingRun(config(a, "training.max_steps=3"), quiet()).progressBar(false).run(false);
+        new TrainingRun(config(b, "training.max_steps=3"), quiet()).progressBar(false).run(false);
+        Map<String, float[]> wa = weights(a.resolve("final"));
+        Map<String, float[]> wb = weights(b.resolve("final"));
+        for (String k : wa.keySet()) {
+            assertThat(wb.get(k)).as(k).containsExactly(wa.get(k));
+        }
+        List<MetricRow> ma = RunFiles.readMetrics(a.resolve("metrics.jsonl")).rows();
+        List<MetricRow> mb = RunFiles.readMetrics(b.resolve("metrics.jsonl")).rows();
+        assertThat(mb).hasSameSizeAs(ma);
+        for (int i = 0; i < ma.size(); i++) {
+            for (var e : ma.get(i).values().entrySet()) {
+                String key = e.getKey();
+                boolean timing = key.equals("step_time") || key.endsWith("_per_s") || key.startsWith("timing/");
+                if (!timing) {
+                    assertThat(mb.get(i).values().get(key)).as("step %d %s", ma.get(i).step(), key).isEqualTo(e.getValue());
+                }
+            }
+        }
+    }
+
+    @Test
     void aRunWritesMetricsSamplesConfigCheckpointsFinalModelAndReport(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
         var result = new TrainingRun(config(out), quiet()).progressBar(false).run(false);
