@@ -68,6 +68,9 @@ public final class TrainingRun {
     private final List<Consumer<GrpoTrainer.StepResult>> listeners = new ArrayList<>();
     private boolean progressBar = System.console() != null;
     private int stopAfterStep = Integer.MAX_VALUE;
+    private TransformerPolicy givenPolicy;
+    private PromptDataset givenPrompts;
+    private RewardSet givenRewards;
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
         this.config = config;
@@ -82,6 +85,28 @@ public final class TrainingRun {
 
     public TrainingRun progressBar(boolean show) {
         this.progressBar = show;
+        return this;
+    }
+
+    /**
+     * Trains this policy instead of building one from {@code model} in the config. The caller keeps
+     * ownership: it is trained in place and left open, so it can be used and saved afterwards. It is
+     * also the reference model (a frozen copy) unless {@code model.ref_model} names one.
+     */
+    public TrainingRun policy(TransformerPolicy policy) {
+        this.givenPolicy = policy;
+        return this;
+    }
+
+    /** Trains on these prompts instead of the config's {@code data} file or task. */
+    public TrainingRun prompts(PromptDataset prompts) {
+        this.givenPrompts = prompts;
+        return this;
+    }
+
+    /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
+    public TrainingRun rewards(RewardSet rewards) {
+        this.givenRewards = rewards;
         return this;
     }
 
@@ -135,10 +160,11 @@ public final class TrainingRun {
         ConfigIo.write(config, out.resolve(ConfigIo.RESOLVED_FILE_NAME));
 
         Task task = RunParts.task(config.data().task(), config.data().taskOptions());
-        Tokenizer tokenizer = RunParts.tokenizer(config.model(), task);
-        PromptDataset data = RunParts.trainData(config.data().trainFile(), config.data().promptField(),
-                config.data().messagesField(), task, config.seed(),
-                config.training().maxSteps() * config.training().perStepPrompts());
+        Tokenizer tokenizer = givenPolicy != null ? givenPolicy.tokenizer() : RunParts.tokenizer(config.model(), task);
+        PromptDataset data = givenPrompts != null ? givenPrompts
+                : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
+                        config.data().messagesField(), task, config.seed(),
+                        config.training().maxSteps() * config.training().perStepPrompts());
         PromptEncoder encoder = new PromptEncoder(tokenizer, config.data().maxPromptLength());
         GrpoTrainer.Options options = options(config);
 
@@ -147,11 +173,22 @@ public final class TrainingRun {
             throw new Grpo4jException("checkpoint " + from.get() + " was made with seed " + state.seed()
                     + " but the config says " + config.seed() + "; resume with the same config");
         }
-        try (RewardSet rewards = RunParts.rewards(config.rewards(), config.rewardOnError(), task);
-                TransformerPolicy policy = state == null
-                        ? RunParts.policy(config.model(), tokenizer, config.seed())
-                        : new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer);
-                TransformerPolicy reference = referenceFor(from, tokenizer, options);
+        RewardSet ownRewards = givenRewards != null ? null
+                : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
+        TransformerPolicy ownPolicy = state != null
+                ? new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer)
+                : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
+        // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
+        TransformerPolicy reference = referenceFor(from, tokenizer, options);
+        if (state != null && givenPolicy != null) {
+            givenPolicy.mixFrom(ownPolicy, 1.0); // continue training the caller's policy from the checkpoint
+            ownPolicy.close();
+            ownPolicy = null;
+        }
+        TransformerPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
+        RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
+        try (RewardSet closeRewards = ownRewards;
+                TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoTrainer trainer = new GrpoTrainer(policy, reference, options, rewards)) {
             MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
             int start = 0;
@@ -242,6 +279,9 @@ public final class TrainingRun {
         TransformerPolicy configured = RunParts.reference(config.model(), tokenizer);
         if (configured != null || from.isEmpty()) {
             return configured;
+        }
+        if (givenPolicy != null) {
+            return givenPolicy.copy(); // the caller's policy as handed over is the initial policy
         }
         // The reference is the initial policy: rebuild it exactly as the run started.
         return RunParts.policy(config.model(), tokenizer, config.seed());

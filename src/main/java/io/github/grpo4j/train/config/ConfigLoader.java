@@ -76,7 +76,7 @@ public final class ConfigLoader {
             }
             tree = SourceTree.parse(file.toString(), text, isJson(file.toString()));
         }
-        T config = bindAndValidate(type, tree, overrides);
+        T config = bindAndValidate(type, tree, overrides, List.of());
         throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
         return config;
     }
@@ -86,10 +86,20 @@ public final class ConfigLoader {
      * ends in .json), applies {@code overrides} and validates; does not check that files exist.
      */
     public static <T extends Record> T parse(Class<T> type, String sourceName, String text, List<String> overrides) {
-        return bindAndValidate(type, SourceTree.parse(sourceName, text, isJson(sourceName)), overrides);
+        return bindAndValidate(type, SourceTree.parse(sourceName, text, isJson(sourceName)), overrides, List.of());
     }
 
-    private static <T extends Record> T bindAndValidate(Class<T> type, SourceTree tree, List<String> overrides) {
+    /**
+     * {@link #parse} for code that supplies some sections itself (a policy object instead of {@code model},
+     * reward lambdas instead of {@code rewards}): problems under those top-level keys are not reported.
+     */
+    public static <T extends Record> T parse(Class<T> type, String sourceName, String text, List<String> overrides,
+            List<String> suppliedInCode) {
+        return bindAndValidate(type, SourceTree.parse(sourceName, text, isJson(sourceName)), overrides, suppliedInCode);
+    }
+
+    private static <T extends Record> T bindAndValidate(Class<T> type, SourceTree tree, List<String> overrides,
+            List<String> suppliedInCode) {
         for (String o : overrides == null ? List.<String>of() : overrides) {
             tree.applyOverride(o);
         }
@@ -100,7 +110,8 @@ public final class ConfigLoader {
         List<Problem> problems = new ArrayList<>(binder.problems());
         for (Problem p : ConfigValidator.validate(config)) {
             boolean related = binder.problems().stream().anyMatch(b -> nested(b.path(), p.path()) || nested(p.path(), b.path()));
-            if (!related) {
+            boolean supplied = suppliedInCode.stream().anyMatch(section -> nested(section, p.path()));
+            if (!related && !supplied) {
                 problems.add(p);
             }
         }
