@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * How a completion's advantage is estimated from its group's rewards (GRPO.md §2).
  */
@@ -15,7 +16,7 @@ public enum AdvantageEstimator {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "rloo"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -24,6 +25,6 @@ public enum AdvantageEstimator {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static AdvantageEstimator parse(String text) {
-        return ConfigNames.parse(AdvantageEstimator.class, "advantage_estimator", text);
+        return OptionNames.parse(AdvantageEstimator.class, "advantage_estimator", text);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * Level at which the importance ratio π_θ / π_old is taken (GRPO.md §3).
  */
@@ -11,7 +12,7 @@ public enum ImportanceSamplingLevel {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "sequence"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -20,6 +21,6 @@ public enum ImportanceSamplingLevel {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static ImportanceSamplingLevel parse(String text) {
-        return ConfigNames.parse(ImportanceSamplingLevel.class, "importance_sampling_level", text);
+        return OptionNames.parse(ImportanceSamplingLevel.class, "importance_sampling_level", text);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * Per-token estimator of KL(π_θ ‖ π_ref) from the log-probs of the sampled token, with
  * Δ = log π_ref − log π_θ (Schulman, "Approximating KL divergence", 2020; GRPO.md §5).
@@ -17,7 +18,7 @@ public enum KlEstimator {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "k3"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -26,6 +27,6 @@ public enum KlEstimator {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static KlEstimator parse(String text) {
-        return ConfigNames.parse(KlEstimator.class, "kl_estimator", text);
+        return OptionNames.parse(KlEstimator.class, "kl_estimator", text);
     }
 }

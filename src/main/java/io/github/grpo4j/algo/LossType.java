@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * How per-token losses are aggregated into the batch loss (GRPO.md §5). On one machine {@code bnpo}
  * and {@code dapo} are equal.
@@ -16,7 +17,7 @@ public enum LossType {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "dr_grpo"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -25,6 +26,6 @@ public enum LossType {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static LossType parse(String text) {
-        return ConfigNames.parse(LossType.class, "loss_type", text);
+        return OptionNames.parse(LossType.class, "loss_type", text);
     }
 }

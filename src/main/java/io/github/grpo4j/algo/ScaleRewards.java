@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * Which standard deviation divides the group-centred rewards (GRPO.md §2, TRL {@code scale_rewards}).
  */
@@ -13,7 +14,7 @@ public enum ScaleRewards {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "group"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -22,6 +23,6 @@ public enum ScaleRewards {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static ScaleRewards parse(String text) {
-        return ConfigNames.parse(ScaleRewards.class, "scale_rewards", text);
+        return OptionNames.parse(ScaleRewards.class, "scale_rewards", text);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.grpo4j.algo;
 
+import io.github.grpo4j.OptionNames;
 /**
  * Which standard deviation estimator scales the advantages (GRPO.md §2). The seed uses the
  * population std, TRL and verl the sample std: on the seed's rewards they give 1.732 vs 1.5.
@@ -12,7 +13,7 @@ public enum StdKind {
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "population"}. */
     public String configName() {
-        return ConfigNames.of(this);
+        return OptionNames.of(this);
     }
 
     /**
@@ -21,6 +22,6 @@ public enum StdKind {
      * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
      */
     public static StdKind parse(String text) {
-        return ConfigNames.parse(StdKind.class, "std", text);
+        return OptionNames.parse(StdKind.class, "std", text);
     }
 }

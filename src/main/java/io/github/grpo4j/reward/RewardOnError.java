@@ -1,7 +1,7 @@
 package io.github.grpo4j.reward;
 
 import io.github.grpo4j.Grpo4jException;
-import java.util.Locale;
+import io.github.grpo4j.OptionNames;
 
 /** What happens when a reward function throws (config key {@code reward_on_error}). */
 public enum RewardOnError {
@@ -12,18 +12,11 @@ public enum RewardOnError {
 
     /** Parses the config value {@code raise} or {@code zero} (case-insensitive). */
     public static RewardOnError parse(String value) {
-        if (value != null) {
-            for (RewardOnError v : values()) {
-                if (v.name().equalsIgnoreCase(value.trim())) {
-                    return v;
-                }
-            }
-        }
-        throw new Grpo4jException("reward_on_error: '" + value + "' is not valid; use one of: raise, zero");
+        return OptionNames.parse(RewardOnError.class, "reward_on_error", value);
     }
 
     /** The config spelling ({@code raise}, {@code zero}). */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 }

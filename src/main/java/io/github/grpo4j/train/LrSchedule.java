@@ -1,7 +1,6 @@
 package io.github.grpo4j.train;
 
-import io.github.grpo4j.Grpo4jException;
-import java.util.Locale;
+import io.github.grpo4j.OptionNames;
 
 /**
  * Learning rate per optimizer step, as transformers' {@code get_scheduler}: linear warmup from 0 over
@@ -13,11 +12,7 @@ public record LrSchedule(Kind kind, double peak, int warmupSteps, int totalSteps
         CONSTANT, LINEAR, COSINE;
 
         public static Kind parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new Grpo4jException("unknown lr_scheduler_type '" + s + "'; valid: constant, linear, cosine");
-            }
+            return OptionNames.parse(Kind.class, "lr_scheduler_type", s);
         }
     }
 

@@ -185,7 +185,7 @@ public final class RunParts {
         return RewardRegistry.create(name, s.type(), params);
     }
 
-    /** Copies a file into the run directory if it is not there yet. */
+    /** Creates a run directory (and its parents) if needed. */
     static void ensureDir(Path dir) {
         try {
             Files.createDirectories(dir);

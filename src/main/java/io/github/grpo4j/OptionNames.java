@@ -1,15 +1,14 @@
-package io.github.grpo4j.algo;
+package io.github.grpo4j;
 
-import io.github.grpo4j.Grpo4jException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Spelling of the option enums in configs and on the command line: the lowercase enum name. */
-final class ConfigNames {
-    private ConfigNames() {}
+public final class OptionNames {
+    private OptionNames() {}
 
-    static String of(Enum<?> value) {
+    public static String of(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
@@ -17,7 +16,7 @@ final class ConfigNames {
      * Parses {@code text} (case-insensitive, surrounding blanks ignored) as one of {@code type}'s
      * values; an unknown value is a user error that names the option and every valid value.
      */
-    static <E extends Enum<E>> E parse(Class<E> type, String option, String text) {
+    public static <E extends Enum<E>> E parse(Class<E> type, String option, String text) {
         E[] values = type.getEnumConstants();
         if (text != null) {
             String wanted = text.trim();
@@ -27,7 +26,7 @@ final class ConfigNames {
                 }
             }
         }
-        String valid = Arrays.stream(values).map(ConfigNames::of).collect(Collectors.joining(", "));
+        String valid = Arrays.stream(values).map(OptionNames::of).collect(Collectors.joining(", "));
         throw new Grpo4jException(
                 "unknown " + option + " '" + text + "'; valid values: " + valid);
     }
