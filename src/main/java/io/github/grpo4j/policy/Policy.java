@@ -1,9 +1,9 @@
 package io.github.grpo4j.policy;
 
+import io.github.grpo4j.internal.policy.CategoricalPolicy;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.github.grpo4j.generate.Completions;
-import io.github.grpo4j.generate.SamplingParams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,18 @@
 package io.github.grpo4j.policy;
 
-import io.github.grpo4j.tensor.Scalars;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.generate.Generator;
+import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.KvCache;
+import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.tensor.OwnedArrays;
+import io.github.grpo4j.internal.tensor.Scalars;
+import io.github.grpo4j.internal.tokenizer.Tokenizer;
+import io.github.grpo4j.internal.tokenizer.Tokenizers;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.generate.Completions;
-import io.github.grpo4j.generate.Generator;
-import io.github.grpo4j.generate.SamplingParams;
-import io.github.grpo4j.model.CausalLm;
-import io.github.grpo4j.model.Transformer;
-import io.github.grpo4j.tensor.OwnedArrays;
-import io.github.grpo4j.tokenizer.Tokenizer;
-import io.github.grpo4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

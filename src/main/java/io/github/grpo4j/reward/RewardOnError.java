@@ -1,7 +1,8 @@
 package io.github.grpo4j.reward;
 
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.OptionNames;
+import io.github.grpo4j.internal.OptionNames;
+
 
 /** What happens when a reward function throws (config key {@code reward_on_error}). */
 public enum RewardOnError {

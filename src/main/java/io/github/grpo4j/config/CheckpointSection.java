@@ -1,0 +1,23 @@
+package io.github.grpo4j.config;
+
+/**
+ * When checkpoints are written into the run directory. Resuming is a CLI option ({@code --resume}).
+ *
+ * @param saveSteps      checkpoint period in steps, 0 = only the final one
+ * @param saveTotalLimit checkpoints kept, 0 = all
+ */
+@Doc("Checkpoints (model weights, optimiser state, data position, RNG state) in the run directory. "
+        + "Resuming is the CLI option `--resume`.")
+public record CheckpointSection(
+        @Doc("Write a checkpoint every this many steps (and always after the last step); 0: only the "
+                + "final one.")
+        @Range(min = 0)
+        int saveSteps,
+        @Doc("Keep at most this many checkpoints, deleting the oldest; 0 keeps all.")
+        @Range(min = 0)
+        int saveTotalLimit) {
+
+    public static CheckpointSection defaults() {
+        return new CheckpointSection(50, 2);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.grpo4j.config;
+
+import io.github.grpo4j.internal.config.Configs;
+
+import java.util.Map;
+
+/**
+ * Where training prompts come from: a JSONL / CSV file or a built-in task.
+ *
+ * @param trainFile       JSONL or CSV file of prompts; null when {@code task} is set
+ * @param task            built-in synthetic task name; null when {@code trainFile} is set
+ * @param taskOptions     options passed to the built-in task
+ * @param promptField     column / key holding a plain-text prompt
+ * @param messagesField   column / key holding a chat prompt (list of {role, content})
+ * @param shuffle         reshuffle the prompts every epoch (seeded)
+ * @param maxPromptLength prompts longer than this many tokens are left-truncated with a warning
+ */
+@Doc("Training prompts: a file (`train_file`, JSONL or CSV) or a built-in task (`task`); exactly one "
+        + "is set. Every field of a row besides the prompt (e.g. `answer`) is passed to the reward "
+        + "functions.")
+public record DataSection(
+        @Doc(value = "JSONL (one JSON object per line) or CSV (header row) file of prompts. Each row "
+                + "has a plain-text prompt under `prompt_field` or a chat under `messages_field` "
+                + "(not both); other fields go to the rewards.",
+                valid = "null, or a path ending in .jsonl, .json or .csv")
+        String trainFile,
+        @Doc("Built-in synthetic task; it brings its own prompts and verifier reward.")
+        @OneOf(value = {"arithmetic", "countdown", "sort"}, nullable = true)
+        String task,
+        @Doc("Options of the built-in task (see the task's documentation); ignored for `train_file`.")
+        Map<String, Object> taskOptions,
+        @Doc(value = "Field holding a plain-text prompt (TRL's standard format).", valid = "non-empty")
+        String promptField,
+        @Doc(value = "Field holding a chat prompt: a list of {role, content} maps, rendered with the "
+                + "tokenizer's chat template (TRL's conversational format).", valid = "non-empty")
+        String messagesField,
+        @Doc("Shuffle the prompts each epoch, with a seed derived from `seed` and the epoch number "
+                + "(so a resumed run continues with the same order).")
+        boolean shuffle,
+        @Doc("Longest prompt in tokens; longer prompts keep their last `max_prompt_length` tokens "
+                + "(left truncation, as TRL) and a warning is logged.")
+        @Range(min = 1)
+        int maxPromptLength) {
+
+    public DataSection {
+        taskOptions = Configs.copyMap(taskOptions);
+    }
+
+    /** No data source chosen: the config file must set {@code train_file} or {@code task}. */
+    public static DataSection defaults() {
+        return new DataSection(null, null, Map.of(), "prompt", "messages", true, 512);
+    }
+}

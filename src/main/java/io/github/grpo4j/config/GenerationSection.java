@@ -1,0 +1,65 @@
+package io.github.grpo4j.config;
+
+import io.github.grpo4j.policy.SamplingParams;
+
+import java.util.List;
+
+/**
+ * How the G completions of each prompt are sampled (TRL {@code GRPOConfig} names and defaults).
+ *
+ * @param numGenerations      G, completions per prompt (the group)
+ * @param maxCompletionLength completion length limit in tokens; reaching it truncates
+ * @param temperature         sampling temperature
+ * @param topK                top-k truncation, 0 = off
+ * @param topP                nucleus truncation, 1 = off
+ * @param minP                min-p truncation, 0 = off
+ * @param repetitionPenalty   CTRL repetition penalty, 1 = off
+ * @param stop                stop strings
+ */
+@Doc("Rollout: how the G completions of each prompt are sampled. The log-probabilities recorded for "
+        + "the loss are those of softmax(logits / temperature); top-k / top-p / min-p truncation is not "
+        + "part of them (as in TRL and verl).")
+public record GenerationSection(
+        @Doc("G: completions sampled per prompt, the group whose rewards are normalised together "
+                + "(TRL `num_generations`). Completions are independent samples and may repeat.")
+        @Range(min = 2)
+        int numGenerations,
+        @Doc("Longest completion in tokens; a completion that reaches it without EOS is *truncated* "
+                + "(see `loss.mask_truncated_completions`, metric `completions/clipped_ratio`).")
+        @Range(min = 1)
+        int maxCompletionLength,
+        @Doc(value = "Logits are divided by the temperature before sampling. Must be > 0: with greedy "
+                + "decoding all G completions are equal and every advantage is 0.",
+                valid = "> 0")
+        @Range(min = 0, minExclusive = true)
+        double temperature,
+        @Doc("Sample only among the k most likely tokens; 0 disables.")
+        @Range(min = 0)
+        int topK,
+        @Doc("Nucleus sampling: the smallest set of tokens whose probability sums to ≥ top_p; 1.0 disables.")
+        @Range(min = 0, minExclusive = true, max = 1)
+        double topP,
+        @Doc("Drop tokens with probability below min_p × the top token's probability; 0 disables.")
+        @Range(min = 0, max = 1, maxExclusive = true)
+        double minP,
+        @Doc("CTRL-style penalty on tokens already present in the prompt or completion; 1.0 disables.")
+        @Range(min = 0, minExclusive = true)
+        double repetitionPenalty,
+        @Doc(value = "A completion ends once its text contains one of these strings (besides EOS).",
+                valid = "list of non-empty strings")
+        List<String> stop) {
+
+    public GenerationSection {
+        stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    /** TRL defaults: G = 8, 256 tokens, temperature 1, no truncation, no penalty, no stop strings. */
+    public static GenerationSection defaults() {
+        return new GenerationSection(8, 256, 1.0, 0, 1.0, 0.0, 1.0, List.of());
+    }
+
+    /** The sampling parameters the {@code generate} package takes. */
+    public SamplingParams samplingParams() {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, maxCompletionLength, stop);
+    }
+}

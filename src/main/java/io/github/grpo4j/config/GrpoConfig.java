@@ -1,0 +1,75 @@
+package io.github.grpo4j.config;
+
+import io.github.grpo4j.internal.config.ConfigIo;
+import io.github.grpo4j.internal.config.ConfigLoader;
+
+import java.util.List;
+
+/**
+ * A whole GRPO run, as read from a YAML / JSON file (snake_case keys) by {@link ConfigLoader} and
+ * written back, resolved, by {@link ConfigIo}. Names follow TRL's {@code GRPOConfig}.
+ *
+ * @param seed          seed of the run's single random source
+ * @param outputDir     run directory
+ * @param model         policy model
+ * @param data          prompts
+ * @param rewards       reward functions
+ * @param rewardOnError what a failing reward function does
+ * @param generation    rollout sampling
+ * @param training      steps, batch shape, optimiser
+ * @param loss          the GRPO objective
+ * @param checkpoint    checkpoints
+ * @param logging       metrics and samples
+ */
+@Doc("A GRPO training run.")
+public record GrpoConfig(
+        @Doc("Seed of the run's single random source (data order, sampling, initialisation). The "
+                + "same seed and config give the same run.")
+        long seed,
+        @Doc(value = "Run directory: resolved config, metrics, samples, checkpoints, report.",
+                valid = "non-empty")
+        String outputDir,
+        @Doc("The policy model.")
+        ModelSection model,
+        @Doc("The training prompts.")
+        DataSection data,
+        @Doc(value = "Reward functions, summed with their weights. Empty with a built-in `data.task`: "
+                + "the task's verifier (`<task>_correct`, weight 1) and format reward (`<task>_format`, weight 0.1).",
+                valid = "non-empty unless `data.task` is set")
+        List<RewardSpec> rewards,
+        @Doc("A reward function that throws: `raise` stops the run with the error (naming the "
+                + "function and prompt); `zero` scores that completion 0 and logs a warning.")
+        @OneOf({"raise", "zero"})
+        String rewardOnError,
+        @Doc("Rollout sampling.")
+        GenerationSection generation,
+        @Doc("Steps, batch shape, optimiser.")
+        TrainingSection training,
+        @Doc("The GRPO objective.")
+        LossSection loss,
+        @Doc("Checkpoints.")
+        CheckpointSection checkpoint,
+        @Doc("Metrics, samples, evaluation.")
+        LoggingSection logging) {
+
+    public GrpoConfig {
+        // Library users may leave sections null: they mean "all defaults", as in a file.
+        outputDir = outputDir == null ? "runs/grpo" : outputDir;
+        model = model == null ? ModelSection.defaults() : model;
+        data = data == null ? DataSection.defaults() : data;
+        rewards = rewards == null ? List.of() : List.copyOf(rewards);
+        rewardOnError = rewardOnError == null ? "raise" : rewardOnError;
+        generation = generation == null ? GenerationSection.defaults() : generation;
+        training = training == null ? TrainingSection.defaults() : training;
+        loss = loss == null ? LossSection.defaults() : loss;
+        checkpoint = checkpoint == null ? CheckpointSection.defaults() : checkpoint;
+        logging = logging == null ? LoggingSection.defaults() : logging;
+    }
+
+    /** Every key at its default; {@code model} and {@code data} still have to be chosen. */
+    public static GrpoConfig defaults() {
+        return new GrpoConfig(0L, "runs/grpo", ModelSection.defaults(), DataSection.defaults(), List.of(),
+                "raise", GenerationSection.defaults(), TrainingSection.defaults(), LossSection.defaults(),
+                CheckpointSection.defaults(), LoggingSection.defaults());
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.grpo4j.config;
+
+/**
+ * The GRPO objective: advantages, importance ratio, clipping, KL penalty and loss aggregation (see
+ * {@code shared/spec/GRPO.md} §2-§5).
+ *
+ * @param beta                     KL coefficient β
+ * @param klEstimator              per-token KL estimator
+ * @param lossType                 loss aggregation over tokens
+ * @param scaleRewards             advantage scale: group std, batch std or none
+ * @param std                      population or sample standard deviation
+ * @param stdEps                   added to the std; 0 = divide by 1 when the std is 0
+ * @param advantageEstimator       grpo or rloo
+ * @param epsilon                  lower clip ε_low (and upper when epsilon_high is null)
+ * @param epsilonHigh              upper clip ε_high, null = epsilon
+ * @param dualClip                 dual-clip constant c, null or 0 = off
+ * @param importanceSamplingLevel  token or sequence (GSPO) ratio
+ * @param maskTruncatedCompletions truncated completions get no loss
+ * @param filterZeroStdGroups      groups with equal rewards get no loss
+ * @param refModelSyncSteps        reference model sync period, 0 = never
+ * @param refModelMixupAlpha       reference sync mix-up α
+ */
+@Doc("The objective (GRPO.md §2-§5): group-relative advantages, importance ratio, clipped surrogate, "
+        + "KL penalty, aggregation over tokens. Defaults are the seed / DeepSeekMath choices.")
+public record LossSection(
+        @Doc("β, coefficient of the per-token KL penalty to the reference model (DeepSeekMath 0.04). "
+                + "0 disables the penalty and the reference model is not loaded.")
+        @Range(min = 0)
+        double beta,
+        @Doc("Per-token KL estimator with Δ = log π_ref − log π_θ (clamped to [−20, 20]): `k3` = "
+                + "exp(Δ) − Δ − 1 (DeepSeekMath, always ≥ 0), `k1` = −Δ, `k2` = Δ²/2.")
+        @OneOf({"k1", "k2", "k3"})
+        String klEstimator,
+        @Doc("Aggregation of per-token losses: `grpo` = mean over sequences of each sequence's token "
+                + "mean (DeepSeekMath); `bnpo` = token mean over the batch; `dapo` = token mean over "
+                + "all workers' tokens (equals bnpo on one machine; DAPO, TRL's default); `dr_grpo` = "
+                + "token sum / (N_seq × max_completion_length) (Dr. GRPO).")
+        @OneOf({"grpo", "bnpo", "dapo", "dr_grpo"})
+        String lossType,
+        @Doc("Advantage scale s in A = (R − mean_group) / s: `group` = std of the group's G rewards; "
+                + "`batch` = std of all rewards of the step (mean still per group); `none` = 1 "
+                + "(Dr. GRPO).")
+        @OneOf({"group", "batch", "none"})
+        String scaleRewards,
+        @Doc("Standard deviation used for `scale_rewards`: `population` (÷N, numpy's np.std, the "
+                + "seed) or `sample` (÷(N−1), Bessel, as TRL and verl).")
+        @OneOf({"population", "sample"})
+        String std,
+        @Doc("0: divide by s, or by 1 where s == 0 (the seed). > 0: divide by s + std_eps (TRL 1e-4, "
+                + "verl 1e-6).")
+        @Range(min = 0)
+        double stdEps,
+        @Doc("`grpo`: A = (R − mean) / s. `rloo`: A_i = R_i − mean of the other G−1 rewards of the group "
+                + "(leave-one-out; `scale_rewards` does not apply).")
+        @OneOf({"grpo", "rloo"})
+        String advantageEstimator,
+        @Doc("ε_low of the clipped surrogate min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) (PPO / DeepSeekMath 0.2).")
+        @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+        double epsilon,
+        @Doc(value = "ε_high, the upper clip; null = `epsilon`. DAPO's clip-higher uses 0.28.",
+                valid = "null or > 0")
+        @Range(min = 0, minExclusive = true)
+        Double epsilonHigh,
+        @Doc(value = "Dual-clip constant c (verl, typically 3): for A < 0 the per-token objective is "
+                + "max(L, c·A). null or 0 disables.",
+                valid = "null, 0, or > 1")
+        Double dualClip,
+        @Doc("`token`: a ratio per token (GRPO). `sequence`: one ratio per completion, the exp of the "
+                + "mean token log-ratio (GSPO).")
+        @OneOf({"token", "sequence"})
+        String importanceSamplingLevel,
+        @Doc("Completions that hit `max_completion_length` without EOS get no loss (DAPO's overlong "
+                + "filtering); they still count in the group statistics.")
+        boolean maskTruncatedCompletions,
+        @Doc("Groups whose G rewards are all equal (zero std, no signal; metric `frac_reward_zero_std`) "
+                + "are left out of the loss (DAPO dynamic sampling, without resampling).")
+        boolean filterZeroStdGroups,
+        @Doc("Every this many steps the reference model is replaced by α·π_θ + (1−α)·π_ref (TRL, "
+                + "TR-DPO). 0: never, π_ref stays the initial policy.")
+        @Range(min = 0)
+        int refModelSyncSteps,
+        @Doc("α of the reference-model sync; used only when `ref_model_sync_steps` > 0.")
+        @Range(min = 0, max = 1)
+        double refModelMixupAlpha) {
+
+    /** Seed / DeepSeekMath defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios. */
+    public static LossSection defaults() {
+        return new LossSection(0.04, "k3", "grpo", "group", "population", 0.0, "grpo", 0.2, null, null,
+                "token", false, false, 0, 0.6);
+    }
+
+    /** ε_high: {@code epsilon_high} if set, else {@code epsilon}. */
+    public double effectiveEpsilonHigh() {
+        return epsilonHigh != null ? epsilonHigh : epsilon;
+    }
+
+    /** The dual-clip constant, or 0 when dual clipping is off. */
+    public double effectiveDualClip() {
+        return dualClip == null ? 0.0 : dualClip;
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.grpo4j.config;
+
+import io.github.grpo4j.internal.config.Configs;
+
+import java.util.Map;
+
+/**
+ * One reward function of the weighted sum R = Σ_k w_k r_k.
+ *
+ * @param name      name used in metrics ({@code rewards/<name>/mean})
+ * @param type      built-in reward type, or {@code java} for a user class
+ * @param className for {@code type: java}: the class implementing the reward function
+ * @param weight    w_k in the weighted sum
+ * @param params    type-specific parameters
+ */
+@Doc("One entry of the `rewards` list: a reward function r_k and its weight w_k. The total reward is "
+        + "R = Σ_k w_k·r_k over the functions that apply (a function may return null/NaN for "
+        + "\"does not apply\", as TRL's nansum).")
+public record RewardSpec(
+        @Doc(value = "Name used in the metrics (`rewards/<name>/mean`, `rewards/<name>/std`). Unique.",
+                valid = "non-empty, unique within `rewards`")
+        String name,
+        @Doc(value = "`exact_match`: completion (or its extracted answer) equals a row field; "
+                + "`numeric_match`: numbers equal within a tolerance; `regex`: completion matches "
+                + "a pattern; `format`: completion follows a tag format; `length`: length-based "
+                + "score; `overlong`: DAPO's soft overlong penalty; `external`: an external "
+                + "command scores completions; `java`: the class `class_name`.")
+        @OneOf({"exact_match", "numeric_match", "regex", "format", "length", "overlong", "external", "java"})
+        String type,
+        @Doc(value = "For `type: java`: fully qualified name of a class implementing "
+                + "`io.github.grpo4j.reward.RewardFunction` with a public constructor.",
+                valid = "required for `type: java`, else null")
+        String className,
+        @Doc(value = "Weight w_k of this function in the total reward.", valid = "finite")
+        @Range
+        double weight,
+        @Doc("Parameters of the reward type (e.g. `field: answer`, `pattern: ...`).")
+        Map<String, Object> params) {
+
+    public RewardSpec {
+        params = Configs.copyMap(params);
+    }
+
+    /** Defaults of a list entry: name and type must be given. */
+    public static RewardSpec defaults() {
+        return new RewardSpec(null, null, null, 1.0, Map.of());
+    }
+}

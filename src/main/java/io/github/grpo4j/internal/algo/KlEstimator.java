@@ -1,0 +1,33 @@
+package io.github.grpo4j.internal.algo;
+
+import io.github.grpo4j.internal.OptionNames;
+
+/**
+ * Per-token estimator of KL(π_θ ‖ π_ref) from the log-probs of the sampled token, with
+ * Δ = log π_ref − log π_θ (Schulman, "Approximating KL divergence", 2020; GRPO.md §5).
+ */
+public enum KlEstimator {
+    /** KL ≈ −Δ = log π_θ − log π_ref: unbiased, high variance, can be negative. */
+    K1,
+    /** KL ≈ Δ²/2: biased, low variance, always ≥ 0. */
+    K2,
+    /**
+     * KL ≈ exp(Δ) − Δ − 1 = π_ref/π_θ − log(π_ref/π_θ) − 1: unbiased for KL(π_θ ‖ π_ref) on tokens
+     * sampled from π_θ, always ≥ 0 (DeepSeekMath's choice, the default).
+     */
+    K3;
+
+    /** The spec / config spelling: the lowercase name, e.g. {@code "k3"}. */
+    public String configName() {
+        return OptionNames.of(this);
+    }
+
+    /**
+     * Parses a config value (case-insensitive).
+     *
+     * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
+     */
+    public static KlEstimator parse(String text) {
+        return OptionNames.parse(KlEstimator.class, "kl_estimator", text);
+    }
+}

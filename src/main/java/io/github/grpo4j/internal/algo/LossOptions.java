@@ -1,0 +1,54 @@
+package io.github.grpo4j.internal.algo;
+
+import io.github.grpo4j.Grpo4jException;
+
+import java.util.Objects;
+
+/**
+ * Options of the clipped-surrogate loss with KL penalty (GRPO.md §3–§5).
+ *
+ * @param epsilonLow ε_low: ratios below 1 − ε_low are clipped ({@code epsilon}, default 0.2)
+ * @param epsilonHigh ε_high: ratios above 1 + ε_high are clipped ({@code epsilon_high}; DAPO's
+ *     clip-higher uses 0.28)
+ * @param dualClip c of verl's dual clip: for A &lt; 0 the surrogate is bounded below by c·A, so a huge
+ *     ratio cannot make one token's loss unbounded. 0 turns it off; otherwise c must be &gt; 1 (verl
+ *     uses 3), as c·A with A &lt; 0 is the (negative) floor of L
+ * @param level token-level ratios (PPO, DeepSeekMath) or sequence-level ones (GSPO)
+ * @param beta β, weight of the KL penalty (default 0.04, DeepSeekMath); 0 means no reference model
+ * @param kl the per-token KL estimator (default k3)
+ * @param lossType how per-token losses are aggregated (default grpo)
+ */
+public record LossOptions(
+        double epsilonLow,
+        double epsilonHigh,
+        double dualClip,
+        ImportanceSamplingLevel level,
+        double beta,
+        KlEstimator kl,
+        LossType lossType) {
+
+    /** Checks every field; a bad value is a user error naming the config key. */
+    public LossOptions {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(kl, "kl");
+        Objects.requireNonNull(lossType, "lossType");
+        if (!(epsilonLow >= 0 && epsilonLow <= 1)) {
+            throw new Grpo4jException("epsilon must be in [0, 1], got " + epsilonLow);
+        }
+        if (!(epsilonHigh >= 0) || Double.isInfinite(epsilonHigh)) {
+            throw new Grpo4jException("epsilon_high must be a finite number >= 0, got " + epsilonHigh);
+        }
+        if (!(dualClip == 0 || (dualClip > 1 && !Double.isInfinite(dualClip)))) {
+            throw new Grpo4jException(
+                    "dual_clip must be 0 (off) or a finite number > 1 (verl uses 3), got " + dualClip);
+        }
+        if (!(beta >= 0) || Double.isInfinite(beta)) {
+            throw new Grpo4jException("beta must be a finite number >= 0, got " + beta);
+        }
+    }
+
+    /** ε 0.2 both sides, no dual clip, token level, β 0.04, k3, grpo: the seed and DeepSeekMath. */
+    public static LossOptions defaults() {
+        return new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, 0.04, KlEstimator.K3, LossType.GRPO);
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.grpo4j.internal.algo;
+
+import io.github.grpo4j.internal.OptionNames;
+
+/**
+ * How per-token losses are aggregated into the batch loss (GRPO.md §5). On one machine {@code bnpo}
+ * and {@code dapo} are equal.
+ */
+public enum LossType {
+    /** (1/N_seq) Σ_i (Σ_t ℓ m / Σ_t m): each sequence averaged over its own tokens (the seed, DeepSeekMath). */
+    GRPO,
+    /** Σ ℓ m / Σ m over the tokens of this worker's generation batch (TRL {@code bnpo}). */
+    BNPO,
+    /** Σ ℓ m / Σ m over the tokens of all workers' generation batches (DAPO, Yu et al. 2025). */
+    DAPO,
+    /** Σ ℓ m / (N_seq · max_completion_length): a constant normaliser (Dr. GRPO, Liu et al. 2025). */
+    DR_GRPO;
+
+    /** The spec / config spelling: the lowercase name, e.g. {@code "dr_grpo"}. */
+    public String configName() {
+        return OptionNames.of(this);
+    }
+
+    /**
+     * Parses a config value (case-insensitive).
+     *
+     * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
+     */
+    public static LossType parse(String text) {
+        return OptionNames.parse(LossType.class, "loss_type", text);
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.grpo4j.internal.algo;
+
+import io.github.grpo4j.internal.OptionNames;
+
+/**
+ * Which standard deviation estimator scales the advantages (GRPO.md §2). The seed uses the
+ * population std, TRL and verl the sample std: on the seed's rewards they give 1.732 vs 1.5.
+ */
+public enum StdKind {
+    /** Divide by n (numpy {@code np.std}, the seed's choice). */
+    POPULATION,
+    /** Divide by n − 1 (Bessel; {@code torch.std}, as TRL and verl). */
+    SAMPLE;
+
+    /** The spec / config spelling: the lowercase name, e.g. {@code "population"}. */
+    public String configName() {
+        return OptionNames.of(this);
+    }
+
+    /**
+     * Parses a config value (case-insensitive).
+     *
+     * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
+     */
+    public static StdKind parse(String text) {
+        return OptionNames.parse(StdKind.class, "std", text);
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.grpo4j.internal.config;
+
+import io.github.grpo4j.config.Doc;
+import io.github.grpo4j.config.OneOf;
+import io.github.grpo4j.config.Range;
+import io.github.grpo4j.internal.train.AdamW;
+
+/**
+ * Steps, batch and optimiser of supervised fine-tuning (TRL {@code SFTConfig} / transformers
+ * {@code TrainingArguments} names).
+ *
+ * @param maxSteps        optimiser steps
+ * @param batchSize       examples per step
+ * @param microBatchSize  examples per forward/backward pass
+ * @param learningRate    AdamW peak learning rate
+ * @param adamBeta1       AdamW β1
+ * @param adamBeta2       AdamW β2
+ * @param adamEpsilon     AdamW ε
+ * @param weightDecay     AdamW weight decay
+ * @param lrSchedulerType schedule after warm-up
+ * @param warmupRatio     warm-up fraction
+ * @param warmupSteps     warm-up steps
+ * @param maxGradNorm     gradient clipping, 0 = off
+ */
+@Doc("Steps, batch and optimiser of the supervised warm start.")
+public record SftTrainingSection(
+        @Doc("Optimiser steps.")
+        @Range(min = 1)
+        int maxSteps,
+        @Doc("Examples per optimiser step.")
+        @Range(min = 1)
+        int batchSize,
+        @Doc("Examples per forward/backward pass (gradient accumulation over `batch_size`).")
+        @Range(min = 1)
+        int microBatchSize,
+        @Doc("Peak AdamW learning rate (TRL SFT default 2e-5; tiny from-scratch models need ~1e-3).")
+        @Range(min = 0, minExclusive = true)
+        double learningRate,
+        @Doc("AdamW β1.")
+        @Range(min = 0, max = 1, maxExclusive = true)
+        double adamBeta1,
+        @Doc("AdamW β2.")
+        @Range(min = 0, max = 1, maxExclusive = true)
+        double adamBeta2,
+        @Doc("AdamW ε.")
+        @Range(min = 0, minExclusive = true)
+        double adamEpsilon,
+        @Doc("AdamW decoupled weight decay.")
+        @Range(min = 0)
+        double weightDecay,
+        @Doc("Learning-rate schedule after warm-up.")
+        @OneOf({"constant", "linear", "cosine"})
+        String lrSchedulerType,
+        @Doc(value = "Linear warm-up over this fraction of `max_steps`.",
+                valid = "[0, 1); 0 when `warmup_steps` > 0")
+        @Range(min = 0, max = 1, maxExclusive = true)
+        double warmupRatio,
+        @Doc(value = "Linear warm-up over this many steps.", valid = "≥ 0; 0 when `warmup_ratio` > 0")
+        @Range(min = 0)
+        int warmupSteps,
+        @Doc("Clip the global gradient norm to this value; 0 disables.")
+        @Range(min = 0)
+        double maxGradNorm) {
+
+    /** transformers / TRL SFT defaults: lr 2e-5, β2 0.999, linear schedule. */
+    public static SftTrainingSection defaults() {
+        return new SftTrainingSection(200, 16, 16, 2e-5, 0.9, 0.999, 1e-8, 0.0, "linear", 0.0, 0, 1.0);
+    }
+
+    /** Warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps). */
+    public int effectiveWarmupSteps() {
+        return warmupSteps > 0 ? warmupSteps : (int) Math.ceil(warmupRatio * maxSteps);
+    }
+}

@@ -1,0 +1,513 @@
+package io.github.grpo4j.internal.model;
+
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.tensor.OwnedArrays;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Linear;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A decoder-only transformer of the Llama / Qwen2 / Qwen3 family on DJL NDArrays, with Hugging Face
+ * tensor names, loaded from and saved to a Hugging Face model directory ({@code config.json} +
+ * {@code model.safetensors}).
+ *
+ * <p>Per layer: {@code x += o(attn(rope(q(norm(x))), rope(k(norm(x))), v(norm(x))))}, then {@code x +=
+ * down(silu(gate(norm(x))) * up(norm(x)))}; final norm and the output head. Qwen2 adds q/k/v biases,
+ * Qwen3 a per-head RMSNorm on q and k before RoPE. Grouped-query attention is done without repeating
+ * K/V: queries are reshaped to {@code [B, KV, groups*S, d]} so each KV head serves its group in one
+ * batched matmul.
+ *
+ * <p>Memory discipline: every intermediate of a forward lives in a per-layer sub-manager of the
+ * caller's manager and is closed when the layer ends (autograd keeps what backward needs inside
+ * PyTorch); only the logits survive, attached to the manager of {@code ids}. Ops put the step's
+ * array first so nothing lands in the model's manager.
+ */
+public final class Transformer implements CausalLm {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Added to the scores of masked keys; finite so fully masked (padding) rows give no NaN. */
+    private static final float MASKED = -1e9f;
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params; // HF name -> float32 parameter, HF order
+    private final Layer[] layers;
+    private final NDArray embed;    // [V, D]
+    private final NDArray finalNorm; // [D]
+    private final NDArray lmHead;   // [V, D], the embedding when tied
+    private final NDArray invFreq;  // [d/2] not trainable
+
+    /** The parameters of one decoder layer; biases and q/k norms are null when the model has none. */
+    private record Layer(
+            NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v, NDArray vBias,
+            NDArray o, NDArray oBias, NDArray qNorm, NDArray kNorm, NDArray postNorm,
+            NDArray gate, NDArray up, NDArray down) {}
+
+    private Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> params) {
+        this.config = config;
+        this.manager = manager;
+        this.params = Collections.unmodifiableMap(params);
+        this.embed = params.get("model.embed_tokens.weight");
+        this.finalNorm = params.get("model.norm.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embed : params.get("lm_head.weight");
+        this.layers = new Layer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "model.layers." + i + ".";
+            layers[i] = new Layer(
+                    params.get(p + "input_layernorm.weight"),
+                    params.get(p + "self_attn.q_proj.weight"), params.get(p + "self_attn.q_proj.bias"),
+                    params.get(p + "self_attn.k_proj.weight"), params.get(p + "self_attn.k_proj.bias"),
+                    params.get(p + "self_attn.v_proj.weight"), params.get(p + "self_attn.v_proj.bias"),
+                    params.get(p + "self_attn.o_proj.weight"), params.get(p + "self_attn.o_proj.bias"),
+                    params.get(p + "self_attn.q_norm.weight"), params.get(p + "self_attn.k_norm.weight"),
+                    params.get(p + "post_attention_layernorm.weight"),
+                    params.get(p + "mlp.gate_proj.weight"), params.get(p + "mlp.up_proj.weight"),
+                    params.get(p + "mlp.down_proj.weight"));
+        }
+        float[] inv = Rope.inverseFrequencies(config);
+        this.invFreq = manager.create(inv, new Shape(inv.length)); // [d/2]
+    }
+
+    /**
+     * The tensors a model with {@code config} has, by Hugging Face name, with their shapes, in the order
+     * transformers lists them.
+     */
+    public static Map<String, Shape> expectedShapes(ModelConfig config) {
+        long d = config.hiddenSize();
+        long q = (long) config.numAttentionHeads() * config.headDim();
+        long kv = (long) config.numKeyValueHeads() * config.headDim();
+        long inter = config.intermediateSize();
+        Map<String, Shape> m = new LinkedHashMap<>();
+        m.put("model.embed_tokens.weight", new Shape(config.vocabSize(), d));
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            m.put(p + "self_attn.q_proj.weight", new Shape(q, d));
+            if (config.qkvBias()) {
+                m.put(p + "self_attn.q_proj.bias", new Shape(q));
+            }
+            m.put(p + "self_attn.k_proj.weight", new Shape(kv, d));
+            if (config.qkvBias()) {
+                m.put(p + "self_attn.k_proj.bias", new Shape(kv));
+            }
+            m.put(p + "self_attn.v_proj.weight", new Shape(kv, d));
+            if (config.qkvBias()) {
+                m.put(p + "self_attn.v_proj.bias", new Shape(kv));
+            }
+            m.put(p + "self_attn.o_proj.weight", new Shape(d, q));
+            if (config.outputBias()) {
+                m.put(p + "self_attn.o_proj.bias", new Shape(d));
+            }
+            if (config.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new Shape(config.headDim()));
+                m.put(p + "self_attn.k_norm.weight", new Shape(config.headDim()));
+            }
+            m.put(p + "mlp.gate_proj.weight", new Shape(inter, d));
+            m.put(p + "mlp.up_proj.weight", new Shape(inter, d));
+            m.put(p + "mlp.down_proj.weight", new Shape(d, inter));
+            m.put(p + "input_layernorm.weight", new Shape(d));
+            m.put(p + "post_attention_layernorm.weight", new Shape(d));
+        }
+        m.put("model.norm.weight", new Shape(d));
+        if (!config.tieWordEmbeddings()) {
+            m.put("lm_head.weight", new Shape(config.vocabSize(), d));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /**
+     * A new model with random weights, as transformers initialises one: matrices normal(0, {@code
+     * initializer_range}), norms 1, biases 0. The same config and seed give the same weights (each
+     * tensor draws from its own {@link SplittableRandom} seeded from {@code seed} and its index).
+     */
+    public static Transformer random(ModelConfig config, long seed) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            int index = 0;
+            for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
+                String name = e.getKey();
+                Shape shape = e.getValue();
+                NDArray p;
+                if (name.endsWith("norm.weight")) {
+                    p = manager.ones(shape, DataType.FLOAT32);
+                } else if (name.endsWith(".bias")) {
+                    p = manager.zeros(shape, DataType.FLOAT32);
+                } else {
+                    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+                    float[] values = new float[Math.toIntExact(shape.size())];
+                    double std = config.initializerRange();
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) (rng.nextGaussian() * std);
+                    }
+                    p = owned(manager.create(values, shape));
+                }
+                p.setName(name);
+                params.put(name, p);
+                index++;
+            }
+            return new Transformer(config, manager, params);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a Hugging Face model directory: {@code config.json} and {@code model.safetensors} or shards
+     * listed in {@code model.safetensors.index.json}. F32, BF16 and F16 weights become float32.
+     *
+     * @throws Grpo4jException when a file is missing or corrupt, or a tensor is missing or mis-shaped
+     */
+    public static Transformer load(Path dir) {
+        ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        Map<String, Path> source = new LinkedHashMap<>();
+        for (Path file : weightFiles(dir)) {
+            for (Map.Entry<String, Safetensors.Tensor> e : Safetensors.read(file).entrySet()) {
+                tensors.put(e.getKey(), e.getValue());
+                source.put(e.getKey(), file);
+            }
+        }
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            long largest = tensors.values().stream().mapToLong(Safetensors.Tensor::numel).max().orElse(0);
+            ByteBuffer scratch = ByteBuffer.allocateDirect(Math.toIntExact(largest * 4)); // reused per tensor
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
+                String name = e.getKey();
+                Safetensors.Tensor t = tensors.get(name);
+                if (t == null) {
+                    throw new Grpo4jException(dir + ": tensor '" + name + "' is missing (expected shape "
+                            + e.getValue() + " for a " + config.modelType() + " model with this config.json)");
+                }
+                Shape found = new Shape(t.shape());
+                if (!found.equals(e.getValue())) {
+                    throw new Grpo4jException(source.get(name) + ": tensor '" + name + "' has shape " + found
+                            + ", expected " + e.getValue() + " from config.json");
+                }
+                ByteBuffer data = Safetensors.toFloat32(name, t, scratch);
+                NDArray p = owned(manager.create(data, e.getValue(), DataType.FLOAT32));
+                p.setName(name);
+                params.put(name, p);
+            }
+            return new Transformer(config, manager, params);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A copy in memory PyTorch owns. DJL's {@code create} from a direct buffer does not copy: the tensor
+     * aliases the Java buffer (kept alive by the array), which would tie parameters to the JVM's
+     * direct-memory limit and forbid reusing the buffer.
+     */
+    private static NDArray owned(NDArray aliasing) {
+        return OwnedArrays.owned(aliasing);
+    }
+
+    private static Set<Path> weightFiles(Path dir) {
+        Path single = dir.resolve("model.safetensors");
+        Path index = dir.resolve("model.safetensors.index.json");
+        Set<Path> files = new LinkedHashSet<>();
+        if (Files.isRegularFile(single)) {
+            files.add(single);
+        } else if (Files.isRegularFile(index)) {
+            JsonNode map;
+            try {
+                map = JSON.readTree(index.toFile()).path("weight_map");
+            } catch (IOException e) {
+                throw new Grpo4jException("cannot read " + index + ": " + e.getMessage(), e);
+            }
+            if (!map.isObject() || map.isEmpty()) {
+                throw new Grpo4jException(index + ": no \"weight_map\" object naming the shard of each tensor");
+            }
+            map.fields().forEachRemaining(e -> files.add(dir.resolve(e.getValue().asText())));
+            for (Path f : files) {
+                if (!Files.isRegularFile(f)) {
+                    throw new Grpo4jException(index + " names shard " + f.getFileName() + ", which does not exist");
+                }
+            }
+        } else {
+            throw new Grpo4jException(dir + ": no model.safetensors or model.safetensors.index.json (a Hugging Face"
+                    + " model directory is expected)");
+        }
+        return files;
+    }
+
+    /**
+     * Writes {@code config.json} (torch_dtype float32) and a float32 {@code model.safetensors} with Hugging
+     * Face names into {@code dir}, so the directory opens with {@link #load} and with transformers.
+     */
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot create model directory " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            float[] values = e.getValue().toFloatArray();
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            out.put(e.getKey(), new Safetensors.Tensor("F32", e.getValue().getShape().getShape(), b));
+        }
+        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt"));
+        config.withTorchDtype("float32").write(dir.resolve("config.json"));
+    }
+
+    /**
+     * A deep copy with its own manager and parameters that do not require gradients (e.g. the frozen
+     * reference model of GRPO's KL term).
+     */
+    public Transformer copy() {
+        NDManager m = NDManager.newBaseManager();
+        try {
+            Map<String, NDArray> copied = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray detached = e.getValue().stopGradient();
+                NDArray c = detached.duplicate();
+                detached.close();
+                c.attach(m);
+                c.setName(e.getKey());
+                copied.put(e.getKey(), c);
+            }
+            return new Transformer(config, m, copied);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** The architecture. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The manager owning the parameters (tests check that forwards add nothing to it). */
+    NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int maxPositions() {
+        return config.maxPositionEmbeddings();
+    }
+
+    @Override
+    public KvCache newCache(NDManager cacheManager, int batch, int capacity) {
+        return new TransformerKvCache(cacheManager, config, batch, capacity);
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    @Override
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+        return forward(ids, positions, attentionMask, cache, 0);
+    }
+
+    /**
+     * {@link CausalLm#forward} computing logits only from position {@code firstLogit} on ({@code [B, S -
+     * firstLogit, vocab]}): a prefill before sampling needs the last position only, and scoring only the
+     * completion's, which saves most of the output head's cost and memory (large with a 150k vocabulary).
+     */
+    @Override
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
+        Shape idShape = ids.getShape();
+        if (idShape.dimension() != 2) {
+            throw new IllegalArgumentException("ids must be [batch, seq], got " + idShape);
+        }
+        int batch = (int) idShape.get(0);
+        int seq = (int) idShape.get(1);
+        TransformerKvCache kv = null;
+        if (cache != null) {
+            if (!(cache instanceof TransformerKvCache c)) {
+                throw new IllegalArgumentException("cache was not made by this model's newCache");
+            }
+            kv = c;
+            if (kv.batchSize() != batch) {
+                throw new IllegalArgumentException("cache holds " + kv.batchSize() + " rows, ids have " + batch);
+            }
+        }
+        int past = kv == null ? 0 : kv.length();
+        int total = past + seq;
+        if (total > config.maxPositionEmbeddings()) {
+            throw new Grpo4jException("sequence of " + total + " tokens (" + past + " cached + " + seq
+                    + " new) is longer than the model's max_position_embeddings = " + config.maxPositionEmbeddings());
+        }
+        if (kv != null && total > kv.capacity()) {
+            throw new Grpo4jException("sequence of " + total + " tokens does not fit the KV cache capacity "
+                    + kv.capacity() + "; allocate the cache for prompt + max new tokens");
+        }
+        if (!positions.getShape().equals(idShape)) {
+            throw new IllegalArgumentException("positions must have the shape of ids " + idShape + ", got "
+                    + positions.getShape());
+        }
+        if (!attentionMask.getShape().equals(new Shape(batch, total))) {
+            throw new IllegalArgumentException("attentionMask must be [batch, cached + seq] = [" + batch + ", "
+                    + total + "], got " + attentionMask.getShape());
+        }
+
+        NDManager out = ids.getManager();
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int groups = heads / kvHeads;
+        int d = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        try (NDManager step = out.newSubManager()) {
+            // [B, S, D]; torch's embedding puts the result in the ids' manager, so move it to the step's
+            NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
+            x.attach(step);
+            NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
+            // the queries' tables carry the 1/sqrt(d) score scale, saving one op per layer
+            double scale = 1.0 / Math.sqrt(d);
+            NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
+            NDArray bias = maskBias(attentionMask, past, seq, step); // [B, 1, 1, S, P+S]
+
+            for (int l = 0; l < layers.length; l++) {
+                Layer w = layers[l];
+                try (NDManager lm = step.newSubManager()) {
+                    x.attach(lm); // the layer's input dies with the layer; its output moves to step
+                    NDArray h = rmsNorm(x, w.inputNorm(), eps);
+                    NDArray q = Linear.linear(h, w.q(), w.qBias()).singletonOrThrow()
+                            .reshape(batch, seq, heads, d);                 // [B, S, H, d]
+                    NDArray k = Linear.linear(h, w.k(), w.kBias()).singletonOrThrow()
+                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+                    NDArray v = Linear.linear(h, w.v(), w.vBias()).singletonOrThrow()
+                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+                    if (w.qNorm() != null) {
+                        q = rmsNorm(q, w.qNorm(), eps);
+                        k = rmsNorm(k, w.kNorm(), eps);
+                    }
+                    q = applyRope(q, ropeQ, batch, seq, heads, d);      // scaled by 1/sqrt(d)
+                    k = applyRope(k, rope, batch, seq, kvHeads, d);
+                    k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+                    v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+                    if (kv != null) {
+                        kv.write(l, k, v);
+                        k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
+                        v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
+                    }
+                    // group the query heads of each KV head: [B, KV, G*S, d]
+                    NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
+                            .reshape(batch, kvHeads, (long) groups * seq, d);
+                    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
+                            .reshape(batch, kvHeads, groups, seq, total)
+                            .add(bias);                                     // [B, KV, G, S, P+S]
+                    NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, (long) groups * seq, total);
+                    NDArray ctx = probs.matMul(v)                           // [B, KV, G*S, d]
+                            .reshape(batch, kvHeads, groups, seq, d)
+                            .transpose(0, 3, 1, 2, 4)
+                            .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
+                    NDArray attn = Linear.linear(ctx, w.o(), w.oBias()).singletonOrThrow(); // [B, S, D]
+                    NDArray mid = x.add(attn);                              // [B, S, D]
+                    NDArray h2 = rmsNorm(mid, w.postNorm(), eps);
+                    NDArray gate = Linear.linear(h2, w.gate(), null).singletonOrThrow(); // [B, S, I]
+                    NDArray up = Linear.linear(h2, w.up(), null).singletonOrThrow();     // [B, S, I]
+                    NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) * up
+                    NDArray next = mid.add(Linear.linear(act, w.down(), null).singletonOrThrow()); // [B, S, D]
+                    next.attach(step);
+                    x = next;
+                }
+            }
+            if (kv != null) {
+                kv.advance(seq);
+            }
+            if (firstLogit > 0) {
+                // only these positions need the vocabulary projection, by far the widest matmul
+                x = x.get(new NDIndex(":, {}:", firstLogit));          // [B, S - firstLogit, D]
+            }
+            NDArray normed = rmsNorm(x, finalNorm, eps);
+            NDArray logits = Linear.linear(normed, lmHead, null).singletonOrThrow(); // [B, S, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /** RMSNorm over the last axis, in float32 as transformers computes it: {@code x / sqrt(mean(x²) + eps) * w}. */
+    private static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+        // sqrt then div, not pow(-0.5): DJL's pow(number) hands autograd an exponent array that Java frees
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    /**
+     * cos and signed sin for HF's rotate_half convention, {@code [B, S, 1, d]} (broadcast over heads):
+     * angle {@code pos * inv_freq} repeated over both halves; sin negated on the first half so that
+     * {@code rotate_half(x) * sin == swapHalves(x) * signedSin}.
+     */
+    private NDArray[] ropeTables(NDArray positions, NDManager step) {
+        NDArray pos = positions.toType(DataType.FLOAT32, false);
+        pos.attach(step);
+        long b = pos.getShape().get(0);
+        long s = pos.getShape().get(1);
+        NDArray angles = pos.expandDims(2).mul(invFreq);                    // [B, S, d/2]
+        NDArray cos = angles.cos();
+        NDArray sin = angles.sin();
+        NDArray cosFull = cos.concat(cos, 2).reshape(b, s, 1, -1);          // [B, S, 1, d]
+        NDArray sinSigned = sin.neg().concat(sin, 2).reshape(b, s, 1, -1);  // [B, S, 1, d]
+        return new NDArray[] {cosFull, sinSigned};
+    }
+
+    /** {@code x * cos + rotate_half(x) * sin} on {@code [B, S, heads, d]}. */
+    private static NDArray applyRope(NDArray x, NDArray[] rope, int b, int s, int heads, int d) {
+        NDArray swapped = x.reshape(b, s, heads, 2, d / 2).flip(3).reshape(b, s, heads, d); // [x2, x1]
+        return x.mul(rope[0]).add(swapped.mul(rope[1]));
+    }
+
+    /**
+     * Additive attention bias {@code [B, 1, 1, S, P+S]}: 0 where query i (at cache index P+i) may see key
+     * j (j ≤ P+i and key j is not padding), a large negative number elsewhere.
+     */
+    private static NDArray maskBias(NDArray attentionMask, int past, int seq, NDManager step) {
+        int total = past + seq;
+        long b = attentionMask.getShape().get(0);
+        NDArray keyOk = attentionMask.toType(DataType.FLOAT32, false);
+        keyOk.attach(step);
+        NDArray queryIdx = step.arange((float) past, (float) total).reshape(seq, 1); // [S, 1]
+        NDArray keyIdx = step.arange(0f, (float) total).reshape(1, total);          // [1, P+S]
+        NDArray causal = keyIdx.lte(queryIdx).toType(DataType.FLOAT32, false);      // [S, P+S]
+        NDArray allowed = keyOk.reshape(b, 1, 1, 1, total).mul(causal);             // [B, 1, 1, S, P+S]
+        return allowed.sub(1f).mul(-MASKED);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Transformer[" + config.modelType() + ", layers=" + config.numHiddenLayers() + ", hidden="
+                + config.hiddenSize() + ", params=" + config.parameterCount() + "]";
+    }
+}

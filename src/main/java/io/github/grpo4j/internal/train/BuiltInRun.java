@@ -1,0 +1,77 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.internal.config.ConfigIo;
+import io.github.grpo4j.internal.config.ConfigLoader;
+import io.github.grpo4j.internal.config.SftConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The out-of-the-box run ({@code ./grpo4j train} with no config): a tiny model from scratch on a
+ * built-in task, a short supervised warm start cached in {@code <output_dir>/sft} (a second run skips
+ * it), then GRPO from that model.
+ */
+public final class BuiltInRun {
+    private BuiltInRun() {}
+
+    static final String SFT_RESOURCE = "/io/github/grpo4j/default-sft.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * @param grpoOverrides {@code key=value} overrides of the built-in GRPO config
+     * @param sftOverrides  {@code key=value} overrides of the warm start's config
+     */
+    public static TrainingRun.Result run(List<String> grpoOverrides, List<String> sftOverrides, boolean resume,
+            boolean progress, PrintStream console) {
+        GrpoConfig grpo = ConfigLoader.loadBuiltIn(grpoOverrides);
+        Path out = Path.of(grpo.outputDir());
+        Path sftModel = out.resolve("sft").resolve("final");
+        if (SftRun.complete(sftModel)) {
+            console.println("SFT warm start: reusing " + sftModel);
+        } else {
+            console.println("SFT warm start (cached in " + out.resolve("sft") + " for later runs) ...");
+            new SftRun(sftConfig(grpo, out.resolve("sft"), sftOverrides), console).run();
+        }
+        List<String> fromSft = new java.util.ArrayList<>(grpoOverrides);
+        fromSft.add("model.path=" + sftModel);
+        fromSft.add("model.config=null");
+        GrpoConfig fromWarmStart = ConfigLoader.loadBuiltIn(fromSft);
+        return new TrainingRun(fromWarmStart, console).progressBar(progress).run(resume);
+    }
+
+    /** The warm start's config: model, tokenizer, task and seed of the GRPO config, training from the resource. */
+    static SftConfig sftConfig(GrpoConfig grpo, Path outputDir, List<String> overrides) {
+        try (InputStream in = BuiltInRun.class.getResourceAsStream(SFT_RESOURCE)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sft = YAML.readValue(in, Map.class);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> resolved = YAML.readValue(ConfigIo.toYaml(grpo), Map.class);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("seed", grpo.seed());
+            out.put("output_dir", outputDir.toString());
+            out.put("model", resolved.get("model"));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("task", grpo.data().task());
+            data.put("task_options", grpo.data().taskOptions());
+            data.put("max_length", grpo.data().maxPromptLength() + grpo.generation().maxCompletionLength());
+            out.put("data", data);
+            out.putAll(sft);
+            String text = YAML.writeValueAsString(out);
+            return ConfigLoader.parse(SftConfig.class, "built-in SFT warm start", new String(text.getBytes(StandardCharsets.UTF_8),
+                    StandardCharsets.UTF_8), overrides);
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot build the warm start config: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.internal.reward.RewardResult;
+import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.policy.Policy;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.reward.RewardInput;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a policy on prompts without training: mean reward and pass@k (Chen et al. 2021's unbiased
+ * estimator over n samples per prompt).
+ */
+public final class Evaluator {
+    private Evaluator() {}
+
+    /**
+     * @param meanReward   mean weighted reward over all completions
+     * @param passAtK      fraction of prompts solved within k tries, estimated from n samples
+     * @param accuracy     fraction of completions whose reward reaches the threshold (pass@1 for n = 1)
+     * @param prompts      number of prompts scored
+     * @param samples      completions per prompt (n)
+     */
+    public record Result(double meanReward, double passAtK, double accuracy, int prompts, int samples) {}
+
+    /** Prompts at most this many at a time through generation, to bound memory. */
+    static final int CHUNK = 64;
+
+    /**
+     * Samples {@code n} completions per prompt and scores them.
+     *
+     * @param threshold a completion counts as correct when its total reward is ≥ this
+     */
+    public static Result evaluate(Policy policy, List<Prompt> prompts, RewardSet rewards, SamplingParams sampling,
+            int n, int k, double threshold, long seed) {
+        double rewardSum = 0;
+        double passSum = 0;
+        int correctTotal = 0;
+        int count = 0;
+        for (int start = 0; start < prompts.size(); start += CHUNK) {
+            List<Prompt> chunk = prompts.subList(start, Math.min(prompts.size(), start + CHUNK));
+            List<int[]> ids = new ArrayList<>(chunk.size());
+            for (Prompt p : chunk) {
+                ids.add(p.ids());
+            }
+            Completions c = policy.generate(ids, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
+            List<RewardInput> inputs = new ArrayList<>(c.size());
+            for (int r = 0; r < c.size(); r++) {
+                Prompt p = chunk.get(c.promptIndex()[r]);
+                inputs.add(new RewardInput(p.text(), policy.decode(c.tokens()[r]), p.row(), c.tokens()[r].length,
+                        c.truncated()[r]));
+            }
+            RewardResult scored = rewards.score(inputs);
+            int[] correct = new int[chunk.size()];
+            for (int r = 0; r < c.size(); r++) {
+                double total = scored.total()[r];
+                rewardSum += total;
+                count++;
+                if (total >= threshold) {
+                    correct[c.promptIndex()[r]]++;
+                    correctTotal++;
+                }
+            }
+            for (int c2 : correct) {
+                passSum += passAtK(n, c2, k);
+            }
+        }
+        return new Result(rewardSum / count, passSum / prompts.size(), (double) correctTotal / count, prompts.size(), n);
+    }
+
+    /** Unbiased pass@k from n samples of which c are correct: 1 − C(n−c, k) / C(n, k). */
+    public static double passAtK(int n, int c, int k) {
+        if (k > n) {
+            throw new IllegalArgumentException("k (" + k + ") cannot exceed the samples per prompt n (" + n + ")");
+        }
+        if (n - c < k) {
+            return 1.0;
+        }
+        double prod = 1.0;
+        for (int i = n - c + 1; i <= n; i++) {
+            prod *= 1.0 - (double) k / i;
+        }
+        return 1.0 - prod;
+    }
+}

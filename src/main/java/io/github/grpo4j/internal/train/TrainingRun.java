@@ -1,0 +1,345 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.LossSection;
+import io.github.grpo4j.config.TrainingSection;
+import io.github.grpo4j.internal.algo.AdvantageEstimator;
+import io.github.grpo4j.internal.algo.AdvantageOptions;
+import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
+import io.github.grpo4j.internal.algo.KlEstimator;
+import io.github.grpo4j.internal.algo.LossOptions;
+import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.internal.algo.ScaleRewards;
+import io.github.grpo4j.internal.algo.StdKind;
+import io.github.grpo4j.internal.config.ConfigIo;
+import io.github.grpo4j.internal.data.DataPosition;
+import io.github.grpo4j.internal.data.PromptDataset;
+import io.github.grpo4j.internal.data.PromptEncoder;
+import io.github.grpo4j.internal.data.PromptSampler;
+import io.github.grpo4j.internal.data.tasks.Split;
+import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.report.RunReport;
+import io.github.grpo4j.internal.report.SampleRow;
+import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tokenizer.Tokenizer;
+import io.github.grpo4j.policy.Policy;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A whole GRPO run from a {@link GrpoConfig}: builds the parts, then steps {@link GrpoStepTrainer} with
+ * metrics ({@code metrics.jsonl}), samples ({@code samples.jsonl}), held-out evaluation for built-in
+ * tasks, atomic checkpoints, resume, a progress bar, and the report at the end.
+ */
+public final class TrainingRun {
+
+    /**
+     * How a run ended.
+     *
+     * @param steps          steps completed (including those before a resume)
+     * @param outputDir      the run directory
+     * @param accuracyBefore held-out accuracy before training (built-in tasks), or null
+     * @param accuracyAfter  held-out accuracy at the end, or null
+     * @param seconds        wall time of this invocation
+     * @param lastMetrics    metrics of the last step
+     */
+    public record Result(int steps, Path outputDir, Double accuracyBefore, Double accuracyAfter, double seconds,
+            Map<String, Double> lastMetrics) {}
+
+    private final GrpoConfig config;
+    private final PrintStream console;
+    private final List<Consumer<GrpoStepTrainer.StepResult>> listeners = new ArrayList<>();
+    private boolean progressBar = System.console() != null;
+    private int stopAfterStep = Integer.MAX_VALUE;
+    private TransformerPolicy givenPolicy;
+    private PromptDataset givenPrompts;
+    private RewardSet givenRewards;
+
+    public TrainingRun(GrpoConfig config, PrintStream console) {
+        this.config = config;
+        this.console = console;
+    }
+
+    /** Called with every step's result, after it is logged. */
+    public TrainingRun onStep(Consumer<GrpoStepTrainer.StepResult> listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public TrainingRun progressBar(boolean show) {
+        this.progressBar = show;
+        return this;
+    }
+
+    /**
+     * Trains this policy instead of building one from {@code model} in the config. The caller keeps
+     * ownership: it is trained in place and left open, so it can be used and saved afterwards. It is
+     * also the reference model (a frozen copy) unless {@code model.ref_model} names one.
+     */
+    public TrainingRun policy(TransformerPolicy policy) {
+        this.givenPolicy = policy;
+        return this;
+    }
+
+    /** Trains on these prompts instead of the config's {@code data} file or task. */
+    public TrainingRun prompts(PromptDataset prompts) {
+        this.givenPrompts = prompts;
+        return this;
+    }
+
+    /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
+    public TrainingRun rewards(RewardSet rewards) {
+        this.givenRewards = rewards;
+        return this;
+    }
+
+    /** Ends the run after this step as if the process were killed (for resume tests). */
+    TrainingRun stopAfter(int step) {
+        this.stopAfterStep = step;
+        return this;
+    }
+
+    /** The GRPO options of a config. */
+    public static GrpoStepTrainer.Options options(GrpoConfig c) {
+        TrainingSection t = c.training();
+        LossSection l = c.loss();
+        int updates = t.maxSteps() * t.numIterations();
+        int warmup = t.effectiveWarmupSteps() * t.numIterations();
+        return new GrpoStepTrainer.Options(
+                c.generation().numGenerations(),
+                c.generation().samplingParams(),
+                t.microBatchSize(),
+                t.numIterations(),
+                new AdvantageOptions(ScaleRewards.parse(l.scaleRewards()), StdKind.parse(l.std()), l.stdEps(),
+                        AdvantageEstimator.parse(l.advantageEstimator())),
+                new LossOptions(l.epsilon(), l.effectiveEpsilonHigh(), l.effectiveDualClip(),
+                        ImportanceSamplingLevel.parse(l.importanceSamplingLevel()), l.beta(),
+                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType())),
+                l.maskTruncatedCompletions(),
+                l.filterZeroStdGroups(),
+                l.refModelSyncSteps(),
+                l.refModelMixupAlpha(),
+                new LrSchedule(LrSchedule.Kind.parse(t.lrSchedulerType()), t.learningRate(), warmup, updates),
+                new AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
+                t.maxGradNorm(),
+                c.seed());
+    }
+
+    /**
+     * Runs (or, with {@code resume}, continues) the configured training.
+     *
+     * @throws Grpo4jException when {@code output_dir} holds another run and {@code resume} is false
+     */
+    public Result run(boolean resume) {
+        long t0 = System.nanoTime();
+        Path out = Path.of(config.outputDir());
+        Checkpoints checkpoints = new Checkpoints(out, config.checkpoint().saveTotalLimit());
+        Optional<Path> from = resume ? checkpoints.latest() : Optional.empty();
+        if (!resume && Files.exists(out.resolve("metrics.jsonl"))) {
+            throw new Grpo4jException("output_dir " + out + " already holds a run (metrics.jsonl); continue it with --resume, "
+                    + "or choose another output_dir");
+        }
+        RunParts.ensureDir(out);
+        ConfigIo.write(config, out.resolve(ConfigIo.RESOLVED_FILE_NAME));
+
+        Task task = RunParts.task(config.data().task(), config.data().taskOptions());
+        Tokenizer tokenizer = givenPolicy != null ? givenPolicy.tokenizer() : RunParts.tokenizer(config.model(), task);
+        PromptDataset data = givenPrompts != null ? givenPrompts
+                : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
+                        config.data().messagesField(), task, config.seed(),
+                        config.training().maxSteps() * config.training().perStepPrompts());
+        PromptEncoder encoder = new PromptEncoder(tokenizer, config.data().maxPromptLength());
+        GrpoStepTrainer.Options options = options(config);
+
+        Checkpoints.TrainerState state = from.map(Checkpoints::readState).orElse(null);
+        if (state != null && state.seed() != config.seed()) {
+            throw new Grpo4jException("checkpoint " + from.get() + " was made with seed " + state.seed()
+                    + " but the config says " + config.seed() + "; resume with the same config");
+        }
+        RewardSet ownRewards = givenRewards != null ? null
+                : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
+        TransformerPolicy ownPolicy = state != null
+                ? new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer)
+                : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
+        // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
+        TransformerPolicy reference = referenceFor(from, tokenizer, options);
+        if (state != null && givenPolicy != null) {
+            givenPolicy.mixFrom(ownPolicy, 1.0); // continue training the caller's policy from the checkpoint
+            ownPolicy.close();
+            ownPolicy = null;
+        }
+        TransformerPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
+        RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
+        try (RewardSet closeRewards = ownRewards;
+                TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
+                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
+            MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
+            int start = 0;
+            DataPosition position = new DataPosition(0, 0);
+            if (state != null) {
+                Checkpoints.loadOptimizer(from.get(), trainer.optimizer(), state.optimizerSteps());
+                trainer.restoreCounters(state.tokensSeen());
+                start = state.step();
+                position = new DataPosition(state.dataEpoch(), state.dataIndex());
+                console.printf("Resuming from %s (step %d)%n", from.get(), start);
+            }
+            PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
+                    config.data().shuffle(), position);
+            List<Prompt> heldOut = task == null ? List.of() : heldOut(task, encoder);
+
+            Double before = null;
+            if (!heldOut.isEmpty() && start == 0) {
+                before = accuracy(policy, heldOut, task, 0, log);
+                console.printf(Locale.ROOT, "held-out accuracy before GRPO: %.1f%%%n", 100 * before);
+            }
+            int maxSteps = config.training().maxSteps();
+            Map<String, Double> last = Map.of();
+            Double after = null;
+            try (ProgressBar bar = progressBar ? bar(maxSteps, start) : null) {
+                for (int step = start + 1; step <= maxSteps; step++) {
+                    List<Prompt> batch = Prompts.encode(sampler.next(), encoder);
+                    GrpoStepTrainer.StepResult r = trainer.step(step, batch);
+                    last = r.metrics();
+                    log.append(step, r.metrics());
+                    log.appendSamples(samples(r, config.logging().numSampleRows(), step));
+                    if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
+                        console.println(StepLine.format(step, maxSteps, r.metrics()));
+                    }
+                    if (bar != null) {
+                        bar.stepTo(step);
+                        bar.setExtraMessage(StepLine.brief(r.metrics()));
+                    }
+                    boolean evalNow = !heldOut.isEmpty() && config.logging().evalSteps() > 0
+                            && (step % config.logging().evalSteps() == 0 || step == maxSteps);
+                    if (evalNow) {
+                        after = accuracy(policy, heldOut, task, step, log);
+                        console.printf(Locale.ROOT, "step %d: held-out accuracy %.1f%%%n", step, 100 * after);
+                    }
+                    for (var l : listeners) {
+                        l.accept(r);
+                    }
+                    int save = config.checkpoint().saveSteps();
+                    if ((save > 0 && step % save == 0) || step == maxSteps) {
+                        DataPosition p = sampler.position();
+                        checkpoints.save(new Checkpoints.TrainerState(step, trainer.optimizer().step(),
+                                        trainer.tokensSeen(), p.epoch(), p.index(), config.seed()),
+                                policy, trainer.optimizer(), options.refModelSyncSteps() > 0 ? trainer.reference() : null);
+                    }
+                    if (step >= stopAfterStep) {
+                        return new Result(step, out, before, after, (System.nanoTime() - t0) / 1e9, last);
+                    }
+                }
+            }
+            policy.save(out.resolve("final"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("steps", maxSteps);
+            if (before != null) {
+                summary.put("accuracy_before", before);
+            }
+            if (after != null) {
+                summary.put("accuracy_after", after);
+            }
+            summary.put("seconds", seconds);
+            summary.put("final_model", out.resolve("final").toString());
+            log.writeSummary(summary);
+            Path report = RunReport.write(out);
+            console.println(StepLine.rewardCurve(log.metrics()));
+            console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
+                    out.resolve("final"), report);
+            return new Result(maxSteps, out, before, after, seconds, last);
+        }
+    }
+
+    /** The reference for a resumed run: the saved moving reference, the configured one, or null (copy). */
+    private TransformerPolicy referenceFor(Optional<Path> from, Tokenizer tokenizer, GrpoStepTrainer.Options options) {
+        if (options.loss().beta() == 0) {
+            return null;
+        }
+        if (from.isPresent() && Files.isDirectory(from.get().resolve("ref"))) {
+            return new TransformerPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
+        }
+        TransformerPolicy configured = RunParts.reference(config.model(), tokenizer);
+        if (configured != null || from.isEmpty()) {
+            return configured;
+        }
+        if (givenPolicy != null) {
+            return givenPolicy.copy(); // the caller's policy as handed over is the initial policy
+        }
+        // The reference is the initial policy: rebuild it exactly as the run started.
+        return RunParts.policy(config.model(), tokenizer, config.seed());
+    }
+
+    private List<Prompt> heldOut(Task task, PromptEncoder encoder) {
+        int n = config.logging().evalPrompts();
+        if (n <= 0) {
+            return List.of();
+        }
+        PromptDataset rows = RunParts.taskRows(task, Split.HELD_OUT, n, Seeds.of(config.seed(), 0, Seeds.EVAL));
+        return Prompts.encode(rows.rows(), encoder);
+    }
+
+    /** Greedy held-out accuracy: the share of prompts whose completion the task's verifier accepts. */
+    private double accuracy(Policy policy, List<Prompt> prompts, Task task, int step, MetricsLog log) {
+        SamplingParams greedy = new SamplingParams(0.0, 0, 1.0, 0.0, 1.0,
+                config.generation().maxCompletionLength(), config.generation().stop());
+        try (RewardSet verifier = new RewardSet(List.of(task.verifier()), null,
+                io.github.grpo4j.reward.RewardOnError.ZERO)) {
+            Evaluator.Result r = Evaluator.evaluate(policy, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("eval/accuracy", r.accuracy());
+            m.put("eval/reward", r.meanReward());
+            log.append(step, m);
+            return r.accuracy();
+        }
+    }
+
+
+    private List<SampleRow> samples(GrpoStepTrainer.StepResult r, int count, int step) {
+        List<GrpoStepTrainer.Sample> all = r.samples();
+        List<SampleRow> out = new ArrayList<>();
+        if (count <= 0 || all.isEmpty()) {
+            return out;
+        }
+        Random rng = new Random(Seeds.of(config.seed(), step, Seeds.SAMPLES));
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            idx.add(i);
+        }
+        java.util.Collections.shuffle(idx, rng);
+        for (int i = 0; i < Math.min(count, idx.size()); i++) {
+            GrpoStepTrainer.Sample s = all.get(idx.get(i));
+            out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards()));
+        }
+        return out;
+    }
+
+    private static ProgressBar bar(int max, int start) {
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName("GRPO")
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .build();
+        bar.stepTo(start);
+        return bar;
+    }
+}

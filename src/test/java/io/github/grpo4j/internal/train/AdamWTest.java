@@ -1,0 +1,93 @@
+package io.github.grpo4j.internal.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    /** Loss Σ c·w² has gradient 2c·w; compare three updates with PyTorch's AdamW written as a loop. */
+    @Test
+    void threeUpdatesMatchPytorchAdamWFormulaInDouble() {
+        double[] w0 = {1.0, -2.0, 0.5};
+        double[] c = {1.0, 0.3, -2.0};
+        double lr = 0.1;
+        var opt = new AdamW.Options(0.9, 0.99, 1e-8, 0.01);
+        double[] w = w0.clone();
+        double[] m = new double[3];
+        double[] v = new double[3];
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            NDArray p = mgr.create(new float[] {1.0f, -2.0f, 0.5f});
+            p.setRequiresGradient(true);
+            NDArray coef = mgr.create(new float[] {1.0f, 0.3f, -2.0f});
+            Map<String, NDArray> params = new LinkedHashMap<>(Map.of("w", p));
+            try (AdamW adam = new AdamW(mgr, params, opt)) {
+                for (int t = 1; t <= 3; t++) {
+                    Gradients.zero(params);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(p.mul(p).mul(coef).sum());
+                    }
+                    adam.update(lr);
+                    for (int i = 0; i < 3; i++) {
+                        double g = 2 * c[i] * w[i];
+                        w[i] -= lr * opt.weightDecay() * w[i];
+                        m[i] = 0.9 * m[i] + 0.1 * g;
+                        v[i] = 0.99 * v[i] + 0.01 * g * g;
+                        double mh = m[i] / (1 - Math.pow(0.9, t));
+                        double vh = v[i] / (1 - Math.pow(0.99, t));
+                        w[i] -= lr * mh / (Math.sqrt(vh) + 1e-8);
+                    }
+                }
+                float[] got = p.toFloatArray();
+                for (int i = 0; i < 3; i++) {
+                    assertThat((double) got[i]).isCloseTo(w[i], within(1e-5));
+                }
+                assertThat(adam.step()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void gradientClippingScalesToMaxNormAndReportsNormBeforeClipping() {
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            NDArray a = mgr.create(new float[] {3f});
+            NDArray b = mgr.create(new float[] {4f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            params.put("a", a);
+            params.put("b", b);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // gradients equal the values: 3 and 4, norm 5
+                gc.backward(a.mul(a).add(b.mul(b)).div(2).sum());
+            }
+            double norm = Gradients.clipByGlobalNorm(params, 1.0);
+            assertThat(norm).isCloseTo(5.0, within(1e-6));
+            assertThat(Gradients.globalNorm(params)).isCloseTo(1.0, within(1e-5));
+            Gradients.zero(params);
+            assertThat(Gradients.globalNorm(params)).isZero();
+        }
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecaysLikeTransformers() {
+        var linear = new LrSchedule(LrSchedule.Kind.LINEAR, 1.0, 2, 10);
+        assertThat(linear.at(0)).isEqualTo(0.0);
+        assertThat(linear.at(1)).isEqualTo(0.5);
+        assertThat(linear.at(2)).isEqualTo(1.0);
+        assertThat(linear.at(6)).isCloseTo(0.5, within(1e-12));
+        assertThat(linear.at(10)).isEqualTo(0.0);
+        var cosine = new LrSchedule(LrSchedule.Kind.COSINE, 2.0, 0, 10);
+        assertThat(cosine.at(0)).isEqualTo(2.0);
+        assertThat(cosine.at(5)).isCloseTo(1.0, within(1e-12));
+        assertThat(cosine.at(10)).isCloseTo(0.0, within(1e-12));
+        assertThat(new LrSchedule(LrSchedule.Kind.CONSTANT, 3.0, 0, 10).at(7)).isEqualTo(3.0);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.grpo4j.internal.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GradientsTest {
+
+    /** sum(a²) + sum(b²), whose gradients are 2a and 2b; every result lives in {@code s}. */
+    private static NDArray loss(NDArray a, NDArray b, NDManager s) {
+        NDArray sa = a.square(); // lands in a's manager: move it to the scope
+        sa.attach(s);
+        NDArray sb = b.square();
+        sb.attach(s);
+        return sa.sum().add(sb.sum());
+    }
+
+    /** Zeroing, norm and clipping run every step: they must leave nothing behind in the parameters' manager. */
+    @Test
+    void zeroNormAndClipLeaveNoArraysInTheParameterManagerAndComputeTheNorm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new float[] {1, 2, 3});
+            NDArray b = m.create(new float[] {4, 5});
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            params.put("a", a);
+            params.put("b", b);
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                c.backward(loss(a, b, s));
+            }
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                double norm = Gradients.clipByGlobalNorm(params, 1.0);
+                // ‖2·(1,2,3,4,5)‖ = 2·√55
+                assertThat(norm).isCloseTo(2 * Math.sqrt(55), within(1e-4));
+                Gradients.zero(params);
+                assertThat(Gradients.globalNorm(params)).isZero();
+                try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    c.backward(loss(a, b, s));
+                }
+            }
+            assertThat(m.getManagedArrays()).hasSize(before);
+        }
+    }
+}
