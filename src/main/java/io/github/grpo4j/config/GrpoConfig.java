@@ -1,5 +1,8 @@
 package io.github.grpo4j.config;
 
+import io.github.grpo4j.internal.config.ConfigLoader;
+import java.nio.file.Path;
+
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
 
@@ -66,7 +69,25 @@ public record GrpoConfig(
         logging = logging == null ? LoggingSection.defaults() : logging;
     }
 
-    /** Every key at its default; {@code model} and {@code data} still have to be chosen. */
+    /**
+     * Loads a YAML or JSON config file, as {@code grpo4j train --config FILE --set KEY=VALUE} does:
+     * validated, with every problem reported at once by file, line and key (and the closest valid key
+     * for a misspelt one), and the files it names checked to exist.
+     *
+     * @param file      a {@code .yaml}/{@code .yml} or {@code .json} file
+     * @param overrides {@code key=value} overrides with dotted keys, e.g. {@code "loss.beta=0"}
+     * @return the validated config
+     * @throws ConfigException listing every problem
+     */
+    public static GrpoConfig load(Path file, String... overrides) {
+        return ConfigLoader.load(file, List.of(overrides));
+    }
+
+    /**
+     * Every key at its default; {@code model} and {@code data} still have to be chosen.
+     *
+     * @return the default config
+     */
     public static GrpoConfig defaults() {
         return new GrpoConfig(0L, "runs/grpo", ModelSection.defaults(), DataSection.defaults(), List.of(),
                 "raise", GenerationSection.defaults(), TrainingSection.defaults(), LossSection.defaults(),

@@ -4,7 +4,9 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.generate.Generator;
 import io.github.grpo4j.internal.model.CausalLm;
 import io.github.grpo4j.internal.model.KvCache;
+import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.train.RunParts;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
@@ -33,7 +35,6 @@ public final class TransformerPolicy implements Policy {
     private final Tokenizer tokenizer;
     private final Generator generator;
 
-    /** Wraps {@code model} and {@code tokenizer}; the policy owns the model and closes it. */
     /**
      * Opens a Hugging Face model directory ({@code config.json}, {@code *.safetensors}, and
      * {@code tokenizer.json} or grpo4j's {@code char_tokenizer.json}) as a policy.
@@ -42,18 +43,71 @@ public final class TransformerPolicy implements Policy {
         return new TransformerPolicy(Transformer.load(directory), Tokenizers.load(directory));
     }
 
+    /**
+     * The policy a config's {@code model} section describes: a Hugging Face directory ({@code path}), or a
+     * fresh, randomly initialised model from {@code config.json} keys ({@code config}, a path or an inline
+     * map; {@code vocab_size}, {@code eos_token_id} and {@code pad_token_id} default to the tokenizer's)
+     * with a {@code tokenizer} ({@code char:<alphabet>} or a {@code tokenizer.json}).
+     *
+     * <pre>{@code
+     * TransformerPolicy tiny = TransformerPolicy.fromConfig(new ModelSection(null,
+     *         Map.of("model_type", "qwen2", "hidden_size", 32, "intermediate_size", 64, "num_hidden_layers", 2,
+     *                "num_attention_heads", 4, "num_key_value_heads", 2, "tie_word_embeddings", true),
+     *         "char:abcdefghijklmnopqrstuvwxyz ?", null), 0);
+     * }</pre>
+     *
+     * @param model the model section, as in a config file
+     * @param seed  seeds the initialisation of a fresh model (a run uses its {@code seed})
+     * @return the policy; the caller closes it
+     * @throws Grpo4jException when the directory, config or tokenizer is missing or invalid
+     */
+    public static TransformerPolicy fromConfig(ModelSection model, long seed) {
+        return RunParts.policy(model, RunParts.tokenizer(model, null), seed);
+    }
+
+    /**
+     * Wraps a model and its tokenizer (grpo4j's own use; library users call {@link #load} or
+     * {@link #fromConfig}).
+     *
+     * @param model     the network; the policy owns it and closes it
+     * @param tokenizer its tokenizer
+     */
     public TransformerPolicy(CausalLm model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer);
     }
 
+    /**
+     * The network (grpo4j's internal type).
+     *
+     * @return the model this policy wraps
+     */
     public CausalLm model() {
         return model;
     }
 
+    /**
+     * The tokenizer (grpo4j's internal type).
+     *
+     * @return the tokenizer this policy wraps
+     */
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /**
+     * Samples {@code n} completions of a plain-text prompt (no chat template applied) and decodes them.
+     *
+     * @param prompt the prompt text
+     * @param n      how many completions
+     * @param params sampling settings, e.g. {@code SamplingParams.defaults(16)} or greedy with temperature 0
+     * @param seed   the same seed gives the same completions
+     * @return the completion texts, special tokens left out
+     */
+    public List<String> complete(String prompt, int n, SamplingParams params, long seed) {
+        Completions c = generate(List.of(tokenizer.encode(prompt)), n, params, seed);
+        return Arrays.stream(c.tokens()).map(this::decode).toList();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.cli;
 
+import io.github.grpo4j.Sample;
+import io.github.grpo4j.StepResult;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.AdvantageEstimator;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
@@ -132,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             double[] p = policy.probabilities();
             for (int step = 1; step <= maxSteps; step++) {
-                GrpoStepTrainer.StepResult r = trainer.step(step, List.of(question));
+                StepResult r = trainer.step(step, List.of(question));
                 p = policy.probabilities();
                 if (!quiet) {
                     out.println(row(r, p));
@@ -146,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String row(GrpoStepTrainer.StepResult r, double[] p) {
+    private static String row(StepResult r, double[] p) {
         StringBuilder group = new StringBuilder();
         for (int i = 0; i < r.samples().size(); i++) {
             var s = r.samples().get(i);

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.cli;
 
+import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.BuiltInRun;
@@ -78,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
             all.add("output_dir=" + outputDir);
         }
         boolean progress = !noProgress && System.console() != null;
-        TrainingRun.Result r;
+        TrainResult r;
         if (config == null) {
             r = BuiltInRun.run(all, sftOverrides, resume, progress, System.out);
         } else {

@@ -69,15 +69,7 @@ public final class ConfigLoader {
         if (file == null) {
             tree = SourceTree.empty("(defaults)");
         } else {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new Grpo4jException("config file not found: " + file.toAbsolutePath().normalize());
-            } catch (IOException e) {
-                throw new Grpo4jException("cannot read config file " + file + ": " + e.getMessage(), e);
-            }
-            tree = SourceTree.parse(file.toString(), text, isJson(file.toString()));
+            tree = SourceTree.parse(file.toString(), readConfigFile(file), isJson(file.toString()));
         }
         T config = bindAndValidate(type, tree, overrides, List.of());
         throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
@@ -99,6 +91,29 @@ public final class ConfigLoader {
     public static <T extends Record> T parse(Class<T> type, String sourceName, String text, List<String> overrides,
             List<String> suppliedInCode) {
         return bindAndValidate(type, SourceTree.parse(sourceName, text, isJson(sourceName)), overrides, suppliedInCode);
+    }
+
+    /**
+     * A GRPO config for the library API: {@code text} (a file's contents or a record written back as
+     * YAML) plus {@code overrides}, validated except under the sections the caller supplies in code, and
+     * with the files it names checked to exist.
+     */
+    public static GrpoConfig forCode(String sourceName, String text, List<String> overrides, List<String> suppliedInCode) {
+        SourceTree tree = SourceTree.parse(sourceName, text, isJson(sourceName));
+        GrpoConfig config = bindAndValidate(GrpoConfig.class, tree, overrides, suppliedInCode);
+        throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
+        return config;
+    }
+
+    /** Reads a config file's text, with a one-line error when it is missing or unreadable. */
+    public static String readConfigFile(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new Grpo4jException("config file not found: " + file.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static <T extends Record> T bindAndValidate(Class<T> type, SourceTree tree, List<String> overrides,

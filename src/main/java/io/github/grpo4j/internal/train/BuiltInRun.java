@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigIo;
@@ -32,7 +33,7 @@ public final class BuiltInRun {
      * @param grpoOverrides {@code key=value} overrides of the built-in GRPO config
      * @param sftOverrides  {@code key=value} overrides of the warm start's config
      */
-    public static TrainingRun.Result run(List<String> grpoOverrides, List<String> sftOverrides, boolean resume,
+    public static TrainResult run(List<String> grpoOverrides, List<String> sftOverrides, boolean resume,
             boolean progress, PrintStream console) {
         GrpoConfig grpo = ConfigLoader.loadBuiltIn(grpoOverrides);
         Path out = Path.of(grpo.outputDir());

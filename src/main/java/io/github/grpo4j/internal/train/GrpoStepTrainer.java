@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.Sample;
+import io.github.grpo4j.StepResult;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.AdvantageResult;
@@ -70,15 +72,6 @@ public final class GrpoStepTrainer implements AutoCloseable {
             double maxGradNorm,
             long seed) {}
 
-    /** A completion with its rewards, token count and whether it hit the length limit. */
-    public record Sample(String prompt, String completion, double reward, Map<String, Double> rewards, int tokens,
-            boolean truncated) {}
-
-    /**
-     * What one step produced: its metrics (TRL names, GRPO.md §6), every completion with its reward, and
-     * each completion's advantage (same order as samples).
-     */
-    public record StepResult(int step, Map<String, Double> metrics, List<Sample> samples, double[] advantages) {}
 
     private final Policy policy;
     private final Policy reference;

@@ -1,5 +1,9 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.TrainResult;
+import io.github.grpo4j.Sample;
+import io.github.grpo4j.StepListener;
+import io.github.grpo4j.StepResult;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
@@ -38,7 +42,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -50,22 +53,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class TrainingRun {
 
-    /**
-     * How a run ended.
-     *
-     * @param steps          steps completed (including those before a resume)
-     * @param outputDir      the run directory
-     * @param accuracyBefore held-out accuracy before training (built-in tasks), or null
-     * @param accuracyAfter  held-out accuracy at the end, or null
-     * @param seconds        wall time of this invocation
-     * @param lastMetrics    metrics of the last step
-     */
-    public record Result(int steps, Path outputDir, Double accuracyBefore, Double accuracyAfter, double seconds,
-            Map<String, Double> lastMetrics) {}
 
     private final GrpoConfig config;
     private final PrintStream console;
-    private final List<Consumer<GrpoStepTrainer.StepResult>> listeners = new ArrayList<>();
+    private final List<StepListener> listeners = new ArrayList<>();
     private boolean progressBar = System.console() != null;
     private int stopAfterStep = Integer.MAX_VALUE;
     private TransformerPolicy givenPolicy;
@@ -78,7 +69,7 @@ public final class TrainingRun {
     }
 
     /** Called with every step's result, after it is logged. */
-    public TrainingRun onStep(Consumer<GrpoStepTrainer.StepResult> listener) {
+    public TrainingRun onStep(StepListener listener) {
         listeners.add(listener);
         return this;
     }
@@ -147,7 +138,7 @@ public final class TrainingRun {
      *
      * @throws Grpo4jException when {@code output_dir} holds another run and {@code resume} is false
      */
-    public Result run(boolean resume) {
+    public TrainResult run(boolean resume) {
         long t0 = System.nanoTime();
         Path out = Path.of(config.outputDir());
         Checkpoints checkpoints = new Checkpoints(out, config.checkpoint().saveTotalLimit());
@@ -215,7 +206,7 @@ public final class TrainingRun {
             try (ProgressBar bar = progressBar ? bar(maxSteps, start) : null) {
                 for (int step = start + 1; step <= maxSteps; step++) {
                     List<Prompt> batch = Prompts.encode(sampler.next(), encoder);
-                    GrpoStepTrainer.StepResult r = trainer.step(step, batch);
+                    StepResult r = trainer.step(step, batch);
                     last = r.metrics();
                     log.append(step, r.metrics());
                     log.appendSamples(samples(r, config.logging().numSampleRows(), step));
@@ -233,7 +224,7 @@ public final class TrainingRun {
                         console.printf(Locale.ROOT, "step %d: held-out accuracy %.1f%%%n", step, 100 * after);
                     }
                     for (var l : listeners) {
-                        l.accept(r);
+                        l.onStep(r);
                     }
                     int save = config.checkpoint().saveSteps();
                     if ((save > 0 && step % save == 0) || step == maxSteps) {
@@ -243,7 +234,7 @@ public final class TrainingRun {
                                 policy, trainer.optimizer(), options.refModelSyncSteps() > 0 ? trainer.reference() : null);
                     }
                     if (step >= stopAfterStep) {
-                        return new Result(step, out, before, after, (System.nanoTime() - t0) / 1e9, last);
+                        return new TrainResult(step, out, before, after, (System.nanoTime() - t0) / 1e9, last);
                     }
                 }
             }
@@ -264,7 +255,7 @@ public final class TrainingRun {
             console.println(StepLine.rewardCurve(log.metrics()));
             console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
                     out.resolve("final"), report);
-            return new Result(maxSteps, out, before, after, seconds, last);
+            return new TrainResult(maxSteps, out, before, after, seconds, last);
         }
     }
 
@@ -312,8 +303,8 @@ public final class TrainingRun {
     }
 
 
-    private List<SampleRow> samples(GrpoStepTrainer.StepResult r, int count, int step) {
-        List<GrpoStepTrainer.Sample> all = r.samples();
+    private List<SampleRow> samples(StepResult r, int count, int step) {
+        List<Sample> all = r.samples();
         List<SampleRow> out = new ArrayList<>();
         if (count <= 0 || all.isEmpty()) {
             return out;
@@ -325,7 +316,7 @@ public final class TrainingRun {
         }
         java.util.Collections.shuffle(idx, rng);
         for (int i = 0; i < Math.min(count, idx.size()); i++) {
-            GrpoStepTrainer.Sample s = all.get(idx.get(i));
+            Sample s = all.get(idx.get(i));
             out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards()));
         }
         return out;

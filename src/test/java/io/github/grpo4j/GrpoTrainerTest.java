@@ -1,0 +1,184 @@
+package io.github.grpo4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.grpo4j.config.ConfigException;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.ModelSection;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.reward.RewardOnError;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The public library API, used only through public types, as a library user would. */
+class GrpoTrainerTest {
+
+    static final String QUESTION = "What is the capital of France?";
+    static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    static final Map<String, Object> TINY = Map.of("model_type", "qwen2", "hidden_size", 16, "intermediate_size", 32,
+            "num_hidden_layers", 2, "num_attention_heads", 2, "num_key_value_heads", 1, "max_position_embeddings", 64,
+            "tie_word_embeddings", true);
+
+    static TransformerPolicy tinyPolicy() {
+        return TransformerPolicy.fromConfig(new ModelSection(null, TINY, "char:" + QUESTION + "PLBMdn", null), 61);
+    }
+
+    static GrpoTrainer.Builder capitals(TransformerPolicy policy, Path out) {
+        return GrpoTrainer.builder()
+                .policy(policy)
+                .prompts(List.of(Map.of("prompt", QUESTION, "answer", "Paris")))
+                .reward("paris", (prompt, completion, row) -> completion.contains((String) row.get("answer")) ? 1.0
+                        : completion.contains("P") ? 0.5 : 0.0)
+                .set("training.max_steps=3", "training.per_step_prompts=1", "generation.num_generations=4",
+                        "generation.max_completion_length=6", "training.learning_rate=1e-2", "output_dir=" + out)
+                .console(QUIET);
+    }
+
+    @Test
+    void theSeedsQuestionTrainsFromCodeWithALambdaRewardAndAStepListener(@TempDir Path tmp) {
+        List<StepResult> seen = new ArrayList<>();
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer trainer = capitals(policy, tmp.resolve("run")).onStep(seen::add).build()) {
+            assertThat(trainer.policy()).isSameAs(policy);
+            assertThat(trainer.config().generation().numGenerations()).isEqualTo(4);
+            float[] before = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
+
+            TrainResult r = trainer.train();
+
+            assertThat(r.steps()).isEqualTo(3);
+            assertThat(r.outputDir()).isEqualTo(tmp.resolve("run"));
+            assertThat(seen).extracting(StepResult::step).containsExactly(1, 2, 3);
+            assertThat(seen).allSatisfy(s -> {
+                assertThat(s.metrics()).containsKeys("reward", "rewards/paris/mean", "kl", "loss", "entropy");
+                assertThat(s.samples()).hasSize(4).allSatisfy(x -> assertThat(x.prompt()).isEqualTo(QUESTION));
+                assertThat(s.advantages()).hasSize(4);
+                // the reward metric is the mean of what the lambda returned for the step's completions
+                double mean = s.samples().stream().mapToDouble(Sample::reward).average().orElseThrow();
+                assertThat(s.metric("reward")).isCloseTo(mean, within(1e-9));
+                for (Sample x : s.samples()) {
+                    double expected = x.completion().contains("Paris") ? 1.0 : x.completion().contains("P") ? 0.5 : 0.0;
+                    assertThat(x.reward()).isEqualTo(expected);
+                }
+            });
+            assertThat(seen.get(0).metric("no/such/metric")).isNaN();
+            assertThat(r.lastMetrics()).isEqualTo(seen.get(2).metrics());
+            assertThat(policy.parameters().get("model.embed_tokens.weight").toFloatArray()).isNotEqualTo(before);
+
+            trainer.save(tmp.resolve("saved"));
+            assertThat(tmp.resolve("saved").resolve("config.json")).exists();
+            try (TransformerPolicy reloaded = TransformerPolicy.load(tmp.resolve("saved"))) {
+                assertThat(reloaded.parameters().get("model.embed_tokens.weight").toFloatArray())
+                        .containsExactly(policy.parameters().get("model.embed_tokens.weight").toFloatArray());
+                SamplingParams greedy = new SamplingParams(0.0, 0, 1.0, 0.0, 1.0, 6, List.of());
+                assertThat(reloaded.complete(QUESTION, 2, greedy, 1)).isEqualTo(policy.complete(QUESTION, 2, greedy, 1));
+            }
+            assertThatThrownBy(trainer::train).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+        }
+    }
+
+    @Test
+    void aConfigRecordAloneDescribesARunAndTheTrainerOwnsItsPolicy(@TempDir Path tmp) {
+        GrpoConfig config = GrpoConfig.load(null, "model.config.hidden_size=16", "model.config.intermediate_size=32",
+                "model.config.num_hidden_layers=1", "model.config.num_attention_heads=2",
+                "model.config.num_key_value_heads=1", "model.config.model_type=qwen2", "data.task=arithmetic",
+                "training.max_steps=2", "training.per_step_prompts=2", "generation.num_generations=2",
+                "logging.eval_steps=0", "output_dir=" + tmp.resolve("run"));
+        List<Double> rewards = new ArrayList<>();
+        GrpoTrainer trainer = GrpoTrainer.fromConfig(config);
+        trainer.close();
+        assertThatThrownBy(trainer::train).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+
+        try (GrpoTrainer run = GrpoTrainer.builder().config(config).onStep(s -> rewards.add(s.metric("reward")))
+                .console(QUIET).build()) {
+            TrainResult r = run.train();
+            assertThat(r.steps()).isEqualTo(2);
+        }
+        assertThat(rewards).hasSize(2);
+        assertThat(tmp.resolve("run").resolve("final").resolve("config.json")).exists();
+    }
+
+    @Test
+    void resumeContinuesFromTheLastCheckpoint(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer first = capitals(policy, out).set("training.max_steps=2").build()) {
+            first.train();
+        }
+        List<Integer> steps = new ArrayList<>();
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer second = capitals(policy, out).set("training.max_steps=3").resume(true)
+                        .onStep(s -> steps.add(s.step())).build()) {
+            assertThat(second.train().steps()).isEqualTo(3);
+        }
+        assertThat(steps).containsExactly(3);
+        // without resume, a directory holding a run is refused rather than overwritten
+        try (TransformerPolicy policy = tinyPolicy(); GrpoTrainer again = capitals(policy, out).build()) {
+            assertThatThrownBy(again::train).isInstanceOf(Grpo4jException.class).hasMessageContaining("--resume");
+        }
+    }
+
+    @Test
+    void missingPartsAndBadOptionsAreClearErrors(@TempDir Path tmp) throws Exception {
+        try (TransformerPolicy policy = tinyPolicy()) {
+            List<Map<String, String>> rows = List.of(Map.of("prompt", QUESTION));
+            assertThatThrownBy(() -> GrpoTrainer.builder().prompts(rows).reward("r", (p, c, row) -> 1.0).build())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("model");
+            assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).reward("r", (p, c, row) -> 1.0).build())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("prompts");
+            assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).prompts(rows).build())
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("reward");
+            assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).prompts(rows).reward("r", (p, c, row) -> 1.0)
+                    .set("training.learnig_rate=1").build())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("learning_rate");
+            assertThatThrownBy(() -> GrpoTrainer.builder().prompts(List.of(Map.of("question", QUESTION))))
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("prompt");
+
+            Path yaml = tmp.resolve("run.yaml");
+            Files.writeString(yaml, "training:\n  max_steps: 3\n  learnig_rate: 0.1\n");
+            assertThatThrownBy(() -> GrpoTrainer.builder().config(yaml).policy(policy).prompts(rows)
+                    .reward("r", (p, c, row) -> 1.0).build())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("run.yaml:3")
+                    .hasMessageContaining("learning_rate");
+            assertThatThrownBy(() -> GrpoTrainer.builder().config(tmp.resolve("missing.yaml")).build())
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("not found");
+        }
+    }
+
+    @Test
+    void aThrowingRewardStopsTheRunOrScoresZeroAsChosen(@TempDir Path tmp) {
+        try (TransformerPolicy policy = tinyPolicy()) {
+            GrpoTrainer raising = GrpoTrainer.builder().policy(policy).prompts(List.of(Map.of("prompt", QUESTION)))
+                    .reward("broken", (p, c, row) -> {
+                        throw new IllegalStateException("boom");
+                    })
+                    .set("training.max_steps=1", "generation.num_generations=2", "training.per_step_prompts=1",
+                            "generation.max_completion_length=4", "output_dir=" + tmp.resolve("a"))
+                    .console(QUIET).build();
+            assertThatThrownBy(raising::train).isInstanceOf(Grpo4jException.class).hasMessageContaining("broken");
+
+            List<Double> rewards = new ArrayList<>();
+            GrpoTrainer zero = GrpoTrainer.builder().policy(policy).prompts(List.of(Map.of("prompt", QUESTION)))
+                    .reward("broken", (p, c, row) -> {
+                        throw new IllegalStateException("boom");
+                    })
+                    .rewardOnError(RewardOnError.ZERO)
+                    .set("training.max_steps=1", "generation.num_generations=2", "training.per_step_prompts=1",
+                            "generation.max_completion_length=4", "output_dir=" + tmp.resolve("b"))
+                    .onStep(s -> rewards.add(s.metric("reward")))
+                    .console(QUIET).build();
+            zero.train();
+            assertThat(rewards).containsExactly(0.0);
+        }
+    }
+}
