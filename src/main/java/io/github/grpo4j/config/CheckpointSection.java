@@ -3,8 +3,10 @@ package io.github.grpo4j.config;
 /**
  * When checkpoints are written into the run directory. Resuming is a CLI option ({@code --resume}).
  *
- * @param saveSteps      checkpoint period in steps, 0 = only the final one
- * @param saveTotalLimit checkpoints kept, 0 = all
+ * @param saveSteps config key {@code save_steps}, default {@code 50}, valid: ≥ 0. Write a checkpoint every
+ *     this many steps (and always after the last step); 0: only the final one.
+ * @param saveTotalLimit config key {@code save_total_limit}, default {@code 2}, valid: ≥ 0. Keep at most this
+ *     many checkpoints, deleting the oldest; 0 keeps all.
  */
 @Doc("Checkpoints (model weights, optimiser state, data position, RNG state) in the run directory. "
         + "Resuming is the CLI option `--resume`.")

@@ -7,13 +7,25 @@ import java.util.Map;
 /**
  * Where training prompts come from: a JSONL / CSV file or a built-in task.
  *
- * @param trainFile       JSONL or CSV file of prompts; null when {@code task} is set
- * @param task            built-in synthetic task name; null when {@code trainFile} is set
- * @param taskOptions     options passed to the built-in task
- * @param promptField     column / key holding a plain-text prompt
- * @param messagesField   column / key holding a chat prompt (list of {role, content})
- * @param shuffle         reshuffle the prompts every epoch (seeded)
- * @param maxPromptLength prompts longer than this many tokens are left-truncated with a warning
+ * @param trainFile config key {@code train_file}, default {@code null}, valid: null, or a path ending in
+ *     .jsonl, .json or .csv. JSONL (one JSON object per line) or CSV (header row) file of prompts. Each row
+ *     has a plain-text prompt under {@code prompt_field} or a chat under {@code messages_field} (not both);
+ *     other fields go to the rewards.
+ * @param task config key {@code task}, default {@code null}, valid: null, {@code arithmetic},
+ *     {@code countdown}, {@code sort}. Built-in synthetic task; it brings its own prompts and verifier
+ *     reward.
+ * @param taskOptions config key {@code task_options}, default {@code {}}. Options of the built-in task (see
+ *     the task's documentation); ignored for {@code train_file}.
+ * @param promptField config key {@code prompt_field}, default {@code prompt}, valid: non-empty. Field holding
+ *     a plain-text prompt (TRL's standard format).
+ * @param messagesField config key {@code messages_field}, default {@code messages}, valid: non-empty. Field
+ *     holding a chat prompt: a list of {role, content} maps, rendered with the tokenizer's chat template
+ *     (TRL's conversational format).
+ * @param shuffle config key {@code shuffle}, default {@code true}. Shuffle the prompts each epoch, with a
+ *     seed derived from {@code seed} and the epoch number (so a resumed run continues with the same order).
+ * @param maxPromptLength config key {@code max_prompt_length}, default {@code 512}, valid: ≥ 1. Longest
+ *     prompt in tokens; longer prompts keep their last {@code max_prompt_length} tokens (left truncation, as
+ *     TRL) and a warning is logged.
  */
 @Doc("Training prompts: a file (`train_file`, JSONL or CSV) or a built-in task (`task`); exactly one "
         + "is set. Every field of a row besides the prompt (e.g. `answer`) is passed to the reward "

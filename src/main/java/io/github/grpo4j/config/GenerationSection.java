@@ -7,14 +7,25 @@ import java.util.List;
 /**
  * How the G completions of each prompt are sampled (TRL {@code GRPOConfig} names and defaults).
  *
- * @param numGenerations      G, completions per prompt (the group)
- * @param maxCompletionLength completion length limit in tokens; reaching it truncates
- * @param temperature         sampling temperature
- * @param topK                top-k truncation, 0 = off
- * @param topP                nucleus truncation, 1 = off
- * @param minP                min-p truncation, 0 = off
- * @param repetitionPenalty   CTRL repetition penalty, 1 = off
- * @param stop                stop strings
+ * @param numGenerations config key {@code num_generations}, default {@code 8}, valid: ≥ 2. G: completions
+ *     sampled per prompt, the group whose rewards are normalised together (TRL {@code num_generations}).
+ *     Completions are independent samples and may repeat.
+ * @param maxCompletionLength config key {@code max_completion_length}, default {@code 256}, valid: ≥ 1.
+ *     Longest completion in tokens; a completion that reaches it without EOS is *truncated* (see
+ *     {@code loss.mask_truncated_completions}, metric {@code completions/clipped_ratio}).
+ * @param temperature config key {@code temperature}, default {@code 1.0}, valid: &gt; 0. Logits are divided
+ *     by the temperature before sampling. Must be &gt; 0: with greedy decoding all G completions are equal
+ *     and every advantage is 0.
+ * @param topK config key {@code top_k}, default {@code 0}, valid: ≥ 0. Sample only among the k most likely
+ *     tokens; 0 disables.
+ * @param topP config key {@code top_p}, default {@code 1.0}, valid: (0, 1]. Nucleus sampling: the smallest
+ *     set of tokens whose probability sums to ≥ top_p; 1.0 disables.
+ * @param minP config key {@code min_p}, default {@code 0.0}, valid: [0, 1). Drop tokens with probability
+ *     below min_p × the top token's probability; 0 disables.
+ * @param repetitionPenalty config key {@code repetition_penalty}, default {@code 1.0}, valid: &gt; 0.
+ *     CTRL-style penalty on tokens already present in the prompt or completion; 1.0 disables.
+ * @param stop config key {@code stop}, default {@code []}, valid: list of non-empty strings. A completion
+ *     ends once its text contains one of these strings (besides EOS).
  */
 @Doc("Rollout: how the G completions of each prompt are sampled. The log-probabilities recorded for "
         + "the loss are those of softmax(logits / temperature); top-k / top-p / min-p truncation is not "

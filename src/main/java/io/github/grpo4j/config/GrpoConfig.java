@@ -12,17 +12,23 @@ import java.util.List;
  * A whole GRPO run, as read from a YAML / JSON file (snake_case keys) by {@link ConfigLoader} and
  * written back, resolved, by {@link ConfigIo}. Names follow TRL's {@code GRPOConfig}.
  *
- * @param seed          seed of the run's single random source
- * @param outputDir     run directory
- * @param model         policy model
- * @param data          prompts
- * @param rewards       reward functions
- * @param rewardOnError what a failing reward function does
- * @param generation    rollout sampling
- * @param training      steps, batch shape, optimiser
- * @param loss          the GRPO objective
- * @param checkpoint    checkpoints
- * @param logging       metrics and samples
+ * @param seed config key {@code seed}, default {@code 0}. Seed of the run's single random source (data order,
+ *     sampling, initialisation). The same seed and config give the same run.
+ * @param outputDir config key {@code output_dir}, default {@code runs/grpo}, valid: non-empty. Run directory:
+ *     resolved config, metrics, samples, checkpoints, report.
+ * @param model config key {@code model}: The policy model.
+ * @param data config key {@code data}: The training prompts.
+ * @param rewards config key {@code rewards}: Reward functions, summed with their weights. Empty with a
+ *     built-in {@code data.task}: the task's verifier ({@code <task>_correct}, weight 1) and format reward
+ *     ({@code <task>_format}, weight 0.1).
+ * @param rewardOnError config key {@code reward_on_error}, default {@code raise}, valid: {@code raise},
+ *     {@code zero}. A reward function that throws: {@code raise} stops the run with the error (naming the
+ *     function and prompt); {@code zero} scores that completion 0 and logs a warning.
+ * @param generation config key {@code generation}: Rollout sampling.
+ * @param training config key {@code training}: Steps, batch shape, optimiser.
+ * @param loss config key {@code loss}: The GRPO objective.
+ * @param checkpoint config key {@code checkpoint}: Checkpoints.
+ * @param logging config key {@code logging}: Metrics, samples, evaluation.
  */
 @Doc("A GRPO training run.")
 public record GrpoConfig(

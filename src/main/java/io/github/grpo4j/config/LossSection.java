@@ -4,21 +4,50 @@ package io.github.grpo4j.config;
  * The GRPO objective: advantages, importance ratio, clipping, KL penalty and loss aggregation (see
  * {@code shared/spec/GRPO.md} §2-§5).
  *
- * @param beta                     KL coefficient β
- * @param klEstimator              per-token KL estimator
- * @param lossType                 loss aggregation over tokens
- * @param scaleRewards             advantage scale: group std, batch std or none
- * @param std                      population or sample standard deviation
- * @param stdEps                   added to the std; 0 = divide by 1 when the std is 0
- * @param advantageEstimator       grpo or rloo
- * @param epsilon                  lower clip ε_low (and upper when epsilon_high is null)
- * @param epsilonHigh              upper clip ε_high, null = epsilon
- * @param dualClip                 dual-clip constant c, null or 0 = off
- * @param importanceSamplingLevel  token or sequence (GSPO) ratio
- * @param maskTruncatedCompletions truncated completions get no loss
- * @param filterZeroStdGroups      groups with equal rewards get no loss
- * @param refModelSyncSteps        reference model sync period, 0 = never
- * @param refModelMixupAlpha       reference sync mix-up α
+ * @param beta config key {@code beta}, default {@code 0.04}, valid: ≥ 0. β, coefficient of the per-token KL
+ *     penalty to the reference model (DeepSeekMath 0.04). 0 disables the penalty and the reference model is
+ *     not loaded.
+ * @param klEstimator config key {@code kl_estimator}, default {@code k3}, valid: {@code k1}, {@code k2},
+ *     {@code k3}. Per-token KL estimator with Δ = log π_ref − log π_θ (clamped to [−20, 20]): {@code k3} =
+ *     exp(Δ) − Δ − 1 (DeepSeekMath, always ≥ 0), {@code k1} = −Δ, {@code k2} = Δ²/2.
+ * @param lossType config key {@code loss_type}, default {@code grpo}, valid: {@code grpo}, {@code bnpo},
+ *     {@code dapo}, {@code dr_grpo}. Aggregation of per-token losses: {@code grpo} = mean over sequences of
+ *     each sequence's token mean (DeepSeekMath); {@code bnpo} = token mean over the batch; {@code dapo} =
+ *     token mean over all workers' tokens (equals bnpo on one machine; DAPO, TRL's default); {@code dr_grpo}
+ *     = token sum / (N_seq × max_completion_length) (Dr. GRPO).
+ * @param scaleRewards config key {@code scale_rewards}, default {@code group}, valid: {@code group},
+ *     {@code batch}, {@code none}. Advantage scale s in A = (R − mean_group) / s: {@code group} = std of the
+ *     group's G rewards; {@code batch} = std of all rewards of the step (mean still per group); {@code none}
+ *     = 1 (Dr. GRPO).
+ * @param std config key {@code std}, default {@code population}, valid: {@code population}, {@code sample}.
+ *     Standard deviation used for {@code scale_rewards}: {@code population} (÷N, numpy's np.std, the seed) or
+ *     {@code sample} (÷(N−1), Bessel, as TRL and verl).
+ * @param stdEps config key {@code std_eps}, default {@code 0.0}, valid: ≥ 0. 0: divide by s, or by 1 where s
+ *     == 0 (the seed). &gt; 0: divide by s + std_eps (TRL 1e-4, verl 1e-6).
+ * @param advantageEstimator config key {@code advantage_estimator}, default {@code grpo}, valid:
+ *     {@code grpo}, {@code rloo}. {@code grpo}: A = (R − mean) / s. {@code rloo}: A_i = R_i − mean of the
+ *     other G−1 rewards of the group (leave-one-out; {@code scale_rewards} does not apply).
+ * @param epsilon config key {@code epsilon}, default {@code 0.2}, valid: (0, 1). ε_low of the clipped
+ *     surrogate min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) (PPO / DeepSeekMath 0.2).
+ * @param epsilonHigh config key {@code epsilon_high}, default {@code null}, valid: null or &gt; 0. ε_high,
+ *     the upper clip; null = {@code epsilon}. DAPO's clip-higher uses 0.28.
+ * @param dualClip config key {@code dual_clip}, default {@code null}, valid: null, 0, or &gt; 1. Dual-clip
+ *     constant c (verl, typically 3): for A &lt; 0 the per-token objective is max(L, c·A). null or 0
+ *     disables.
+ * @param importanceSamplingLevel config key {@code importance_sampling_level}, default {@code token}, valid:
+ *     {@code token}, {@code sequence}. {@code token}: a ratio per token (GRPO). {@code sequence}: one ratio
+ *     per completion, the exp of the mean token log-ratio (GSPO).
+ * @param maskTruncatedCompletions config key {@code mask_truncated_completions}, default {@code false}.
+ *     Completions that hit {@code max_completion_length} without EOS get no loss (DAPO's overlong filtering);
+ *     they still count in the group statistics.
+ * @param filterZeroStdGroups config key {@code filter_zero_std_groups}, default {@code false}. Groups whose G
+ *     rewards are all equal (zero std, no signal; metric {@code frac_reward_zero_std}) are left out of the
+ *     loss (DAPO dynamic sampling, without resampling).
+ * @param refModelSyncSteps config key {@code ref_model_sync_steps}, default {@code 0}, valid: ≥ 0. Every this
+ *     many steps the reference model is replaced by α·π_θ + (1−α)·π_ref (TRL, TR-DPO). 0: never, π_ref stays
+ *     the initial policy.
+ * @param refModelMixupAlpha config key {@code ref_model_mixup_alpha}, default {@code 0.6}, valid: [0, 1]. α
+ *     of the reference-model sync; used only when {@code ref_model_sync_steps} &gt; 0.
  */
 @Doc("The objective (GRPO.md §2-§5): group-relative advantages, importance ratio, clipped surrogate, "
         + "KL penalty, aggregation over tokens. Defaults are the seed / DeepSeekMath choices.")

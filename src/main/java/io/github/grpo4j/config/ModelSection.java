@@ -6,11 +6,21 @@ import java.util.Map;
  * Which policy model to train: a local Hugging Face model directory, or a fresh model built from a
  * {@code config.json} (a path or the same keys inline) and a tokenizer.
  *
- * @param path     local Hugging Face model directory ({@code config.json}, {@code *.safetensors},
- *                 {@code tokenizer.json}); null to build a fresh model from {@code config}
- * @param config   for a fresh model: path to a {@code config.json}, or an inline map of its keys
- * @param tokenizer path to a {@code tokenizer.json} (or its directory), or {@code char:<alphabet>}
- * @param refModel reference model directory for the KL penalty; null = the initial policy
+ * @param path config key {@code path}, default {@code null}. Local Hugging Face model directory holding
+ *     {@code config.json}, {@code *.safetensors} and {@code tokenizer.json}. null: build a fresh, randomly
+ *     initialised model from {@code config}.
+ * @param config config key {@code config}, default {@code null}, valid: null, a path string, or a map. For a
+ *     fresh model: a path to a Hugging Face {@code config.json} (Llama / Qwen2 / Qwen3 family), or its keys
+ *     inline as a map. {@code vocab_size} may be left out: it is then taken from the tokenizer. Must be null
+ *     when {@code path} is set.
+ * @param tokenizer config key {@code tokenizer}, default {@code null}, valid: null (with {@code path}), a
+ *     path, or {@code char:} followed by at least one character. Tokenizer: a path to a
+ *     {@code tokenizer.json} (or a directory holding one), or {@code char:<alphabet>} for the character
+ *     tokenizer of the built-in tasks. null: the tokenizer of {@code path}, else a character tokenizer over
+ *     the alphabet of {@code data.task}.
+ * @param refModel config key {@code ref_model}, default {@code null}. Reference model directory for the KL
+ *     penalty (same tokenizer as the policy). null: a frozen copy of the initial policy, as in DeepSeekMath
+ *     and TRL. Not loaded when {@code loss.beta} is 0.
  */
 @Doc("The policy model: a local Hugging Face model directory (`path`), or a fresh model built from a "
         + "`config` (path to a `config.json` or its keys inline) and a `tokenizer`. Exactly one of "

@@ -7,11 +7,22 @@ import java.util.Map;
 /**
  * One reward function of the weighted sum R = Σ_k w_k r_k.
  *
- * @param name      name used in metrics ({@code rewards/<name>/mean})
- * @param type      built-in reward type, or {@code java} for a user class
- * @param className for {@code type: java}: the class implementing the reward function
- * @param weight    w_k in the weighted sum
- * @param params    type-specific parameters
+ * @param name config key {@code name}, default {@code null}, valid: non-empty, unique within {@code rewards}.
+ *     Name used in the metrics ({@code rewards/<name>/mean}, {@code rewards/<name>/std}). Unique.
+ * @param type config key {@code type}, default {@code null}, valid: {@code exact_match},
+ *     {@code numeric_match}, {@code regex}, {@code format}, {@code length}, {@code overlong},
+ *     {@code external}, {@code java}. {@code exact_match}: completion (or its extracted answer) equals a row
+ *     field; {@code numeric_match}: numbers equal within a tolerance; {@code regex}: completion matches a
+ *     pattern; {@code format}: completion follows a tag format; {@code length}: length-based score;
+ *     {@code overlong}: DAPO's soft overlong penalty; {@code external}: an external command scores
+ *     completions; {@code java}: the class {@code class_name}.
+ * @param className config key {@code class_name}, default {@code null}, valid: required for
+ *     {@code type: java}, else null. For {@code type: java}: fully qualified name of a class implementing
+ *     {@code io.github.grpo4j.reward.RewardFunction} with a public constructor.
+ * @param weight config key {@code weight}, default {@code 1.0}, valid: finite. Weight w_k of this function in
+ *     the total reward.
+ * @param params config key {@code params}, default {@code {}}. Parameters of the reward type (e.g.
+ *     {@code field: answer}, {@code pattern: ...}).
  */
 @Doc("One entry of the `rewards` list: a reward function r_k and its weight w_k. The total reward is "
         + "R = Σ_k w_k·r_k over the functions that apply (a function may return null/NaN for "

@@ -5,19 +5,37 @@ import io.github.grpo4j.internal.train.AdamW;
 /**
  * Steps, batch shape and optimiser (AdamW) of GRPO training.
  *
- * @param maxSteps        training steps
- * @param perStepPrompts  P, prompts per step
- * @param microBatchSize  completions per forward/backward pass
- * @param numIterations   μ, passes over each step's rollouts
- * @param learningRate    AdamW peak learning rate
- * @param adamBeta1       AdamW β1
- * @param adamBeta2       AdamW β2
- * @param adamEpsilon     AdamW ε
- * @param weightDecay     AdamW decoupled weight decay
- * @param lrSchedulerType learning-rate schedule after warm-up
- * @param warmupRatio     warm-up length as a fraction of max_steps
- * @param warmupSteps     warm-up length in steps
- * @param maxGradNorm     gradient clipping threshold, 0 = off
+ * @param maxSteps config key {@code max_steps}, default {@code 100}, valid: ≥ 1. Training steps (rollout +
+ *     update rounds). One step = P prompts × G completions.
+ * @param perStepPrompts config key {@code per_step_prompts}, default {@code 8}, valid: ≥ 1. P: prompts drawn
+ *     from the data per step; each is sampled G times, so a step has P×G completions.
+ * @param microBatchSize config key {@code micro_batch_size}, default {@code 16}, valid: ≥ 1. Completions per
+ *     forward/backward pass; gradients are accumulated over the P×G rows of a step. P×G need not be a
+ *     multiple: the last micro-batch is smaller. The loss is normalised by whole-batch counts, so this
+ *     changes memory use, not the result.
+ * @param numIterations config key {@code num_iterations}, default {@code 1}, valid: ≥ 1. μ: optimisation
+ *     passes over each step's rollouts (TRL {@code num_iterations}). With μ = 1 π_old is the current policy
+ *     detached: the ratio is 1 in value but its gradient is ∇log π_θ, so a loss near 0 is expected, not a
+ *     bug.
+ * @param learningRate config key {@code learning_rate}, default {@code 1.0e-6}, valid: &gt; 0. Peak AdamW
+ *     learning rate. Default 1e-6 is TRL's GRPO default, meant for pretrained models; tiny from-scratch
+ *     models (the built-in config) need ~1e-4.
+ * @param adamBeta1 config key {@code adam_beta1}, default {@code 0.9}, valid: [0, 1). AdamW β1.
+ * @param adamBeta2 config key {@code adam_beta2}, default {@code 0.99}, valid: [0, 1). AdamW β2 (TRL's GRPO
+ *     default 0.99).
+ * @param adamEpsilon config key {@code adam_epsilon}, default {@code 1.0e-8}, valid: &gt; 0. AdamW ε.
+ * @param weightDecay config key {@code weight_decay}, default {@code 0.0}, valid: ≥ 0. AdamW decoupled weight
+ *     decay.
+ * @param lrSchedulerType config key {@code lr_scheduler_type}, default {@code constant}, valid:
+ *     {@code constant}, {@code linear}, {@code cosine}. Learning-rate schedule after warm-up: constant,
+ *     linear decay to 0, or cosine decay to 0 at {@code max_steps}.
+ * @param warmupRatio config key {@code warmup_ratio}, default {@code 0.0}, valid: [0, 1); 0 when
+ *     {@code warmup_steps} &gt; 0. Linear warm-up from 0 over this fraction of {@code max_steps}.
+ * @param warmupSteps config key {@code warmup_steps}, default {@code 0}, valid: ≥ 0; 0 when
+ *     {@code warmup_ratio} &gt; 0. Linear warm-up from 0 over this many steps (instead of
+ *     {@code warmup_ratio}).
+ * @param maxGradNorm config key {@code max_grad_norm}, default {@code 1.0}, valid: ≥ 0. Clip the global
+ *     gradient L2 norm to this value; 0 disables clipping.
  */
 @Doc("Steps, batch shape and optimiser. One step = P prompts × G completions rolled out, scored, "
         + "then `num_iterations` passes of AdamW updates over them in micro-batches.")

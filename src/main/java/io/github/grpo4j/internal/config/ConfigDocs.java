@@ -189,7 +189,7 @@ public final class ConfigDocs {
         return e.isRecord() ? "list of sections" : "list of " + e.getSimpleName().toLowerCase() + "s";
     }
 
-    private static String valid(RecordComponent c) {
+    static String valid(RecordComponent c) {
         Doc d = c.getAnnotation(Doc.class);
         if (d != null && !d.valid().isEmpty()) {
             return d.valid();
