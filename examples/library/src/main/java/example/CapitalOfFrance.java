@@ -56,7 +56,7 @@ public final class CapitalOfFrance {
                 "num_hidden_layers", 2, "num_attention_heads", 4, "num_key_value_heads", 2,
                 "max_position_embeddings", 64, "tie_word_embeddings", true);
         ModelSection model = new ModelSection(null, tiny, "char:" + QUESTION + "PLBMdn", null);
-        SamplingParams greedy = new SamplingParams(0.0, 0, 1.0, 0.0, 1.0, 8, List.of());
+        SamplingParams greedy = SamplingParams.greedy(8);
         List<Double> rewards = new ArrayList<>();
         try (TransformerPolicy policy = TransformerPolicy.fromConfig(model, 7);
                 GrpoTrainer trainer = GrpoTrainer.builder()

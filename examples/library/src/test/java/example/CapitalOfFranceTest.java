@@ -33,7 +33,7 @@ class CapitalOfFranceTest {
         Path saved = tmp.resolve("run").resolve("model");
         assertTrue(Files.exists(saved.resolve("config.json")) && Files.exists(saved.resolve("model.safetensors")));
         try (TransformerPolicy reloaded = TransformerPolicy.load(saved)) {
-            SamplingParams greedy = new SamplingParams(0.0, 0, 1.0, 0.0, 1.0, 8, List.of());
+            SamplingParams greedy = SamplingParams.greedy(8);
             assertEquals(o.answerAfter(), reloaded.complete(CapitalOfFrance.QUESTION, 1, greedy, 0).get(0));
         }
     }

@@ -19,6 +19,7 @@ public record CheckpointSection(
         @Range(min = 0)
         int saveTotalLimit) {
 
+    /** {@return the defaults: a checkpoint every 50 steps, the last 2 kept}*/
     public static CheckpointSection defaults() {
         return new CheckpointSection(50, 2);
     }

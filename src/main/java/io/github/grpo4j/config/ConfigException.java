@@ -10,14 +10,24 @@ import java.util.List;
  * {@code <file>:<line>: <key>: <what is wrong>; valid: <what would be valid>}.
  */
 public class ConfigException extends Grpo4jException {
+    /** Every problem found, one line each. */
     private final List<String> problems;
 
+    /**
+     * An invalid configuration.
+     *
+     * @param problems every problem found, one line each
+     */
     public ConfigException(List<String> problems) {
         super(format(problems));
         this.problems = List.copyOf(problems);
     }
 
-    /** Each problem, one line each, in the order found. */
+    /**
+     * The problems found.
+     *
+     * @return each problem, one line each, in file order
+     */
     public List<String> problems() {
         return problems;
     }

@@ -54,11 +54,22 @@ public record DataSection(
         @Range(min = 1)
         int maxPromptLength) {
 
+    /**
+     * Fills in defaults for keys left null: no task options.
+     *
+     * @param trainFile config key {@code train_file}, see {@link #trainFile()}
+     * @param task config key {@code task}, see {@link #task()}
+     * @param taskOptions config key {@code task_options}, see {@link #taskOptions()}
+     * @param promptField config key {@code prompt_field}, see {@link #promptField()}
+     * @param messagesField config key {@code messages_field}, see {@link #messagesField()}
+     * @param shuffle config key {@code shuffle}, see {@link #shuffle()}
+     * @param maxPromptLength config key {@code max_prompt_length}, see {@link #maxPromptLength()}
+     */
     public DataSection {
         taskOptions = Configs.copyMap(taskOptions);
     }
 
-    /** No data source chosen: the config file must set {@code train_file} or {@code task}. */
+    /** {@return no data source chosen: the config must set {@code train_file} or {@code task}} */
     public static DataSection defaults() {
         return new DataSection(null, null, Map.of(), "prompt", "messages", true, 512);
     }

@@ -60,16 +60,28 @@ public record GenerationSection(
                 valid = "list of non-empty strings")
         List<String> stop) {
 
+    /**
+     * Fills in defaults for keys left null: no stop strings.
+     *
+     * @param numGenerations config key {@code num_generations}, see {@link #numGenerations()}
+     * @param maxCompletionLength config key {@code max_completion_length}, see {@link #maxCompletionLength()}
+     * @param temperature config key {@code temperature}, see {@link #temperature()}
+     * @param topK config key {@code top_k}, see {@link #topK()}
+     * @param topP config key {@code top_p}, see {@link #topP()}
+     * @param minP config key {@code min_p}, see {@link #minP()}
+     * @param repetitionPenalty config key {@code repetition_penalty}, see {@link #repetitionPenalty()}
+     * @param stop config key {@code stop}, see {@link #stop()}
+     */
     public GenerationSection {
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
-    /** TRL defaults: G = 8, 256 tokens, temperature 1, no truncation, no penalty, no stop strings. */
+    /** {@return TRL's defaults: G = 8, 256 tokens, temperature 1, no truncation, no penalty, no stop strings} */
     public static GenerationSection defaults() {
         return new GenerationSection(8, 256, 1.0, 0, 1.0, 0.0, 1.0, List.of());
     }
 
-    /** The sampling parameters the {@code generate} package takes. */
+    /** {@return these settings as the sampling parameters a {@link io.github.grpo4j.policy.Policy} takes} */
     public SamplingParams samplingParams() {
         return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, maxCompletionLength, stop);
     }

@@ -61,6 +61,21 @@ public record GrpoConfig(
         @Doc("Metrics, samples, evaluation.")
         LoggingSection logging) {
 
+    /**
+     * Sections left null mean "all defaults", as a section left out of a file does.
+     *
+     * @param seed config key {@code seed}, see {@link #seed()}
+     * @param outputDir config key {@code output_dir}, see {@link #outputDir()}
+     * @param model config key {@code model}, see {@link #model()}
+     * @param data config key {@code data}, see {@link #data()}
+     * @param rewards config key {@code rewards}, see {@link #rewards()}
+     * @param rewardOnError config key {@code reward_on_error}, see {@link #rewardOnError()}
+     * @param generation config key {@code generation}, see {@link #generation()}
+     * @param training config key {@code training}, see {@link #training()}
+     * @param loss config key {@code loss}, see {@link #loss()}
+     * @param checkpoint config key {@code checkpoint}, see {@link #checkpoint()}
+     * @param logging config key {@code logging}, see {@link #logging()}
+     */
     public GrpoConfig {
         // Library users may leave sections null: they mean "all defaults", as in a file.
         outputDir = outputDir == null ? "runs/grpo" : outputDir;

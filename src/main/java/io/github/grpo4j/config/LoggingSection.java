@@ -30,6 +30,7 @@ public record LoggingSection(
         @Range(min = 1)
         int evalPrompts) {
 
+    /** {@return every key at its default} */
     public static LoggingSection defaults() {
         return new LoggingSection(1, 4, 0, 64);
     }

@@ -112,18 +112,18 @@ public record LossSection(
         @Range(min = 0, max = 1)
         double refModelMixupAlpha) {
 
-    /** Seed / DeepSeekMath defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios. */
+    /** {@return the seed's and DeepSeekMath's defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios} */
     public static LossSection defaults() {
         return new LossSection(0.04, "k3", "grpo", "group", "population", 0.0, "grpo", 0.2, null, null,
                 "token", false, false, 0, 0.6);
     }
 
-    /** ε_high: {@code epsilon_high} if set, else {@code epsilon}. */
+    /** {@return ε_high: {@code epsilon_high} if set, else {@code epsilon}} */
     public double effectiveEpsilonHigh() {
         return epsilonHigh != null ? epsilonHigh : epsilon;
     }
 
-    /** The dual-clip constant, or 0 when dual clipping is off. */
+    /** {@return the dual-clip constant, or 0 when dual clipping is off} */
     public double effectiveDualClip() {
         return dualClip == null ? 0.0 : dualClip;
     }

@@ -44,17 +44,17 @@ public record ModelSection(
                 + "`loss.beta` is 0.")
         String refModel) {
 
-    /** No model chosen: the config file must set {@code path} or {@code config}. */
+    /** {@return no model chosen: the config must set {@code path} or {@code config}} */
     public static ModelSection defaults() {
         return new ModelSection(null, null, null, null);
     }
 
-    /** {@code config} when it is a path, else null. */
+    /** {@return {@code config} when it is a path, else null} */
     public String configPath() {
         return config instanceof String s ? s : null;
     }
 
-    /** {@code config} when it is an inline map of {@code config.json} keys, else null. */
+    /** {@return {@code config} when it is an inline map of {@code config.json} keys, else null} */
     @SuppressWarnings("unchecked")
     public Map<String, Object> inlineConfig() {
         return config instanceof Map<?, ?> m ? (Map<String, Object>) m : null;

@@ -48,11 +48,20 @@ public record RewardSpec(
         @Doc("Parameters of the reward type (e.g. `field: answer`, `pattern: ...`).")
         Map<String, Object> params) {
 
+    /**
+     * Fills in defaults for keys left null: weight 1, no parameters.
+     *
+     * @param name config key {@code name}, see {@link #name()}
+     * @param type config key {@code type}, see {@link #type()}
+     * @param className config key {@code class_name}, see {@link #className()}
+     * @param weight config key {@code weight}, see {@link #weight()}
+     * @param params config key {@code params}, see {@link #params()}
+     */
     public RewardSpec {
         params = Configs.copyMap(params);
     }
 
-    /** Defaults of a list entry: name and type must be given. */
+    /** {@return the defaults of a list entry; {@code name} and {@code type} must be given} */
     public static RewardSpec defaults() {
         return new RewardSpec(null, null, null, 1.0, Map.of());
     }

@@ -1,7 +1,5 @@
 package io.github.grpo4j.config;
 
-import io.github.grpo4j.internal.train.AdamW;
-
 /**
  * Steps, batch shape and optimiser (AdamW) of GRPO training.
  *
@@ -89,12 +87,12 @@ public record TrainingSection(
         @Range(min = 0)
         double maxGradNorm) {
 
-    /** TRL GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16. */
+    /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {
         return new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8, 0.0, "constant", 0.0, 0, 1.0);
     }
 
-    /** Warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps). */
+    /** {@return the warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps)} */
     public int effectiveWarmupSteps() {
         return warmupSteps > 0 ? warmupSteps : (int) Math.ceil(warmupRatio * maxSteps);
     }

@@ -12,6 +12,7 @@ package io.github.grpo4j.policy;
  */
 public record Completions(int[][] tokens, float[][] logProbs, boolean[] truncated, int[] promptIndex) {
 
+    /** {@return the number of completions (rows)} */
     public int size() {
         return tokens.length;
     }

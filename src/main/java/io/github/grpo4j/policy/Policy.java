@@ -1,7 +1,5 @@
 package io.github.grpo4j.policy;
 
-import io.github.grpo4j.internal.policy.CategoricalPolicy;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -10,14 +8,20 @@ import java.util.Map;
 
 /**
  * What GRPO trains: something that samples completions for prompts and scores given completions with
- * differentiable log-probs. Implemented by {@link CategoricalPolicy} (the seed's four answers) and
- * {@code TransformerPolicy}.
+ * differentiable log-probs. {@link TransformerPolicy} is the implementation for language models (grpo4j's
+ * demo also has a categorical policy over the seed's four answers).
  */
 public interface Policy extends AutoCloseable {
 
     /**
      * Samples {@code numPerPrompt} completions for each prompt, independently (two may be equal).
      * Rows of one prompt are consecutive. The same {@code seed} gives the same completions.
+     *
+     * @param prompts      token ids of each prompt
+     * @param numPerPrompt G, completions per prompt
+     * @param params       temperature, top-k/top-p/min-p, repetition penalty, length limit, stop strings
+     * @param seed         seeds the sampling
+     * @return {@code prompts.size() × numPerPrompt} completions with their sampling log-probs
      */
     Completions generate(List<int[]> prompts, int numPerPrompt, SamplingParams params, long seed);
 
@@ -26,32 +30,53 @@ public interface Policy extends AutoCloseable {
      * {@code log_softmax(logits / temperature)}. Differentiable with respect to {@link #parameters()}
      * when called inside a gradient collector.
      *
+     * @param manager     owns the returned arrays
+     * @param prompts     token ids of the prompt of each row
+     * @param completions token ids of the completion of each row
+     * @param temperature the sampling temperature (0 scores at 1)
      * @return arrays in {@code manager}: log-probs {@code [B, T]} and entropies {@code [B, T]}, T the
      *     longest completion, zero past each completion's end
      */
     TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature);
 
-    /** Text of a completion's tokens, special tokens left out (what reward functions see). */
+    /**
+     * Decodes a completion.
+     *
+     * @param completion token ids
+     * @return the text, special tokens left out (what reward functions see)
+     */
     String decode(int[] completion);
 
-    /** Trainable parameters by name, in a stable order; updated in place by the optimizer. */
+    /** {@return the trainable parameters by name, in a stable order; updated in place by the optimizer} */
     Map<String, NDArray> parameters();
 
-    /** A frozen deep copy (the reference model). */
+    /** {@return a frozen deep copy (used as the reference model)} */
     Policy copy();
 
     /**
      * Moves parameters towards {@code source}: θ ← α·θ_source + (1−α)·θ (TRL's ref_model_mixup_alpha
      * with the reference as this). α = 1 copies.
+     *
+     * @param source the policy to move towards (same architecture)
+     * @param alpha  α in [0, 1]
      */
     void mixFrom(Policy source, double alpha);
 
-    /** Writes the policy so that it can be loaded again (for transformers: a Hugging Face directory). */
+    /**
+     * Writes the policy so that it can be loaded again (for transformers: a Hugging Face directory).
+     *
+     * @param directory created when missing
+     */
     void save(Path directory);
 
     @Override
     void close();
 
-    /** Log-probs and entropies of completion tokens, both {@code [B, T]}. */
+    /**
+     * Log-probs and entropies of completion tokens.
+     *
+     * @param logProbs log π(token) per completion token, {@code [B, T]}, differentiable
+     * @param entropy  entropy of the next-token distribution per completion token, {@code [B, T]}, no gradient
+     */
     record TokenScores(NDArray logProbs, NDArray entropy) {}
 }

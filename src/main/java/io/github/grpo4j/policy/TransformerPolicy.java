@@ -3,7 +3,6 @@ package io.github.grpo4j.policy;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.generate.Generator;
 import io.github.grpo4j.internal.model.CausalLm;
-import io.github.grpo4j.internal.model.KvCache;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.train.RunParts;
@@ -37,7 +36,12 @@ public final class TransformerPolicy implements Policy {
 
     /**
      * Opens a Hugging Face model directory ({@code config.json}, {@code *.safetensors}, and
-     * {@code tokenizer.json} or grpo4j's {@code char_tokenizer.json}) as a policy.
+     * {@code tokenizer.json} or grpo4j's {@code char_tokenizer.json}) as a policy. Llama, Qwen2 and Qwen3
+     * architectures; BF16/F16 weights are widened to float32.
+     *
+     * @param directory the model directory
+     * @return the policy; the caller closes it
+     * @throws Grpo4jException naming the file and what is wrong when the directory is incomplete or invalid
      */
     public static TransformerPolicy load(Path directory) {
         return new TransformerPolicy(Transformer.load(directory), Tokenizers.load(directory));

@@ -15,6 +15,8 @@ import java.util.Map;
 @FunctionalInterface
 public interface PerCompletionReward {
     /**
+     * Scores one completion.
+     *
      * @param prompt     the prompt text
      * @param completion the decoded completion text
      * @param row        the dataset row of the prompt (read-only, never null)

@@ -22,7 +22,7 @@ import java.util.function.Function;
  */
 public interface RewardFunction extends AutoCloseable {
 
-    /** Name used in metrics ({@code rewards/<name>/mean}) and error messages; unique within a run. */
+    /** {@return the name used in metrics ({@code rewards/<name>/mean}) and error messages; unique within a run} */
     String name();
 
     /**
@@ -37,7 +37,13 @@ public interface RewardFunction extends AutoCloseable {
     @Override
     default void close() {}
 
-    /** A reward from a per-completion lambda over (prompt, completion, row). */
+    /**
+     * A reward from a per-completion lambda over (prompt, completion, row).
+     *
+     * @param name its name in metrics
+     * @param fn   the lambda; null means "does not apply"
+     * @return the reward function
+     */
     static RewardFunction of(String name, PerCompletionReward fn) {
         Objects.requireNonNull(fn, "fn");
         return new PerCompletion(name, in -> fn.score(in.prompt(), in.completion(), in.row()));
@@ -46,6 +52,10 @@ public interface RewardFunction extends AutoCloseable {
     /**
      * A reward from a per-completion lambda over the whole {@link RewardInput} (for rewards that need
      * the token count or the truncation flag).
+     *
+     * @param name its name in metrics
+     * @param fn   the lambda; null means "does not apply"
+     * @return the reward function
      */
     static RewardFunction ofInput(String name, Function<RewardInput, Double> fn) {
         return new PerCompletion(name, fn);

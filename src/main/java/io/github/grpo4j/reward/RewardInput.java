@@ -18,6 +18,15 @@ import java.util.Objects;
 public record RewardInput(
         String prompt, String completion, Map<String, Object> row, int completionTokens, boolean truncated) {
 
+    /**
+     * Checks the fields; a null row becomes an empty one, and the row is made read-only.
+     *
+     * @param prompt           see {@link #prompt()}
+     * @param completion       see {@link #completion()}
+     * @param row              see {@link #row()}
+     * @param completionTokens see {@link #completionTokens()}
+     * @param truncated        see {@link #truncated()}
+     */
     public RewardInput {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(completion, "completion");
@@ -27,12 +36,25 @@ public record RewardInput(
         }
     }
 
-    /** A completion with an empty row, its token count unknown (0) and not truncated; for tests and lambdas. */
+    /**
+     * A completion with an empty row, its token count unknown (0) and not truncated; for tests.
+     *
+     * @param prompt     the prompt text
+     * @param completion the completion text
+     * @return the input
+     */
     public static RewardInput of(String prompt, String completion) {
         return new RewardInput(prompt, completion, Map.of(), 0, false);
     }
 
-    /** A completion with the given row, its token count unknown (0) and not truncated. */
+    /**
+     * A completion with the given row, its token count unknown (0) and not truncated; for tests.
+     *
+     * @param prompt     the prompt text
+     * @param completion the completion text
+     * @param row        the dataset row
+     * @return the input
+     */
     public static RewardInput of(String prompt, String completion, Map<String, Object> row) {
         return new RewardInput(prompt, completion, row, 0, false);
     }

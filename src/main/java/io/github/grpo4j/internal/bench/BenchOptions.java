@@ -3,8 +3,6 @@ package io.github.grpo4j.internal.bench;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.model.ModelConfig;
-import io.github.grpo4j.internal.train.AdamW;
-import io.github.grpo4j.policy.Completions;
 
 import java.util.List;
 

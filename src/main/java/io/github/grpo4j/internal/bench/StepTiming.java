@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.bench;
 
-import io.github.grpo4j.internal.train.AdamW;
-
 /**
  * One timed GRPO step.
  *

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.config.GrpoConfig;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

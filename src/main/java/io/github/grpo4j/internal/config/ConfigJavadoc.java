@@ -84,6 +84,33 @@ public final class ConfigJavadoc {
             }
         }
         b.append(" */\n");
+        return compactConstructor(type, source.substring(0, m.start()) + b + source.substring(m.end()));
+    }
+
+    /** The compact constructor's doc comment, when it has one: its description kept, a tag per component. */
+    private static String compactConstructor(Class<?> type, String source) {
+        Matcher m = Pattern.compile("(?s)    /\\*\\*(.*?)\\*/\n(?=    public " + type.getSimpleName() + " \\{)").matcher(source);
+        if (!m.find()) {
+            return source;
+        }
+        StringBuilder description = new StringBuilder();
+        for (String line : m.group(1).split("\n")) {
+            String text = line.replaceFirst("^\\s*\\* ?", "").strip();
+            if (text.startsWith("@")) {
+                break;
+            }
+            description.append(description.isEmpty() || text.isEmpty() ? "" : " ").append(text);
+        }
+        StringBuilder b = new StringBuilder("    /**\n");
+        for (String line : wrap(description.toString().strip())) {
+            b.append("    ").append(line).append('\n');
+        }
+        b.append("     *\n");
+        for (RecordComponent c : type.getRecordComponents()) {
+            b.append("     * @param ").append(c.getName()).append(" config key {@code ").append(Configs.key(c))
+                    .append("}, see {@link #").append(c.getName()).append("()}\n");
+        }
+        b.append("     */\n");
         return source.substring(0, m.start()) + b + source.substring(m.end());
     }
 

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.data;
 
 import io.github.grpo4j.Grpo4jException;
 
-
 /**
  * Where a {@link PromptSampler} is in the data: the next prompt it yields is entry {@code index} of
  * epoch {@code epoch}'s order. Saved in checkpoints so a resumed run continues with exactly the

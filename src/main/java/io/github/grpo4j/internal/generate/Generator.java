@@ -4,7 +4,6 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.model.CausalLm;
 import io.github.grpo4j.internal.model.KvCache;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-import io.github.grpo4j.internal.train.Prompts;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
 

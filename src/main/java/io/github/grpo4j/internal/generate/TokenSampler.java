@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.generate;
 
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 
 import ai.djl.ndarray.NDArray;

@@ -11,4 +11,3 @@
  */
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.policy.Policy;

@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.model;
 
-import io.github.grpo4j.policy.TransformerPolicy;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

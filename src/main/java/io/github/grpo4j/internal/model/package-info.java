@@ -39,4 +39,3 @@
  */
 package io.github.grpo4j.internal.model;
 
-import io.github.grpo4j.internal.bench.Threads;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.reward;
 
 import io.github.grpo4j.Grpo4jException;
 
-
 /**
  * A reward that does not fit the data: a row lacks the field the reward reads, or the field has the
  * wrong kind of value. Unlike a reward that fails on a completion, this always stops the run, whatever

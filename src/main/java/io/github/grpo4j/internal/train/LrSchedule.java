@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.internal.OptionNames;
 
-
 /**
  * Learning rate per optimizer step, as transformers' {@code get_scheduler}: linear warmup from 0 over
  * {@code warmupSteps}, then constant, linear decay to 0, or cosine decay to 0 at {@code totalSteps}.

@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.report;
 
-import io.github.grpo4j.internal.train.MetricsLog;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

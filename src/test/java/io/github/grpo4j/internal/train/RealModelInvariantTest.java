@@ -1,6 +1,5 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.tokenizer.jinja;
 
 import io.github.grpo4j.Grpo4jException;
 
-
 /** A template that cannot be parsed or rendered; the message names the template, its line and what failed. */
 public class JinjaException extends Grpo4jException {
     private final int line;
