@@ -73,7 +73,7 @@ public final class ConfigDocs {
         b.append("""
                 # Configuration reference
 
-                <!-- Generated from the records in io.github.grpo4j.train.config by ConfigDocs; do not edit.
+                <!-- Generated from the records in io.github.grpo4j.config by ConfigDocs; do not edit.
                      Regenerate: ./mvnw -q test -Dtest=ConfigDocsTest -Dgrpo4j.updateDocs=true -->
 
                 A run is configured by a YAML (or JSON, by the `.json` extension) file whose keys are

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class GrpoTrainerTest {
+class GrpoStepTrainerTest {
 
     private static RewardSet shareOfA() {
         return RewardSet.of(RewardFunction.of("share_a", (p, c, row) -> TinyModels.shareOfA(c)));
