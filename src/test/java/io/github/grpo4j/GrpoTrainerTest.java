@@ -88,6 +88,39 @@ class GrpoTrainerTest {
     }
 
     @Test
+    void theSameSeedAndConfigGiveBitIdenticalMetricsAndWeightsThroughThePublicApi(@TempDir Path tmp) {
+        List<List<Map<String, Double>>> metrics = new ArrayList<>();
+        List<Map<String, float[]>> weights = new ArrayList<>();
+        for (String run : List.of("a", "b")) {
+            List<Map<String, Double>> seen = new ArrayList<>();
+            try (TransformerPolicy policy = tinyPolicy();
+                    GrpoTrainer trainer = capitals(policy, tmp.resolve(run)).set("generation.temperature=1.0")
+                            .onStep(s -> seen.add(s.metrics())).build()) {
+                trainer.train();
+                Map<String, float[]> w = new java.util.TreeMap<>();
+                policy.parameters().forEach((name, array) -> w.put(name, array.toFloatArray()));
+                weights.add(w);
+            }
+            metrics.add(seen);
+        }
+        assertThat(metrics.get(0)).hasSize(3);
+        // timing metrics differ between runs; every other metric is bit-identical
+        for (int step = 0; step < 3; step++) {
+            Map<String, Double> a = new java.util.TreeMap<>(metrics.get(0).get(step));
+            Map<String, Double> b = new java.util.TreeMap<>(metrics.get(1).get(step));
+            a.keySet().removeIf(GrpoTrainerTest::isTiming);
+            b.keySet().removeIf(GrpoTrainerTest::isTiming);
+            assertThat(a).isEqualTo(b);
+        }
+        assertThat(weights.get(0).keySet()).isEqualTo(weights.get(1).keySet());
+        weights.get(0).forEach((name, w) -> assertThat(weights.get(1).get(name)).as(name).isEqualTo(w));
+    }
+
+    private static boolean isTiming(String metric) {
+        return metric.equals("step_time") || metric.endsWith("_per_s") || metric.startsWith("timing/");
+    }
+
+    @Test
     void aConfigRecordAloneDescribesARunAndTheTrainerOwnsItsPolicy(@TempDir Path tmp) {
         GrpoConfig config = GrpoConfig.load(null, "model.config.hidden_size=16", "model.config.intermediate_size=32",
                 "model.config.num_hidden_layers=1", "model.config.num_attention_heads=2",
