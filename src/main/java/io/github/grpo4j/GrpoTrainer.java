@@ -68,11 +68,12 @@ public final class GrpoTrainer implements AutoCloseable {
     private boolean trained;
     private boolean closed;
 
-    private GrpoTrainer(Builder b, GrpoConfig config, TransformerPolicy policy, boolean ownsPolicy) {
+    private GrpoTrainer(Builder b, GrpoConfig config, PromptDataset prompts, TransformerPolicy policy,
+            boolean ownsPolicy) {
         this.config = config;
         this.policy = policy;
         this.ownsPolicy = ownsPolicy;
-        this.prompts = b.prompts;
+        this.prompts = prompts;
         this.rewards = List.copyOf(b.rewards);
         this.weights = List.copyOf(b.weights);
         this.listeners = List.copyOf(b.listeners);
@@ -185,7 +186,8 @@ public final class GrpoTrainer implements AutoCloseable {
         private Path configFile;
         private final List<String> overrides = new ArrayList<>();
         private TransformerPolicy policy;
-        private PromptDataset prompts;
+        private Iterable<? extends Map<String, ?>> promptRows;
+        private Path promptFile;
         private final List<RewardFunction> rewards = new ArrayList<>();
         private final List<Double> weights = new ArrayList<>();
         private final List<StepListener> listeners = new ArrayList<>();
@@ -248,26 +250,28 @@ public final class GrpoTrainer implements AutoCloseable {
 
         /**
          * Prompt rows, as a dataset file's rows would be: a {@code prompt} string (or chat {@code messages},
-         * a list of {@code {role, content}} maps); every other field is passed to the reward functions.
-         * Default: the config's {@code data} section.
+         * a list of {@code {role, content}} maps; the field names are {@code data.prompt_field} and
+         * {@code data.messages_field}); every other field is passed to the reward functions. Default: the
+         * config's {@code data} section. Read by {@link #build()}, which names the row when one has no prompt.
          *
-         * @param rows at least one row; read once, here
+         * @param rows at least one row
          * @return this builder
-         * @throws Grpo4jException naming the row when one has no prompt
          */
         public Builder prompts(Iterable<? extends Map<String, ?>> rows) {
-            this.prompts = PromptDataset.fromMaps(rows);
+            this.promptRows = Objects.requireNonNull(rows, "rows");
+            this.promptFile = null;
             return this;
         }
 
         /**
-         * Prompt rows from a JSONL, JSON or CSV file (errors name the file and line).
+         * Prompt rows from a JSONL, JSON or CSV file, read by {@link #build()} (errors name the file and line).
          *
          * @param file the dataset
          * @return this builder
          */
         public Builder prompts(Path file) {
-            this.prompts = PromptDataset.load(file);
+            this.promptFile = Objects.requireNonNull(file, "file");
+            this.promptRows = null;
             return this;
         }
 
@@ -359,14 +363,15 @@ public final class GrpoTrainer implements AutoCloseable {
          *
          * @return the trainer
          * @throws io.github.grpo4j.config.ConfigException listing every invalid option, by key
-         * @throws Grpo4jException when a required part is missing from both the code and the config
+         * @throws Grpo4jException when a required part is missing from both the code and the config, or the
+         *     prompt rows are invalid
          */
         public GrpoTrainer build() {
             List<String> supplied = new ArrayList<>();
             if (policy != null) {
                 supplied.add("model");
             }
-            if (prompts != null) {
+            if (promptRows != null || promptFile != null) {
                 supplied.add("data");
             }
             if (!rewards.isEmpty()) {
@@ -376,17 +381,21 @@ public final class GrpoTrainer implements AutoCloseable {
             String text = configFile != null ? ConfigLoader.readConfigFile(configFile)
                     : ConfigIo.toYaml(config != null ? config : GrpoConfig.defaults());
             GrpoConfig resolved = ConfigLoader.forCode(source, text, overrides, supplied);
+            String promptField = resolved.data().promptField();
+            String messagesField = resolved.data().messagesField();
+            PromptDataset prompts = promptRows != null ? PromptDataset.fromMaps("prompts", promptRows, promptField, messagesField)
+                    : promptFile != null ? PromptDataset.load(promptFile, promptField, messagesField) : null;
             Task task = RunParts.task(resolved.data().task(), resolved.data().taskOptions());
             if (rewards.isEmpty() && resolved.rewards().isEmpty() && task == null) {
                 throw new Grpo4jException("GrpoTrainer needs at least one reward: builder().reward(name, (prompt, completion, row) -> ...), "
                         + "rewards in the config, or a built-in data.task");
             }
             if (policy != null) {
-                return new GrpoTrainer(this, resolved, policy, false);
+                return new GrpoTrainer(this, resolved, prompts, policy, false);
             }
             TransformerPolicy built = RunParts.policy(resolved.model(), RunParts.tokenizer(resolved.model(), task),
                     resolved.seed());
-            return new GrpoTrainer(this, resolved, built, true);
+            return new GrpoTrainer(this, resolved, prompts, built, true);
         }
     }
 }

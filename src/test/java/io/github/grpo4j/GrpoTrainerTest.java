@@ -162,6 +162,32 @@ class GrpoTrainerTest {
     }
 
     @Test
+    void aListenerThatThrowsStopsTheRunAndResumeReplaysFromTheLastCheckpoint(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer trainer = capitals(policy, out).set("checkpoint.save_steps=1").onStep(s -> {
+                    if (s.step() == 2) {
+                        throw new IllegalStateException("listener gave up at step 2");
+                    }
+                }).build()) {
+            assertThatThrownBy(trainer::train).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("listener gave up at step 2");
+        }
+        assertThat(out.resolve("checkpoint-1")).isDirectory();
+        assertThat(out.resolve("checkpoint-2")).doesNotExist();
+        List<Integer> steps = new ArrayList<>();
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer trainer = capitals(policy, out).resume(true).onStep(s -> steps.add(s.step())).build()) {
+            trainer.train();
+        }
+        assertThat(steps).containsExactly(2, 3);
+        // metrics.jsonl holds each step once: the line of the interrupted step 2 was replaced
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.startsWith("{\"step\"")).toList();
+        assertThat(lines).hasSize(3);
+    }
+
+    @Test
     void missingPartsAndBadOptionsAreClearErrors(@TempDir Path tmp) throws Exception {
         try (TransformerPolicy policy = tinyPolicy()) {
             List<Map<String, String>> rows = List.of(Map.of("prompt", QUESTION));
@@ -174,8 +200,18 @@ class GrpoTrainerTest {
             assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).prompts(rows).reward("r", (p, c, row) -> 1.0)
                     .set("training.learnig_rate=1").build())
                     .isInstanceOf(ConfigException.class).hasMessageContaining("learning_rate");
-            assertThatThrownBy(() -> GrpoTrainer.builder().prompts(List.of(Map.of("question", QUESTION))))
-                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("prompt");
+            List<Map<String, String>> questions = List.of(Map.of("question", QUESTION));
+            assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).prompts(questions)
+                    .reward("r", (p, c, row) -> 1.0).build())
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("prompts:1").hasMessageContaining("prompt");
+            assertThatThrownBy(() -> GrpoTrainer.builder().policy(policy).prompts(List.<Map<String, String>>of())
+                    .reward("r", (p, c, row) -> 1.0).build())
+                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("no rows");
+            // the row's field names are the config's
+            try (GrpoTrainer t = GrpoTrainer.builder().policy(policy).prompts(questions).reward("r", (p, c, row) -> 1.0)
+                    .set("data.prompt_field=question").build()) {
+                assertThat(t.config().data().promptField()).isEqualTo("question");
+            }
 
             Path yaml = tmp.resolve("run.yaml");
             Files.writeString(yaml, "training:\n  max_steps: 3\n  learnig_rate: 0.1\n");

@@ -1,7 +1,6 @@
 package io.github.grpo4j.config;
 
 import io.github.grpo4j.policy.SamplingParams;
-
 import java.util.List;
 
 /**

@@ -1,11 +1,8 @@
 package io.github.grpo4j.config;
 
-import io.github.grpo4j.internal.config.ConfigLoader;
-import java.nio.file.Path;
-
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
-
+import java.nio.file.Path;
 import java.util.List;
 
 /**

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,19 +1,18 @@
 package io.github.grpo4j.policy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.generate.Generator;
 import io.github.grpo4j.internal.model.CausalLm;
-import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.model.Transformer;
-import io.github.grpo4j.internal.train.RunParts;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizers;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.internal.train.RunParts;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.github.grpo4j.reward;
 
 import io.github.grpo4j.internal.reward.PerCompletion;
 import io.github.grpo4j.internal.reward.RewardSet;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;

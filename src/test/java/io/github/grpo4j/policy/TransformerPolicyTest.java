@@ -1,9 +1,5 @@
 package io.github.grpo4j.policy;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.generate.TinyAttentionLm;
-import io.github.grpo4j.internal.generate.TinyTokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
@@ -13,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.generate.TinyAttentionLm;
+import io.github.grpo4j.internal.generate.TinyTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

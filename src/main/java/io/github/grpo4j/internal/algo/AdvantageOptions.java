@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.algo;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.util.Objects;
 
 /**

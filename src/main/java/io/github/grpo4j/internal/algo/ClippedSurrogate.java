@@ -1,9 +1,8 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.internal.tensor.Scalars;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
  * PPO's clipped surrogate as GRPO uses it (GRPO.md §4; Schulman et al. 2017, DeepSeekMath), with

@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.internal.tensor.Scalars;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
  * The GRPO loss of one micro-batch (GRPO.md §3–§5), straight down the page:

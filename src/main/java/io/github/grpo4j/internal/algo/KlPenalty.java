@@ -1,8 +1,7 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.internal.tensor.Scalars;
-
 import ai.djl.ndarray.NDArray;
+import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
  * Per-token estimators of KL(π_θ ‖ π_ref) from the sampled tokens' log-probs (GRPO.md §5; J. Schulman,

@@ -1,8 +1,7 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.internal.tensor.Scalars;
-
 import ai.djl.ndarray.NDArray;
+import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
  * Aggregation of per-token losses ℓ into a micro-batch's share of the whole batch's loss (GRPO.md §5).

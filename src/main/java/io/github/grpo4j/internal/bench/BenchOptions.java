@@ -3,7 +3,6 @@ package io.github.grpo4j.internal.bench;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.model.ModelConfig;
-
 import java.util.List;
 
 /**

@@ -14,7 +14,6 @@ import io.github.grpo4j.internal.train.LrSchedule;
 import io.github.grpo4j.internal.train.Prompt;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.bench;
 
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-
 import java.util.List;
 import java.util.Map;
 

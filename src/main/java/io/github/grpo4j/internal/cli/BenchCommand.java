@@ -1,5 +1,8 @@
 package io.github.grpo4j.internal.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.bench.BenchOptions;
@@ -9,19 +12,15 @@ import io.github.grpo4j.internal.bench.Machine;
 import io.github.grpo4j.internal.bench.MatmulPeak;
 import io.github.grpo4j.internal.bench.Sweep;
 import io.github.grpo4j.internal.bench.Threads;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code grpo4j bench}: full GRPO steps (generate, reward, advantages, reference log-probs, update) on a

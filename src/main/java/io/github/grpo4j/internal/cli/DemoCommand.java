@@ -1,8 +1,8 @@
 package io.github.grpo4j.internal.cli;
 
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.AdvantageEstimator;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
@@ -19,7 +19,6 @@ import io.github.grpo4j.internal.train.LrSchedule;
 import io.github.grpo4j.internal.train.Prompt;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.reward.RewardFunction;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

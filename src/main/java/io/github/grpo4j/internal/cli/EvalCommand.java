@@ -12,7 +12,6 @@ import io.github.grpo4j.internal.train.Evaluator;
 import io.github.grpo4j.internal.train.RunParts;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

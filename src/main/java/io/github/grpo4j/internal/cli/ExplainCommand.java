@@ -1,5 +1,8 @@
 package io.github.grpo4j.internal.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.AdvantageEstimator;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
@@ -11,10 +14,6 @@ import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.algo.ReferenceMath;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.algo.StdKind;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code grpo4j explain}: one GRPO update on one group, step by step, the way the seed walkthrough does

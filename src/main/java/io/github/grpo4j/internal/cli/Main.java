@@ -1,10 +1,9 @@
 package io.github.grpo4j.internal.cli;
 
 import io.github.grpo4j.Grpo4jException;
-
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Entry point of the {@code grpo4j} command. Each verb is its own command class. */
 @Command(

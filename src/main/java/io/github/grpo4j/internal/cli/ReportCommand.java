@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.cli;
 
 import io.github.grpo4j.internal.report.RunReport;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code grpo4j report RUN_DIR [--out DIR]}: plots and report.html for a run, finished or in progress. */
 @Command(

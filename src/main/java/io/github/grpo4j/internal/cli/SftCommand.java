@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.cli;
 
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.SftRun;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

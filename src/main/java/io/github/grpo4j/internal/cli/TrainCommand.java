@@ -5,7 +5,6 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.BuiltInRun;
 import io.github.grpo4j.internal.train.TrainingRun;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

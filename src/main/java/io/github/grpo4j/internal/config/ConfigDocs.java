@@ -4,7 +4,6 @@ import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;

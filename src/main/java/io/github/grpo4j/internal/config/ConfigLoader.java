@@ -3,7 +3,6 @@ package io.github.grpo4j.internal.config;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.GrpoConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,6 @@ import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
 import io.github.grpo4j.config.RewardSpec;
-
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package io.github.grpo4j.internal.config;
 import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
-
 import java.util.Map;
 
 /**

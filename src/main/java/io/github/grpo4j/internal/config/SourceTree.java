@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.config;
 
-import io.github.grpo4j.config.ConfigException;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.github.grpo4j.config.ConfigException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

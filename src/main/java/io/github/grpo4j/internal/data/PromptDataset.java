@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.data;
 
-import io.github.grpo4j.Grpo4jException;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.github.grpo4j.Grpo4jException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.data;
 
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.data;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

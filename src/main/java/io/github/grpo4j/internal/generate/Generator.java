@@ -1,18 +1,17 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.model.CausalLm;
-import io.github.grpo4j.internal.model.KvCache;
-import io.github.grpo4j.internal.tokenizer.Tokenizer;
-import io.github.grpo4j.policy.Completions;
-import io.github.grpo4j.policy.SamplingParams;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.KvCache;
+import io.github.grpo4j.internal.tokenizer.Tokenizer;
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.policy.SamplingParams;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,14 +1,13 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.policy.SamplingParams;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.policy.SamplingParams;
 import java.util.List;
 import java.util.Random;
 

@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.model;
 
-import io.github.grpo4j.Grpo4jException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.grpo4j.Grpo4jException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.github.grpo4j.internal.model;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.tensor.OwnedArrays;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,6 +9,8 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Linear;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.tensor.OwnedArrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.model;
 
-import io.github.grpo4j.Grpo4jException;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
 
 /**
  * {@link KvCache} of a {@link Transformer}: per layer one key and one value buffer {@code [B, KV,

@@ -1,8 +1,7 @@
 package io.github.grpo4j.internal.report;
 
-import io.github.grpo4j.Grpo4jException;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.grpo4j.Grpo4jException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.report;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

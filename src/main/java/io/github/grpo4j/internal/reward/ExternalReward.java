@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.reward;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.reward.RewardFunction;
-import io.github.grpo4j.reward.RewardInput;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardInput;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.reward;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.reward;
 
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardInput;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.reward;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.reward.RewardFunction;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,6 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardInput;
 import io.github.grpo4j.reward.RewardOnError;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

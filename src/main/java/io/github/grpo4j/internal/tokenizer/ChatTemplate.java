@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.tokenizer;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tokenizer.jinja.JinjaTemplate;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,10 @@
 package io.github.grpo4j.internal.tokenizer;
 
-import io.github.grpo4j.Grpo4jException;
-
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.github.grpo4j.Grpo4jException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package io.github.grpo4j.internal.tokenizer;
 
-import io.github.grpo4j.Grpo4jException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.Grpo4jException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.tokenizer;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,14 +1,13 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.TrainResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.config.SftConfig;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

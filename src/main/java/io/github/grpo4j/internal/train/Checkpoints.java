@@ -1,11 +1,10 @@
 package io.github.grpo4j.internal.train;
 
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.model.Safetensors;
 import io.github.grpo4j.policy.Policy;
-
-import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -6,7 +6,6 @@ import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.reward.RewardInput;
-
 import java.util.ArrayList;
 import java.util.List;
 

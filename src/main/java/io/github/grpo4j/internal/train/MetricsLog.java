@@ -1,14 +1,13 @@
 package io.github.grpo4j.internal.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.report.MetricKeys;
 import io.github.grpo4j.internal.report.MetricRow;
 import io.github.grpo4j.internal.report.RunFiles;
 import io.github.grpo4j.internal.report.SampleRow;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptRow;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
@@ -18,8 +19,6 @@ import io.github.grpo4j.internal.tokenizer.Tokenizers;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardOnError;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,6 @@ import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.TransformerPolicy;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

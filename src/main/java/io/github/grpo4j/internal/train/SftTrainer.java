@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.internal.tensor.Scalars;
-import io.github.grpo4j.policy.Policy;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.internal.tensor.Scalars;
+import io.github.grpo4j.policy.Policy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

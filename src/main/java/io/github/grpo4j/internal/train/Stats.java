@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.internal.algo.ReferenceMath;
 import io.github.grpo4j.internal.algo.StdKind;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.internal.report.MetricRow;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

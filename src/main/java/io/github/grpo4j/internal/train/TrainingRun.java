@@ -1,10 +1,10 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.TrainResult;
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepListener;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.TrainingSection;
@@ -31,7 +31,6 @@ import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

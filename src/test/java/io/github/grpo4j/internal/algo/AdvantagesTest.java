@@ -1,7 +1,5 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.Grpo4jException;
-
 import static io.github.grpo4j.internal.algo.SeedExample.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.grpo4j.Grpo4jException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

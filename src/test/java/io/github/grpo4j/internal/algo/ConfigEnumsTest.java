@@ -1,10 +1,9 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.Grpo4jException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.Grpo4jException;
 import org.junit.jupiter.api.Test;
 
 /** Spec spellings of the option enums and their parse errors. */

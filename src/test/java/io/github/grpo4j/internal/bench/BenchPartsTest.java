@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.bench;
 
-import io.github.grpo4j.Grpo4jException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.Grpo4jException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

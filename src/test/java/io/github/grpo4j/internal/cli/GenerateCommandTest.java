@@ -1,11 +1,10 @@
 package io.github.grpo4j.internal.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.grpo4j.internal.generate.TinyAttentionLm;
 import io.github.grpo4j.internal.generate.TinyTokenizer;
 import io.github.grpo4j.policy.TransformerPolicy;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
 package io.github.grpo4j.internal.config;
 
-import io.github.grpo4j.config.GrpoConfig;
-import io.github.grpo4j.config.LossSection;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.LossSection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.grpo4j.config.CheckpointSection;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GenerationSection;
@@ -9,9 +11,6 @@ import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
 import io.github.grpo4j.config.TrainingSection;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Combinators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,8 @@
 package io.github.grpo4j.internal.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.DataSection;
@@ -7,10 +10,6 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,8 @@
 package io.github.grpo4j.internal.config;
 
-import io.github.grpo4j.config.GrpoConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.grpo4j.config.GrpoConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,10 @@
 package io.github.grpo4j.internal.data;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,9 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.policy.Completions;
-import io.github.grpo4j.policy.SamplingParams;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.policy.SamplingParams;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,17 +1,16 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.policy.Completions;
-import io.github.grpo4j.policy.Policy;
-import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.policy.Policy;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

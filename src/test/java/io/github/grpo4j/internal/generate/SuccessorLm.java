@@ -1,11 +1,10 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.internal.model.CausalLm;
-import io.github.grpo4j.internal.model.KvCache;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.KvCache;
 import java.util.Map;
 
 /**

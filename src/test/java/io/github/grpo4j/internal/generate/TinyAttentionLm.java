@@ -1,8 +1,5 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.internal.model.CausalLm;
-import io.github.grpo4j.internal.model.KvCache;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.KvCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

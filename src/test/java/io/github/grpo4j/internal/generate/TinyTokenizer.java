@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.generate;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

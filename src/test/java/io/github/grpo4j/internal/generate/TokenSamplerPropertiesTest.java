@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.policy.SamplingParams;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.policy.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,8 +1,5 @@
 package io.github.grpo4j.internal.generate;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.policy.SamplingParams;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
@@ -10,6 +7,8 @@ import static org.assertj.core.data.Offset.offset;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.policy.SamplingParams;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

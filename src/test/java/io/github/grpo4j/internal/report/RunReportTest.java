@@ -1,10 +1,9 @@
 package io.github.grpo4j.internal.report;
 
-import io.github.grpo4j.Grpo4jException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.Grpo4jException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.reward;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.reward.RewardFunction;
-import io.github.grpo4j.reward.RewardInput;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardInput;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

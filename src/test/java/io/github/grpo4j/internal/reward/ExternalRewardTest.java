@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.reward;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardInput;
 import io.github.grpo4j.reward.RewardOnError;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

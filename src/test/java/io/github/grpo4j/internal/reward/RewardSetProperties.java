@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.reward;
 
-import io.github.grpo4j.reward.RewardFunction;
-import io.github.grpo4j.reward.RewardInput;
-import io.github.grpo4j.reward.RewardOnError;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardInput;
+import io.github.grpo4j.reward.RewardOnError;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.tokenizer;
 
-import io.github.grpo4j.Grpo4jException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.Grpo4jException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,14 +1,13 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
-import io.github.grpo4j.reward.RewardFunction;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.reward.RewardFunction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,12 @@
 package io.github.grpo4j.internal.train;
 
-import io.github.grpo4j.policy.TransformerPolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.policy.TransformerPolicy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -10,7 +10,6 @@ import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,6 @@ package io.github.grpo4j.internal.data.tasks;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.reward.Params;
 import io.github.grpo4j.reward.RewardFunction;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

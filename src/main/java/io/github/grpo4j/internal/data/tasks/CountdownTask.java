@@ -4,7 +4,6 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.reward.Params;
 import io.github.grpo4j.internal.reward.RewardConfigException;
 import io.github.grpo4j.reward.RewardFunction;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

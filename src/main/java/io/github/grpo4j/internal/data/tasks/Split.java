@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.data.tasks;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.util.Locale;
 
 /** Which part of a synthetic task's problem space: the training problems or the held-out ones. */

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.data.tasks;
 
 import io.github.grpo4j.Grpo4jException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.data.tasks;
 
 import io.github.grpo4j.reward.RewardFunction;
-
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,11 @@
 package io.github.grpo4j.internal.data.tasks;
 
-import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.reward.RewardFunction;
-import io.github.grpo4j.reward.RewardInput;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.reward.RewardInput;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
