@@ -58,27 +58,20 @@ public final class GrpoTrainer implements AutoCloseable {
     private final GrpoConfig config;
     private final TransformerPolicy policy;
     private final boolean ownsPolicy;
-    private final PromptDataset prompts;
+    private final TrainingRun run; // holds the policy, prompts, listeners and console
     private final List<RewardFunction> rewards;
     private final List<Double> weights;
-    private final List<StepListener> listeners;
-    private final PrintStream console;
-    private final boolean progressBar;
     private final boolean resume;
     private boolean trained;
     private boolean closed;
 
-    private GrpoTrainer(Builder b, GrpoConfig config, PromptDataset prompts, TransformerPolicy policy,
-            boolean ownsPolicy) {
+    private GrpoTrainer(Builder b, GrpoConfig config, TrainingRun run, TransformerPolicy policy, boolean ownsPolicy) {
         this.config = config;
         this.policy = policy;
         this.ownsPolicy = ownsPolicy;
-        this.prompts = prompts;
+        this.run = run;
         this.rewards = List.copyOf(b.rewards);
         this.weights = List.copyOf(b.weights);
-        this.listeners = List.copyOf(b.listeners);
-        this.console = b.console;
-        this.progressBar = b.progressBar;
         this.resume = b.resume;
     }
 
@@ -140,11 +133,6 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new IllegalStateException("train() runs once per GrpoTrainer; build a new one (with resume(true) to continue)");
         }
         trained = true;
-        TrainingRun run = new TrainingRun(config, console).progressBar(progressBar).policy(policy);
-        if (prompts != null) {
-            run.prompts(prompts);
-        }
-        listeners.forEach(run::onStep);
         if (rewards.isEmpty()) {
             return run.run(resume);
         }
@@ -390,12 +378,16 @@ public final class GrpoTrainer implements AutoCloseable {
                 throw new Grpo4jException("GrpoTrainer needs at least one reward: builder().reward(name, (prompt, completion, row) -> ...), "
                         + "rewards in the config, or a built-in data.task");
             }
-            if (policy != null) {
-                return new GrpoTrainer(this, resolved, prompts, policy, false);
+            boolean owned = policy == null;
+            TransformerPolicy trained = owned
+                    ? RunParts.policy(resolved.model(), RunParts.tokenizer(resolved.model(), task), resolved.seed())
+                    : policy;
+            TrainingRun run = new TrainingRun(resolved, console).progressBar(progressBar).policy(trained);
+            if (prompts != null) {
+                run.prompts(prompts);
             }
-            TransformerPolicy built = RunParts.policy(resolved.model(), RunParts.tokenizer(resolved.model(), task),
-                    resolved.seed());
-            return new GrpoTrainer(this, resolved, prompts, built, true);
+            listeners.forEach(run::onStep);
+            return new GrpoTrainer(this, resolved, run, trained, owned);
         }
     }
 }

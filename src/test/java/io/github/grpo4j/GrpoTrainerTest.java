@@ -80,7 +80,7 @@ class GrpoTrainerTest {
             try (TransformerPolicy reloaded = TransformerPolicy.load(tmp.resolve("saved"))) {
                 assertThat(reloaded.parameters().get("model.embed_tokens.weight").toFloatArray())
                         .containsExactly(policy.parameters().get("model.embed_tokens.weight").toFloatArray());
-                SamplingParams greedy = new SamplingParams(0.0, 0, 1.0, 0.0, 1.0, 6, List.of());
+                SamplingParams greedy = SamplingParams.greedy(6);
                 assertThat(reloaded.complete(QUESTION, 2, greedy, 1)).isEqualTo(policy.complete(QUESTION, 2, greedy, 1));
             }
             assertThatThrownBy(trainer::train).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");

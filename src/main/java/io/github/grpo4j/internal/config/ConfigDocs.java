@@ -150,7 +150,8 @@ public final class ConfigDocs {
         }
     }
 
-    private static Class<?> subsection(RecordComponent c) {
+    /** The record type of a nested section or of a list of sections, else null. */
+    static Class<?> subsection(RecordComponent c) {
         if (c.getType().isRecord()) {
             return c.getType();
         }

@@ -2,7 +2,6 @@ package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.GrpoConfig;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,11 +39,10 @@ public final class ConfigJavadoc {
         }
         out.put(type, defaults);
         for (RecordComponent c : type.getRecordComponents()) {
-            if (c.getType().isRecord()) {
-                collect(c.getType(), Configs.get(c, defaults), out);
-            } else if (c.getType() == List.class && c.getGenericType() instanceof ParameterizedType p
-                    && p.getActualTypeArguments()[0] instanceof Class<?> e && e.isRecord()) {
-                collect(e, Configs.defaultsOf(e), out);
+            Class<?> sub = ConfigDocs.subsection(c);
+            if (sub != null) {
+                // a list entry's defaults are its record's; a nested section's are the parent's value
+                collect(sub, c.getType() == List.class ? Configs.defaultsOf(sub) : Configs.get(c, defaults), out);
             }
         }
     }
@@ -120,10 +118,7 @@ public final class ConfigJavadoc {
             throw new IllegalStateException(c.getDeclaringRecord().getSimpleName() + "." + c.getName() + " has no @Doc");
         }
         String key = "{@code " + Configs.key(c) + "}";
-        boolean section = c.getType().isRecord() || (c.getType() == List.class
-                && c.getGenericType() instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> e
-                && e.isRecord());
-        if (section) {
+        if (ConfigDocs.subsection(c) != null) {
             return "config key " + key + ": " + javadoc(d.value());
         }
         String valid = ConfigDocs.valid(c);

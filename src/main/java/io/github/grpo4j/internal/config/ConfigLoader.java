@@ -70,9 +70,7 @@ public final class ConfigLoader {
         } else {
             tree = SourceTree.parse(file.toString(), readConfigFile(file), isJson(file.toString()));
         }
-        T config = bindAndValidate(type, tree, overrides, List.of());
-        throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
-        return config;
+        return bindValidateAndCheckFiles(type, tree, overrides, List.of());
     }
 
     /**
@@ -84,24 +82,14 @@ public final class ConfigLoader {
     }
 
     /**
-     * {@link #parse} for code that supplies some sections itself (a policy object instead of {@code model},
-     * reward lambdas instead of {@code rewards}): problems under those top-level keys are not reported.
-     */
-    public static <T extends Record> T parse(Class<T> type, String sourceName, String text, List<String> overrides,
-            List<String> suppliedInCode) {
-        return bindAndValidate(type, SourceTree.parse(sourceName, text, isJson(sourceName)), overrides, suppliedInCode);
-    }
-
-    /**
      * A GRPO config for the library API: {@code text} (a file's contents or a record written back as
-     * YAML) plus {@code overrides}, validated except under the sections the caller supplies in code, and
-     * with the files it names checked to exist.
+     * YAML) plus {@code overrides}, validated except under the sections the caller supplies in code (a
+     * policy object instead of {@code model}, reward lambdas instead of {@code rewards}), and with the
+     * files it names checked to exist.
      */
     public static GrpoConfig forCode(String sourceName, String text, List<String> overrides, List<String> suppliedInCode) {
-        SourceTree tree = SourceTree.parse(sourceName, text, isJson(sourceName));
-        GrpoConfig config = bindAndValidate(GrpoConfig.class, tree, overrides, suppliedInCode);
-        throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
-        return config;
+        return bindValidateAndCheckFiles(GrpoConfig.class, SourceTree.parse(sourceName, text, isJson(sourceName)),
+                overrides, suppliedInCode);
     }
 
     /** Reads a config file's text, with a one-line error when it is missing or unreadable. */
@@ -113,6 +101,13 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new Grpo4jException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static <T extends Record> T bindValidateAndCheckFiles(Class<T> type, SourceTree tree,
+            List<String> overrides, List<String> suppliedInCode) {
+        T config = bindAndValidate(type, tree, overrides, suppliedInCode);
+        throwIfAny(ConfigValidator.checkFiles(config, Path.of("")), tree);
+        return config;
     }
 
     private static <T extends Record> T bindAndValidate(Class<T> type, SourceTree tree, List<String> overrides,

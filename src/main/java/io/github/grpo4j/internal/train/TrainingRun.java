@@ -52,7 +52,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class TrainingRun {
 
-
     private final GrpoConfig config;
     private final PrintStream console;
     private final List<StepListener> listeners = new ArrayList<>();
@@ -300,7 +299,6 @@ public final class TrainingRun {
             return r.accuracy();
         }
     }
-
 
     private List<SampleRow> samples(StepResult r, int count, int step) {
         List<Sample> all = r.samples();
