@@ -377,63 +377,13 @@ public final class Transformer implements CausalLm {
         }
 
         NDManager out = ids.getManager();
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int groups = heads / kvHeads;
-        int d = config.headDim();
-        float eps = (float) config.rmsNormEps();
         try (NDManager step = out.newSubManager()) {
-            // [B, S, D]; torch's embedding puts the result in the ids' manager, so move it to the step's
-            NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
-            x.attach(step);
-            NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
-            // the queries' tables carry the 1/sqrt(d) score scale, saving one op per layer
-            double scale = 1.0 / Math.sqrt(d);
-            NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
-            NDArray bias = maskBias(attentionMask, past, seq, step); // [B, 1, 1, S, P+S]
-
+            Tables tables = tables(positions, attentionMask, past, seq, step);
+            NDArray x = embed(ids, step); // [B, S, D]
             for (int l = 0; l < layers.length; l++) {
-                Layer w = layers[l];
                 try (NDManager lm = step.newSubManager()) {
                     x.attach(lm); // the layer's input dies with the layer; its output moves to step
-                    NDArray h = rmsNorm(x, w.inputNorm(), eps);
-                    NDArray q = Linear.linear(h, w.q(), w.qBias()).singletonOrThrow()
-                            .reshape(batch, seq, heads, d);                 // [B, S, H, d]
-                    NDArray k = Linear.linear(h, w.k(), w.kBias()).singletonOrThrow()
-                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
-                    NDArray v = Linear.linear(h, w.v(), w.vBias()).singletonOrThrow()
-                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
-                    if (w.qNorm() != null) {
-                        q = rmsNorm(q, w.qNorm(), eps);
-                        k = rmsNorm(k, w.kNorm(), eps);
-                    }
-                    q = applyRope(q, ropeQ, batch, seq, heads, d);      // scaled by 1/sqrt(d)
-                    k = applyRope(k, rope, batch, seq, kvHeads, d);
-                    k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
-                    v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
-                    if (kv != null) {
-                        kv.write(l, k, v);
-                        k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
-                        v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
-                    }
-                    // group the query heads of each KV head: [B, KV, G*S, d]
-                    NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
-                            .reshape(batch, kvHeads, (long) groups * seq, d);
-                    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
-                            .reshape(batch, kvHeads, groups, seq, total)
-                            .add(bias);                                     // [B, KV, G, S, P+S]
-                    NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, (long) groups * seq, total);
-                    NDArray ctx = probs.matMul(v)                           // [B, KV, G*S, d]
-                            .reshape(batch, kvHeads, groups, seq, d)
-                            .transpose(0, 3, 1, 2, 4)
-                            .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
-                    NDArray attn = Linear.linear(ctx, w.o(), w.oBias()).singletonOrThrow(); // [B, S, D]
-                    NDArray mid = x.add(attn);                              // [B, S, D]
-                    NDArray h2 = rmsNorm(mid, w.postNorm(), eps);
-                    NDArray gate = Linear.linear(h2, w.gate(), null).singletonOrThrow(); // [B, S, I]
-                    NDArray up = Linear.linear(h2, w.up(), null).singletonOrThrow();     // [B, S, I]
-                    NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) * up
-                    NDArray next = mid.add(Linear.linear(act, w.down(), null).singletonOrThrow()); // [B, S, D]
+                    NDArray next = layer(l, x, tables, kv, past, lm);
                     next.attach(step);
                     x = next;
                 }
@@ -445,11 +395,97 @@ public final class Transformer implements CausalLm {
                 // only these positions need the vocabulary projection, by far the widest matmul
                 x = x.get(new NDIndex(":, {}:", firstLogit));          // [B, S - firstLogit, D]
             }
-            NDArray normed = rmsNorm(x, finalNorm, eps);
-            NDArray logits = Linear.linear(normed, lmHead, null).singletonOrThrow(); // [B, S, V]
+            NDArray logits = head(x);
             logits.attach(out);
             return logits;
         }
+    }
+
+    /** What every layer of one forward shares: RoPE tables and the attention mask bias. */
+    record Tables(NDArray[] rope, NDArray[] ropeQ, NDArray bias) {}
+
+    /** The RoPE tables and mask bias of a forward over {@code seq} new positions after {@code past} cached ones. */
+    Tables tables(NDArray positions, NDArray attentionMask, int past, int seq, NDManager step) {
+        NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
+        // the queries' tables carry the 1/sqrt(d) score scale, saving one op per layer
+        double scale = 1.0 / Math.sqrt(config.headDim());
+        NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
+        NDArray bias = maskBias(attentionMask, past, seq, step); // [B, 1, 1, S, P+S]
+        return new Tables(rope, ropeQ, bias);
+    }
+
+    /** Token embeddings {@code [B, S, D]} of {@code ids}, in {@code step}. */
+    NDArray embed(NDArray ids, NDManager step) {
+        // torch's embedding puts the result in the ids' manager, so move it to the step's
+        NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
+        x.attach(step);
+        return x;
+    }
+
+    /** The number of decoder layers. */
+    int layerCount() {
+        return layers.length;
+    }
+
+    /**
+     * Decoder layer {@code l} on {@code x} {@code [B, S, D]}: returns {@code [B, S, D]}; intermediates land
+     * in {@code lm} (put {@code x} first in each op). With a cache, this call's keys and values are written
+     * at {@code past} and attention sees the cached ones too.
+     */
+    NDArray layer(int l, NDArray x, Tables t, TransformerKvCache kv, int past, NDManager lm) {
+        Layer w = layers[l];
+        int batch = (int) x.getShape().get(0);
+        int seq = (int) x.getShape().get(1);
+        int total = past + seq;
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int groups = heads / kvHeads;
+        int d = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        NDArray h = rmsNorm(x, w.inputNorm(), eps);
+        NDArray q = Linear.linear(h, w.q(), w.qBias()).singletonOrThrow()
+                .reshape(batch, seq, heads, d);                 // [B, S, H, d]
+        NDArray k = Linear.linear(h, w.k(), w.kBias()).singletonOrThrow()
+                .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+        NDArray v = Linear.linear(h, w.v(), w.vBias()).singletonOrThrow()
+                .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+        if (w.qNorm() != null) {
+            q = rmsNorm(q, w.qNorm(), eps);
+            k = rmsNorm(k, w.kNorm(), eps);
+        }
+        q = applyRope(q, t.ropeQ(), batch, seq, heads, d);      // scaled by 1/sqrt(d)
+        k = applyRope(k, t.rope(), batch, seq, kvHeads, d);
+        k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+        v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+        if (kv != null) {
+            kv.write(l, k, v);
+            k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
+            v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
+        }
+        // group the query heads of each KV head: [B, KV, G*S, d]
+        NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
+                .reshape(batch, kvHeads, (long) groups * seq, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
+                .reshape(batch, kvHeads, groups, seq, total)
+                .add(t.bias());                                 // [B, KV, G, S, P+S]
+        NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, (long) groups * seq, total);
+        NDArray ctx = probs.matMul(v)                           // [B, KV, G*S, d]
+                .reshape(batch, kvHeads, groups, seq, d)
+                .transpose(0, 3, 1, 2, 4)
+                .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
+        NDArray attn = Linear.linear(ctx, w.o(), w.oBias()).singletonOrThrow(); // [B, S, D]
+        NDArray mid = x.add(attn);                              // [B, S, D]
+        NDArray h2 = rmsNorm(mid, w.postNorm(), eps);
+        NDArray gate = Linear.linear(h2, w.gate(), null).singletonOrThrow(); // [B, S, I]
+        NDArray up = Linear.linear(h2, w.up(), null).singletonOrThrow();     // [B, S, I]
+        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) * up
+        return mid.add(Linear.linear(act, w.down(), null).singletonOrThrow()); // [B, S, D]
+    }
+
+    /** Final norm and output head: hidden states {@code [..., D]} to logits {@code [..., vocab]}. */
+    NDArray head(NDArray x) {
+        NDArray normed = rmsNorm(x, finalNorm, (float) config.rmsNormEps());
+        return Linear.linear(normed, lmHead, null).singletonOrThrow();
     }
 
     /** RMSNorm over the last axis, in float32 as transformers computes it: {@code x / sqrt(mean(x²) + eps) * w}. */

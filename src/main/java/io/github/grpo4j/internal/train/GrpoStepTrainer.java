@@ -79,6 +79,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
     private final NDManager manager;
     private final AdamW optimizer;
     private long tokensSeen;
+    private StepPhase.Listener phases = phase -> { };
 
     /**
      * @param policy    trained in place
@@ -123,6 +124,11 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.tokensSeen = tokensSeen;
     }
 
+    /** Tells {@code listener} when each phase of every later step ends (replaces the previous one). */
+    public void onPhaseEnd(StepPhase.Listener listener) {
+        this.phases = listener;
+    }
+
     /** Runs step {@code step} (1-based) on {@code prompts}. */
     public StepResult step(int step, List<Prompt> prompts) {
         if (prompts.isEmpty()) {
@@ -137,6 +143,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         }
         Completions c = policy.generate(promptIds, g, sampling, Seeds.of(options.seed(), step, Seeds.GENERATION));
         long t1 = System.nanoTime();
+        phases.ended(StepPhase.GENERATION);
 
         int n = c.size();
         List<Prompt> rowPrompts = new ArrayList<>(n);
@@ -190,10 +197,12 @@ public final class GrpoStepTrainer implements AutoCloseable {
             long tRef0 = System.nanoTime();
             List<NDArray> refLogProbs = referenceLogProbs(stepScope, micro, c, rowPrompts, temperature);
             long tRef1 = System.nanoTime();
+            phases.ended(StepPhase.REFERENCE);
             UpdateStats stats = kept.isEmpty()
                     ? skippedUpdate() // every group filtered out: nothing to learn from this batch
                     : update(stepScope, micro, c, rowPrompts, advantages, refLogProbs, totals, temperature);
             long t2 = System.nanoTime();
+            phases.ended(StepPhase.UPDATE);
 
             metrics.put("loss", stats.loss);
             metrics.put("grad_norm", stats.gradNorm);
@@ -262,7 +271,9 @@ public final class GrpoStepTrainer implements AutoCloseable {
         }
         List<NDArray> out = new ArrayList<>(micro.size());
         for (int[] mb : micro) {
-            out.add(reference.score(scope, promptsOf(mb, rowPrompts), tokensOf(mb, c), temperature).logProbs());
+            Policy.TokenScores s = reference.score(scope, promptsOf(mb, rowPrompts), tokensOf(mb, c), temperature);
+            s.entropy().close(); // the reference's log-probs are all the update needs
+            out.add(s.logProbs());
         }
         return out;
     }
@@ -293,7 +304,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                 try (NDManager mbScope = scope.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     List<int[]> tokens = tokensOf(mb, c);
-                    Policy.TokenScores s = policy.score(mbScope, promptsOf(mb, rowPrompts), tokens, temperature);
+                    UpdateScores s = UpdateScores.of(policy, mbScope, promptsOf(mb, rowPrompts), tokens, temperature);
                     NDArray logp = s.logProbs(); // [b, T]
                     NDArray mask = mask(mbScope, mb, c, logp.getShape()); // [b, T]
                     NDArray old;
@@ -316,7 +327,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                     }
                     LossTerms terms = GrpoLoss.compute(logp, old, ref, mbScope.create(advRow), mask,
                             options.loss(), totals);
-                    collector.backward(terms.loss());
+                    s.backward(collector, terms.loss());
                     loss += terms.loss().getFloat();
                     clipLow += terms.clipLowSum();
                     clipHigh += terms.clipHighSum();
