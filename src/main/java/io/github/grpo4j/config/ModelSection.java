@@ -42,11 +42,49 @@ public record ModelSection(
         @Doc("Reference model directory for the KL penalty (same tokenizer as the policy). null: a "
                 + "frozen copy of the initial policy, as in DeepSeekMath and TRL. Not loaded when "
                 + "`loss.beta` is 0.")
-        String refModel) {
+        String refModel,
+        @Doc("LoRA adapters to train instead of every weight (PEFT `LoraConfig` keys). null: full fine-tuning.")
+        LoraSection lora,
+        @Doc("A PEFT LoRA adapter directory (`adapter_config.json`, `adapter_model.safetensors`) for the "
+                + "base model, trained further: its rank, alpha and target modules replace `lora`'s (whose "
+                + "`lora_dropout` still applies). null: new adapters from `lora`, or none.")
+        String adapter) {
+
+    /**
+     * A model section without LoRA.
+     *
+     * @param path      config key {@code path}, see {@link #path()}
+     * @param config    config key {@code config}, see {@link #config()}
+     * @param tokenizer config key {@code tokenizer}, see {@link #tokenizer()}
+     * @param refModel  config key {@code ref_model}, see {@link #refModel()}
+     */
+    public ModelSection(String path, Object config, String tokenizer, String refModel) {
+        this(path, config, tokenizer, refModel, null, null);
+    }
 
     /** {@return no model chosen: the config must set {@code path} or {@code config}} */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null);
+        return new ModelSection(null, null, null, null, null, null);
+    }
+
+    /**
+     * This section with LoRA settings.
+     *
+     * @param settings the adapters to train, or null for full fine-tuning
+     * @return a copy with {@code lora} set
+     */
+    public ModelSection withLora(LoraSection settings) {
+        return new ModelSection(path, config, tokenizer, refModel, settings, adapter);
+    }
+
+    /**
+     * This section starting from an adapter directory.
+     *
+     * @param directory a PEFT adapter directory, or null
+     * @return a copy with {@code adapter} set
+     */
+    public ModelSection withAdapter(String directory) {
+        return new ModelSection(path, config, tokenizer, refModel, lora, directory);
     }
 
     /** {@return {@code config} when it is a path, else null} */
