@@ -21,6 +21,12 @@ import java.util.Map;
  * @param refModel config key {@code ref_model}, default {@code null}. Reference model directory for the KL
  *     penalty (same tokenizer as the policy). null: a frozen copy of the initial policy, as in DeepSeekMath
  *     and TRL. Not loaded when {@code loss.beta} is 0.
+ * @param lora config key {@code lora}: LoRA adapters to train instead of every weight (PEFT
+ *     {@code LoraConfig} keys). null: full fine-tuning.
+ * @param adapter config key {@code adapter}, default {@code null}. A PEFT LoRA adapter directory
+ *     ({@code adapter_config.json}, {@code adapter_model.safetensors}) for the base model, trained further:
+ *     its rank, alpha and target modules replace {@code lora}'s (whose {@code lora_dropout} still applies).
+ *     null: new adapters from {@code lora}, or none.
  */
 @Doc("The policy model: a local Hugging Face model directory (`path`), or a fresh model built from a "
         + "`config` (path to a `config.json` or its keys inline) and a `tokenizer`. Exactly one of "
