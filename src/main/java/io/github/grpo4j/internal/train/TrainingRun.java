@@ -22,6 +22,7 @@ import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
@@ -181,7 +182,7 @@ public final class TrainingRun {
         RewardSet ownRewards = givenRewards != null ? null
                 : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
         TransformerPolicy ownPolicy = state != null
-                ? new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer)
+                ? checkpointPolicy(from.get().resolve("model"), tokenizer)
                 : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
         // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
         TransformerPolicy reference = referenceFor(from, tokenizer, options);
@@ -284,6 +285,14 @@ public final class TrainingRun {
         }
     }
 
+    /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */
+    private TransformerPolicy checkpointPolicy(Path dir, Tokenizer tokenizer) {
+        if (PeftAdapter.isAdapter(dir)) {
+            return RunParts.policy(config.model().withAdapter(dir.toString()), tokenizer, config.seed());
+        }
+        return new TransformerPolicy(Transformer.load(dir), tokenizer);
+    }
+
     /** The held-out accuracy before GRPO, as the first process of a resumed run logged it (step 0). */
     private static Double accuracyBefore(MetricsLog log) {
         return log.metrics().stream().filter(r -> r.step() == 0 && r.values().containsKey("eval/accuracy"))
@@ -305,8 +314,10 @@ public final class TrainingRun {
             return new TransformerPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
         }
         TransformerPolicy configured = RunParts.reference(config.model(), tokenizer);
-        if (configured != null || from.isEmpty()) {
-            return configured;
+        boolean lora = config.model().lora() != null || config.model().adapter() != null
+                || (givenPolicy != null && givenPolicy.hasAdapter());
+        if (configured != null || from.isEmpty() || lora) {
+            return configured; // null with LoRA: the trainer uses the base model with the adapters off
         }
         if (givenPolicy != null) {
             return givenPolicy.copy(); // the caller's policy as handed over is the initial policy
