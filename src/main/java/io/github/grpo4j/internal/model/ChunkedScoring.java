@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tensor.GradMode;
 import io.github.grpo4j.internal.tensor.Scalars;
 import java.util.ArrayList;
@@ -80,6 +81,10 @@ public final class ChunkedScoring {
      */
     public static Training forTraining(Transformer model, NDManager scope, Batch batch, int chunkTokens,
             boolean checkpointing) {
+        if (checkpointing && model.adapterDropout()) {
+            // the recomputation would draw other dropout masks than the forward
+            throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0");
+        }
         List<NDArray> layerInputs = checkpointing ? new ArrayList<>() : null;
         NDArray hidden;
         if (checkpointing) {
@@ -182,14 +187,14 @@ public final class ChunkedScoring {
             Transformer.Tables tables;
             try (GradMode off = GradMode.off()) {
                 int width = (int) batch.ids().getShape().get(1);
-                tables = model.tables(batch.positions(), batch.mask(), 0, width, scope);
+                tables = model.tables(batch.positions(), batch.mask(), width, scope);
             }
             for (int l = model.layerCount() - 1; l >= 0; l--) {
                 try (NDManager lm = scope.newSubManager()) {
                     NDArray input = layerInputs.get(l);
                     input.attach(lm); // not needed after this layer's backward
                     input.setRequiresGradient(true);
-                    NDArray out = model.layer(l, input, tables, null, 0, lm);
+                    NDArray out = model.layer(l, input, tables, lm, false);
                     if (l == model.layerCount() - 1) {
                         out = out.get(new NDIndex(":, {}:{}", batch.firstLogit(), batch.firstLogit() + t));
                     }
@@ -213,8 +218,9 @@ public final class ChunkedScoring {
      * {@code [B*T, D]}, in {@code scope}. With {@code layerInputs}, each layer's input is kept there.
      */
     private static NDArray body(Transformer model, Batch batch, NDManager scope, List<NDArray> layerInputs) {
+        boolean dropout = model.beginLayerForward(); // false without gradient recording (values, checkpointing)
         int width = (int) batch.ids().getShape().get(1);
-        Transformer.Tables tables = model.tables(batch.positions(), batch.mask(), 0, width, scope);
+        Transformer.Tables tables = model.tables(batch.positions(), batch.mask(), width, scope);
         NDArray x = model.embed(batch.ids(), scope);
         for (int l = 0; l < model.layerCount(); l++) {
             if (layerInputs != null) {
@@ -226,7 +232,7 @@ public final class ChunkedScoring {
                 } else {
                     x.tempAttach(lm); // ops on x land in lm; x itself returns to scope, kept for the recomputation
                 }
-                NDArray next = model.layer(l, x, tables, null, 0, lm);
+                NDArray next = model.layer(l, x, tables, lm, dropout);
                 next.attach(scope);
                 x = next;
             }

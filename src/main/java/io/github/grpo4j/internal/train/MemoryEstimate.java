@@ -48,13 +48,20 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
      * @param maxNewTokens   longest completion
      * @param reference      whether a reference model is kept (β &gt; 0)
      * @param memory         chunking and checkpointing
+     * @param lora           LoRA adapters are trained: the base weights get no gradients or moments and the
+     *                       reference is the base itself (the adapters' own few MB are not counted)
      */
     public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
-            boolean reference, MemorySettings memory) {
+            boolean reference, MemorySettings memory, boolean lora) {
 
         /** The same run with another micro-batch or memory settings. */
         public Workload with(int microBatch, MemorySettings memory) {
-            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory);
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora);
+        }
+
+        /** The same run with LoRA adapters. */
+        public Workload withLora() {
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, true);
         }
     }
 
@@ -86,6 +93,9 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         long largest = Math.max(vocab * d, Math.max(inter * d, dq * d));
         long optimizer = 3 * largest * FLOAT;
         long weights = n * FLOAT;
+        if (w.lora()) {
+            return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);
+        }
         return new MemoryEstimate(weights, w.reference() ? weights : 0, weights, 2 * weights, generation,
                 activations, logits, optimizer);
     }
@@ -111,7 +121,8 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
 
     /**
      * Settings of the same run that fit in {@code limit} bytes: a smaller micro-batch, gradient
-     * checkpointing, log-prob chunking, or a combination, each with its estimate; empty when none does.
+     * checkpointing, log-prob chunking, or a combination, and LoRA, each with its estimate; empty when none
+     * does.
      */
     public static List<String> knobsThatFit(Workload w, long limit) {
         List<String> out = new java.util.ArrayList<>();
@@ -134,6 +145,12 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
                     out.add(k.toString().trim() + " (" + gb(total) + ")");
                     break;
                 }
+            }
+        }
+        if (!w.lora()) {
+            long total = of(w.withLora()).total();
+            if (total <= limit) {
+                out.add("LoRA adapters, model.lora (" + gb(total) + ")");
             }
         }
         return out.stream().distinct().toList();

@@ -22,7 +22,7 @@ class MemoryEstimateTest {
 
     @Test
     void componentsFollowTheShapes() {
-        MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true, new MemorySettings(0, false));
+        MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true, new MemorySettings(0, false), false);
         MemoryEstimate e = MemoryEstimate.of(w);
         long n = QWEN_05B.parameterCount();
         assertThat(n).isBetween(620_000_000L, 640_000_000L);
@@ -41,7 +41,11 @@ class MemoryEstimateTest {
         MemoryEstimate ckpt = MemoryEstimate.of(w.with(8, new MemorySettings(0, true)));
         assertThat(ckpt.activations()).isLessThan(e.activations() / 10);
         assertThat(MemoryEstimate.of(new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, false,
-                new MemorySettings(0, false))).reference()).isZero();
+                new MemorySettings(0, false), false)).reference()).isZero();
+        // LoRA: frozen base, no gradients or moments for it, the base itself as the reference
+        MemoryEstimate lora = MemoryEstimate.of(w.withLora());
+        assertThat(lora.gradients() + lora.adamMoments() + lora.reference()).isZero();
+        assertThat(lora.weights()).isEqualTo(e.weights());
         assertThat(e.peak()).isEqualTo(e.weights() + e.reference() + e.gradients() + e.adamMoments()
                 + Math.max(e.generation(), e.activations() + e.logits() + e.optimizer()));
     }
@@ -49,13 +53,18 @@ class MemoryEstimateTest {
     @Test
     void knobsThatFitAreNamedWithTheirEstimates() {
         MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 64, 64, 32, 512, true,
-                new MemorySettings(0, false));
+                new MemorySettings(0, false), false);
         long limit = 24_000_000_000L;
         assertThat(MemoryEstimate.of(w).total()).isGreaterThan(limit);
         List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
         assertThat(knobs).isNotEmpty();
         assertThat(knobs.get(0)).contains("training.micro_batch_size=", "training.logprob_chunk_size=256", "GB");
         assertThat(String.join(" ", knobs)).contains("training.gradient_checkpointing=true");
+        // full fine-tuning's state alone (12.6 GB) exceeds 10 GB whatever the batch: only LoRA fits
+        MemoryEstimate.Workload small = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true,
+                new MemorySettings(256, false), false);
+        assertThat(MemoryEstimate.knobsThatFit(small, 10_000_000_000L)).singleElement().asString()
+                .startsWith("LoRA adapters, model.lora (").endsWith(" GB)");
     }
 
     /**
@@ -88,7 +97,7 @@ class MemoryEstimateTest {
             long measured = ProcMemory.peakResidentBytes() - before + 4 * config.parameterCount();
             int prompt = 3;
             MemoryEstimate e = MemoryEstimate.of(new MemoryEstimate.Workload(config, 8, 8, prompt,
-                    options.sampling().maxNewTokens(), true, new MemorySettings(0, false)));
+                    options.sampling().maxNewTokens(), true, new MemorySettings(0, false), false));
             assertThat(measured).isGreaterThan(4 * 4 * config.parameterCount()); // weights, reference, moments at least
             assertThat((double) e.peak()).as("estimate %s vs measured %s", e.peak(), measured)
                     .isBetween(0.7 * measured, 1.3 * measured);
