@@ -23,6 +23,7 @@ import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.health.DivergenceWatch;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
@@ -60,6 +61,7 @@ public final class TrainingRun {
     private TransformerPolicy givenPolicy;
     private PromptDataset givenPrompts;
     private RewardSet givenRewards;
+    private DivergenceWatch watch = new DivergenceWatch();
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
         this.config = config;
@@ -180,6 +182,8 @@ public final class TrainingRun {
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
             MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
+            watch = new DivergenceWatch(); // a resumed run judges its whole history
+            log.metrics().forEach(row -> watch.add(row.step(), row.values()));
             int start = 0;
             DataPosition position = new DataPosition(0, 0);
             if (state != null) {
@@ -207,6 +211,7 @@ public final class TrainingRun {
                     StepResult r = trainer.step(step, batch);
                     last = r.metrics();
                     log.append(step, r.metrics());
+                    watch.add(step, r.metrics());
                     log.appendSamples(samples(r, config.logging().numSampleRows(), step));
                     if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
                         console.println(StepLine.format(step, maxSteps, r.metrics()));
@@ -221,6 +226,7 @@ public final class TrainingRun {
                         after = accuracy(policy, heldOut, task, step, log);
                         console.printf(Locale.ROOT, "step %d: held-out accuracy %.1f%%%n", step, 100 * after);
                     }
+                    watch.poll().ifPresent(w -> console.println(w.message()));
                     for (var l : listeners) {
                         l.onStep(r);
                     }
@@ -296,6 +302,7 @@ public final class TrainingRun {
             m.put("eval/accuracy", r.accuracy());
             m.put("eval/reward", r.meanReward());
             log.append(step, m);
+            watch.add(step, m);
             return r.accuracy();
         }
     }
