@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "Built-in task: arithmetic, countdown or sort (default: arithmetic, or the config's).")
     String task;
 
-    @Option(names = "--steps", description = "GRPO steps, same as --set training.max_steps=N (default: the config's; built-in 200).")
+    @Option(names = "--steps", description = "GRPO steps, same as --set training.max_steps=N (default: the config's; built-in 600).")
     Integer steps;
 
     @Option(names = "--model-config", paramLabel = "FILE",
