@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.train;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.model.Safetensors;
 import io.github.grpo4j.policy.Policy;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class Checkpoints {
                 Files.move(tmp, target);
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write checkpoint " + target + ": " + IoErrors.reason(e), e);
         }
         prune();
         return target;
@@ -121,7 +122,7 @@ public final class Checkpoints {
         try {
             return JSON.readValue(checkpoint.resolve(STATE).toFile(), TrainerState.class);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + checkpoint.resolve(STATE) + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + checkpoint.resolve(STATE) + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -154,7 +155,7 @@ public final class Checkpoints {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot delete " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot delete " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 }
