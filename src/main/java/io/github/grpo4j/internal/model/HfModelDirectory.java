@@ -116,7 +116,7 @@ final class HfModelDirectory {
             throw new Grpo4jException("cannot create model directory " + dir + ": " + e.getMessage(), e);
         }
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        for (Map.Entry<String, NDArray> e : model.baseParameters().entrySet()) {
             float[] values = e.getValue().toFloatArray();
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(values);
