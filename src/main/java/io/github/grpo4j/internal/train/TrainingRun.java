@@ -285,6 +285,10 @@ public final class TrainingRun {
             KillPoint.reach("summary");
             Path report = RunReport.write(out);
             console.println(StepLine.rewardCurve(log.metrics()));
+            if (encoder.truncatedCount() > 0) {
+                console.printf("%d prompts were longer than max_prompt_length %d and kept their last tokens%n",
+                        encoder.truncatedCount(), config.data().maxPromptLength());
+            }
             console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
                     out.resolve("final"), report);
             return new TrainResult(maxSteps, out, before, after, seconds, last);
