@@ -43,6 +43,8 @@ public final class Transformer implements CausalLm {
     private final NDArray finalNorm; // [D]
     private final NDArray lmHead;   // [V, D], the embedding when tied
     private final NDArray invFreq;  // [d/2] not trainable
+    private LoraAdapters adapters;  // null: full fine-tuning
+    private String nameOrPath;      // the directory it was loaded from, null for a fresh model
 
     /** The parameters of one decoder layer; biases and q/k norms are null when the model has none. */
     private record Layer(
@@ -168,7 +170,9 @@ public final class Transformer implements CausalLm {
      * @throws Grpo4jException when a file is missing or corrupt, or a tensor is missing or mis-shaped
      */
     public static Transformer load(Path dir) {
-        return HfModelDirectory.load(dir);
+        Transformer t = HfModelDirectory.load(dir);
+        t.nameOrPath = dir.toString();
+        return t;
     }
 
     /** Saves this model as a Hugging Face model directory ({@link HfModelDirectory#save}). */
@@ -178,7 +182,7 @@ public final class Transformer implements CausalLm {
 
     /**
      * A deep copy with its own manager and parameters that do not require gradients (e.g. the frozen
-     * reference model of GRPO's KL term).
+     * reference model of GRPO's KL term), LoRA adapters included.
      */
     public Transformer copy() {
         NDManager m = NDManager.newBaseManager();
@@ -192,7 +196,10 @@ public final class Transformer implements CausalLm {
                 c.setName(e.getKey());
                 copied.put(e.getKey(), c);
             }
-            return new Transformer(config, m, copied);
+            Transformer t = new Transformer(config, m, copied);
+            t.nameOrPath = nameOrPath;
+            t.adapters = adapters == null ? null : adapters.copy();
+            return t;
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -224,9 +231,99 @@ public final class Transformer implements CausalLm {
         return new TransformerKvCache(cacheManager, config, batch, capacity);
     }
 
+    /** The trainable parameters: the LoRA matrices when adapters are attached, else every weight. */
     @Override
     public Map<String, NDArray> parameters() {
+        return adapters != null ? adapters.parameters() : params;
+    }
+
+    /** {@return every weight of the base model by Hugging Face name (frozen when adapters are attached)} */
+    public Map<String, NDArray> baseParameters() {
         return params;
+    }
+
+    /** {@return the directory the model was loaded from, or null for a fresh model} */
+    public String nameOrPath() {
+        return nameOrPath;
+    }
+
+    /** {@return the attached LoRA adapters, or null} */
+    public LoraAdapters adapters() {
+        return adapters;
+    }
+
+    /**
+     * Attaches LoRA adapters made for this model's config (the model owns and closes them); from now on
+     * {@link #parameters()} are their A and B matrices and the base weights stay frozen.
+     *
+     * @throws IllegalStateException when adapters are attached already
+     */
+    public void attachAdapters(LoraAdapters lora) {
+        if (adapters != null) {
+            throw new IllegalStateException("this model has LoRA adapters already");
+        }
+        this.adapters = lora;
+    }
+
+    /**
+     * Folds the adapters into the base weights, {@code W ← W + scale · B A}, and drops them: the model is then
+     * a plain model whose forward equals the adapted one (up to float rounding). For {@code grpo4j merge}.
+     */
+    public void mergeAdapters() {
+        if (adapters == null) {
+            throw new IllegalStateException("this model has no LoRA adapters to merge");
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            for (String module : adapters.modules().keySet()) {
+                params.get(module + ".weight").addi(adapters.delta(module, scope));
+            }
+        }
+        adapters.close();
+        adapters = null;
+    }
+
+    /**
+     * The same model with the adapters switched off, sharing every weight (no copy): the reference model of
+     * a LoRA run. Closing the view closes nothing; it has no trainable parameters.
+     */
+    public CausalLm baseView() {
+        Transformer self = this;
+        return new CausalLm() {
+            @Override
+            public int vocabSize() {
+                return self.vocabSize();
+            }
+
+            @Override
+            public int maxPositions() {
+                return self.maxPositions();
+            }
+
+            @Override
+            public KvCache newCache(NDManager m, int batch, int capacity) {
+                return self.newCache(m, batch, capacity);
+            }
+
+            @Override
+            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+                return self.forward(ids, positions, attentionMask, cache, 0, false);
+            }
+
+            @Override
+            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int first) {
+                return self.forward(ids, positions, attentionMask, cache, first, false);
+            }
+
+            @Override
+            public Map<String, NDArray> parameters() {
+                return Map.of();
+            }
+
+            @Override
+            public void close() {
+                // a view: the model owns the weights
+            }
+        };
     }
 
     // ---------------------------------------------------------------- forward
@@ -243,6 +340,17 @@ public final class Transformer implements CausalLm {
      */
     @Override
     public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
+        return forward(ids, positions, attentionMask, cache, firstLogit, true);
+    }
+
+    /**
+     * The forward with the LoRA adapters on or off ({@code withAdapters} false gives exactly the base model;
+     * ignored without adapters).
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit,
+            boolean withAdapters) {
+        LoraAdapters lora = withAdapters ? adapters : null;
+        boolean dropout = lora != null && lora.beginForward();
         Shape idShape = ids.getShape();
         if (idShape.dimension() != 2) {
             throw new IllegalArgumentException("ids must be [batch, seq], got " + idShape);
@@ -296,9 +404,10 @@ public final class Transformer implements CausalLm {
                 try (NDManager lm = step.newSubManager()) {
                     x.attach(lm); // the layer's input dies with the layer; its output moves to step
                     // attention block with a residual connection
-                    NDArray mid = x.add(attention(w, l, rmsNorm(x, w.inputNorm(), eps), ropeQ, rope, bias, kv, lm));
+                    NDArray mid = x.add(attention(w, l, rmsNorm(x, w.inputNorm(), eps), ropeQ, rope, bias, kv, lm,
+                            lora, dropout));
                     // MLP block with a residual connection
-                    NDArray next = mid.add(mlp(w, rmsNorm(mid, w.postNorm(), eps))); // [B, S, D]
+                    NDArray next = mid.add(mlp(w, l, rmsNorm(mid, w.postNorm(), eps), lora, dropout)); // [B, S, D]
                     next.attach(step);
                     x = next;
                 }
@@ -318,13 +427,21 @@ public final class Transformer implements CausalLm {
         }
     }
 
+    /** {@code x W^T + b}, plus the module's LoRA update when {@code lora} adapts it. */
+    private static NDArray linear(LoraAdapters lora, boolean dropout, String module, NDArray x, NDArray weight,
+            NDArray bias) {
+        NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
+        return lora == null ? y : lora.apply(module, x, y, dropout);
+    }
+
     /**
      * Grouped-query self-attention of layer {@code l} on the normed input {@code h} {@code [B, S, D]},
      * through the output projection ({@code [B, S, D]}). With a cache, this call's keys and values are
      * written to it and the queries attend over everything cached.
      */
     private NDArray attention(Layer w, int l, NDArray h, NDArray[] ropeQ, NDArray[] rope, NDArray bias,
-            TransformerKvCache kv, NDManager lm) {
+            TransformerKvCache kv, NDManager lm, LoraAdapters lora, boolean dropout) {
+        String p = "model.layers." + l + ".";
         int batch = (int) h.getShape().get(0);
         int seq = (int) h.getShape().get(1);
         int heads = config.numAttentionHeads();
@@ -333,11 +450,11 @@ public final class Transformer implements CausalLm {
         int d = config.headDim();
         float eps = (float) config.rmsNormEps();
         // project to per-head queries, keys and values (qwen2: with biases)
-        NDArray q = Linear.linear(h, w.q(), w.qBias()).singletonOrThrow()
+        NDArray q = linear(lora, dropout, p + "self_attn.q_proj", h, w.q(), w.qBias())
                 .reshape(batch, seq, heads, d);                 // [B, S, H, d]
-        NDArray k = Linear.linear(h, w.k(), w.kBias()).singletonOrThrow()
+        NDArray k = linear(lora, dropout, p + "self_attn.k_proj", h, w.k(), w.kBias())
                 .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
-        NDArray v = Linear.linear(h, w.v(), w.vBias()).singletonOrThrow()
+        NDArray v = linear(lora, dropout, p + "self_attn.v_proj", h, w.v(), w.vBias())
                 .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
         // qwen3: per-head RMSNorm of queries and keys
         if (w.qNorm() != null) {
@@ -370,15 +487,16 @@ public final class Transformer implements CausalLm {
                 .transpose(0, 3, 1, 2, 4)
                 .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
         // output projection
-        return Linear.linear(ctx, w.o(), w.oBias()).singletonOrThrow(); // [B, S, D]
+        return linear(lora, dropout, p + "self_attn.o_proj", ctx, w.o(), w.oBias()); // [B, S, D]
     }
 
     /** The SwiGLU MLP on the normed input {@code h}: {@code down(silu(gate(h)) * up(h))}, {@code [B, S, D]}. */
-    private static NDArray mlp(Layer w, NDArray h) {
-        NDArray gate = Linear.linear(h, w.gate(), null).singletonOrThrow(); // [B, S, I]
-        NDArray up = Linear.linear(h, w.up(), null).singletonOrThrow();     // [B, S, I]
-        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) * up
-        return Linear.linear(act, w.down(), null).singletonOrThrow();       // [B, S, D]
+    private static NDArray mlp(Layer w, int l, NDArray h, LoraAdapters lora, boolean dropout) {
+        String p = "model.layers." + l + ".mlp.";
+        NDArray gate = linear(lora, dropout, p + "gate_proj", h, w.gate(), null); // [B, S, I]
+        NDArray up = linear(lora, dropout, p + "up_proj", h, w.up(), null);       // [B, S, I]
+        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);      // silu(gate) * up
+        return linear(lora, dropout, p + "down_proj", act, w.down(), null);       // [B, S, D]
     }
 
     /** RMSNorm over the last axis, in float32 as transformers computes it: {@code x / sqrt(mean(x²) + eps) * w}. */
@@ -430,6 +548,9 @@ public final class Transformer implements CausalLm {
 
     @Override
     public void close() {
+        if (adapters != null) {
+            adapters.close();
+        }
         manager.close();
     }
 
