@@ -139,7 +139,9 @@ def grpo_loss(W, case, adv, old, ref, rows):
         a = adv[i]
         surrogate = torch.minimum(ratio * a, torch.clamp(ratio, 1 - eps_low, 1 + eps_high) * a)
         if case["dual_clip"] > 0 and a < 0:
-            surrogate = torch.maximum(surrogate, torch.full_like(surrogate, case["dual_clip"] * a))
+            floor = torch.full_like(surrogate, case["dual_clip"] * a)
+            stats["dual_clipped"] = stats.get("dual_clipped", 0) + m * float((surrogate < floor).sum())
+            surrogate = torch.maximum(surrogate, floor)
         loss_t = -surrogate
         kl = None
         if ref is not None:
@@ -218,7 +220,7 @@ def grpo_case(case, W0, Wref):
     if case["beta"] > 0:
         with torch.no_grad():
             ref = {i: token_scores(Wref, PROMPTS[i // G], COMPLETIONS[i], TEMPERATURE)[0] for i in rows}
-    steps, tensors, update, margins, grad_elems = [], {}, 0, [], []
+    steps, tensors, update, margins, dual_clipped = [], {}, 0, [], 0
     for s in (1, 2):
         old = None
         per_pass = []
@@ -230,12 +232,12 @@ def grpo_case(case, W0, Wref):
                     old = {i: token_scores(params, PROMPTS[i // G], COMPLETIONS[i], TEMPERATURE)[0] for i in rows}
             loss, scale, st = grpo_loss(params, case, adv, old, ref, rows)
             loss.backward()
-            grad_elems += [float(p.grad.abs().min()) for p in params.values()]
             norm, lr, grads = clip_and_update(params, opt, update)
             update += 1
             if s == 1 and it == 0 and case["mu"] == 1:
                 tensors.update({"grad1." + k: g for k, g in grads.items()})
             margins += st.pop("margin")
+            dual_clipped += st.pop("dual_clipped", 0)
             per_pass.append({"loss": float(loss), "loss_scale": scale, "grad_norm": norm, "lr": lr, **st})
         t = per_pass[0]["tokens"]
         metrics = {
@@ -257,6 +259,8 @@ def grpo_case(case, W0, Wref):
         steps.append(metrics)
         tensors.update(moments(params, opt, f"m{s}.", f"v{s}."))
         tensors.update({f"w{s}.{k}": p.detach().clone() for k, p in params.items()})
+    # a case with a dual clip must have tokens where its floor binds, or it would test nothing
+    assert case["dual_clip"] == 0 or dual_clipped > 0, case["name"]
     case = dict(case)
     case["steps"] = steps
     case["min_clip_margin"] = min(margins)
@@ -298,7 +302,7 @@ def cases():
     extra = [
         ("mu2_dapo_eps_high", dict(mu=2, loss_type="dapo", beta=0.04, epsilon_high=0.28)),
         ("mu2_grpo_sequence_level", dict(mu=2, loss_type="grpo", beta=0.0, importance_sampling_level="sequence")),
-        ("mu2_bnpo_dual_clip_k2", dict(mu=2, loss_type="bnpo", beta=0.04, dual_clip=3.0, kl_estimator="k2")),
+        ("mu2_bnpo_dual_clip_k2", dict(mu=2, loss_type="bnpo", beta=0.04, dual_clip=1.5, kl_estimator="k2")),
         ("mu1_grpo_mask_truncated_k1_sample_std", dict(mu=1, loss_type="grpo", beta=0.04,
                                                        mask_truncated_completions=True, kl_estimator="k1",
                                                        std="sample", std_eps=1e-4)),
