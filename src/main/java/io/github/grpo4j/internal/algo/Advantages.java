@@ -1,94 +1,148 @@
 package io.github.grpo4j.internal.algo;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Group-relative advantages (GRPO.md §2), batched: completion i belongs to group {@code groupIndex[i]}
+ * Group-relative advantages (docs/algorithm.md, "Advantages"), in double precision on the CPU: the batch
+ * is P×G numbers, so loops are cheaper than tensor ops. Completion i belongs to group {@code groups[i]}
  * (its prompt), so groups may have different sizes and need not be contiguous.
  *
  * <ul>
  *   <li>{@code grpo} (DeepSeekMath, Shao et al. 2024): A_i = (R_i − mean(group)) / s, with s the std of
  *       the group ({@code scale_rewards: group}), of the whole batch ({@code batch}) or 1 ({@code none},
- *       Dr. GRPO). std_eps = 0: s = 0 becomes 1 (the seed); std_eps &gt; 0: divide by s + std_eps.
+ *       Dr. GRPO). std_eps = 0: s = 0 becomes 1; std_eps &gt; 0: divide by s + std_eps.
  *   <li>{@code rloo} (REINFORCE leave-one-out, Ahmadian et al. 2024; verl): A_i = R_i − mean of the other
  *       G − 1 rewards = G/(G − 1)·(R_i − mean), never divided by a std; a group of one gets 0.
  * </ul>
  *
  * A group whose rewards are all exactly equal carries no signal: its advantages are exactly 0 (not the
  * round-off of R − mean(R)), its rows are flagged in {@link AdvantageResult#zeroStdRow()} and it counts
- * towards {@code frac_reward_zero_std}. Statistics are computed in float64 and the result is cast back to
- * the rewards' type.
+ * towards {@code frac_reward_zero_std}.
  */
 public final class Advantages {
     private Advantages() {}
 
     /**
-     * Computes the advantages of a batch.
+     * Computes the advantages of a batch, with the zero-std flags and their fraction.
      *
-     * @param rewards {@code [N]} total reward per completion
-     * @param groupIndex length N: the group (prompt) of each completion; any ints, equal int = same group
+     * @param rewards total reward per completion
+     * @param groups the group (prompt) of each completion; any ints, equal int = same group
      * @param o estimator and scaling options
-     * @return advantages {@code [N]} in the rewards' manager and type, zero-std flags and their fraction
      */
-    public static AdvantageResult compute(NDArray rewards, int[] groupIndex, AdvantageOptions o) {
-        Shape shape = rewards.getShape();
-        if (shape.dimension() != 1 || shape.get(0) != groupIndex.length) {
-            throw new IllegalArgumentException(
-                    "rewards must be [N] with N = groupIndex.length = " + groupIndex.length + ", got " + shape);
-        }
-        int n = groupIndex.length;
-        int[] group = compactGroups(groupIndex);
-        int groups = n == 0 ? 0 : Arrays.stream(group).max().getAsInt() + 1;
-        if (n == 0) {
-            return new AdvantageResult(rewards.duplicate(), new boolean[0], 0.0);
-        }
-        NDManager manager = rewards.getManager();
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            // membership matrix: member[i][g] = 1 when completion i is in group g
-            double[] onehot = new double[n * groups];
-            for (int i = 0; i < n; i++) {
-                onehot[i * groups + group[i]] = 1.0;
-            }
-            NDArray member = manager.create(onehot, new Shape(n, groups)); // [N, G]
-            NDArray r = rewards.toType(DataType.FLOAT64, true); // [N]
-            NDArray counts = member.sum(new int[] {0}); // [G]
+    public static AdvantageResult compute(double[] rewards, int[] groups, AdvantageOptions o) {
+        boolean[] zeroStd = zeroStdRows(rewards, groups);
+        return new AdvantageResult(advantages(rewards, groups, o, zeroStd), zeroStd, fracRewardZeroStd(zeroStd, groups));
+    }
 
-            NDArray rowConstant = constantGroupRows(r, member); // [N] bool
-            NDArray dev = r.sub(toRows(member, groupSums(member, r).div(counts))); // [N] R − mean(group)
-            NDArray adv = switch (o.estimator()) {
-                case GRPO -> dev.div(scale(r, dev, member, counts, o));
-                case RLOO -> dev.mul(toRows(member, rlooFactor(counts)));
-            };
-            adv = NDArrays.where(rowConstant, manager.zeros(new Shape(n), DataType.FLOAT64), adv);
-            NDArray result = adv.toType(rewards.getDataType(), true);
-            NDScope.unregister(result);
+    /** The advantages alone (see {@link #compute}). */
+    public static double[] advantages(double[] rewards, int[] groups, AdvantageOptions o) {
+        return advantages(rewards, groups, o, zeroStdRows(rewards, groups));
+    }
 
-            boolean[] zeroRow = rowConstant.toBooleanArray();
-            boolean[] zeroGroup = new boolean[groups];
-            for (int i = 0; i < n; i++) {
-                zeroGroup[group[i]] = zeroRow[i];
+    private static double[] advantages(double[] rewards, int[] groups, AdvantageOptions o, boolean[] constant) {
+        Map<Integer, double[]> byGroup = members(rewards, groups);
+        double batchStd = ReferenceMath.std(rewards, o.std());
+        double[] a = new double[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            double[] g = byGroup.get(groups[i]);
+            if (constant[i]) {
+                a[i] = 0.0; // all rewards equal: no signal, exactly 0 (not round-off of r − mean)
+            } else if (o.estimator() == AdvantageEstimator.RLOO) {
+                a[i] = rlooAdvantage(rewards[i], g);
+            } else {
+                double s = switch (o.scaleRewards()) {
+                    case GROUP -> ReferenceMath.std(g, o.std());
+                    case BATCH -> batchStd;
+                    case NONE -> 1.0;
+                };
+                a[i] = (rewards[i] - ReferenceMath.mean(g)) / scaleDivisor(s, o.stdEps());
             }
-            int zero = 0;
-            for (boolean z : zeroGroup) {
-                zero += z ? 1 : 0;
-            }
-            return new AdvantageResult(result, zeroRow, (double) zero / groups);
         }
+        return a;
+    }
+
+    /** The seed's raw advantage R_i − ReferenceMath.mean(group) (what {@code scale_rewards: none} gives). */
+    public static double[] rawAdvantages(double[] rewards, int[] groups) {
+        checkSameLength(rewards, groups);
+        Map<Integer, double[]> byGroup = members(rewards, groups);
+        double[] a = new double[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            a[i] = rewards[i] - ReferenceMath.mean(byGroup.get(groups[i]));
+        }
+        return a;
+    }
+
+    /** REINFORCE leave-one-out: R_i − mean of the group's other rewards; 0 for a group of one. */
+    static double rlooAdvantage(double reward, double[] group) {
+        if (group.length < 2) {
+            return 0.0;
+        }
+        double others = 0;
+        for (double r : group) {
+            others += r;
+        }
+        others -= reward;
+        return reward - others / (group.length - 1);
+    }
+
+    /** std_eps = 0: a zero std becomes 1 (the seed); std_eps &gt; 0: s + std_eps (TRL, verl). */
+    static double scaleDivisor(double s, double stdEps) {
+        if (stdEps == 0) {
+            return s == 0 ? 1.0 : s;
+        }
+        return s + stdEps;
+    }
+
+    /** True for each completion whose group's rewards are all exactly equal (groups of one included). */
+    public static boolean[] zeroStdRows(double[] rewards, int[] groups) {
+        checkSameLength(rewards, groups);
+        Map<Integer, double[]> byGroup = members(rewards, groups);
+        boolean[] z = new boolean[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            double[] g = byGroup.get(groups[i]);
+            boolean allEqual = true;
+            for (double r : g) {
+                allEqual &= r == g[0];
+            }
+            z[i] = allEqual;
+        }
+        return z;
+    }
+
+    /** Fraction of groups whose rewards are all equal (TRL's {@code frac_reward_zero_std}). */
+    public static double fracRewardZeroStd(double[] rewards, int[] groups) {
+        return fracRewardZeroStd(zeroStdRows(rewards, groups), groups);
+    }
+
+    private static double fracRewardZeroStd(boolean[] z, int[] groups) {
+        Map<Integer, Boolean> groupZero = new LinkedHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            groupZero.put(groups[i], z[i]);
+        }
+        long zero = groupZero.values().stream().filter(b -> b).count();
+        return groupZero.isEmpty() ? 0.0 : (double) zero / groupZero.size();
+    }
+
+    private static Map<Integer, double[]> members(double[] rewards, int[] groups) {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (int g : groups) {
+            counts.merge(g, 1, Integer::sum);
+        }
+        Map<Integer, double[]> out = new LinkedHashMap<>();
+        Map<Integer, Integer> filled = new LinkedHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            double[] g = out.computeIfAbsent(groups[i], k -> new double[counts.get(k)]);
+            int at = filled.merge(groups[i], 1, Integer::sum) - 1;
+            g[at] = rewards[i];
+        }
+        return out;
     }
 
     /**
      * Rows to keep when zero-std groups are filtered out of the loss (DAPO dynamic sampling,
-     * {@code filter_zero_std_groups}): the indices i with {@code !zeroStdRow[i]}, in order. The trainer
-     * selects these rows of every batch tensor and counts only them in {@link BatchTotals}.
+     * {@code filter_zero_std_groups}): the indices i with {@code !zeroStdRow[i]}, in order.
      */
     public static int[] keptRows(boolean[] zeroStdRow) {
         int[] kept = new int[zeroStdRow.length];
@@ -101,66 +155,10 @@ public final class Advantages {
         return Arrays.copyOf(kept, k);
     }
 
-    /** The divisor s of the grpo estimator, per row: group std, batch std or 1, then the std_eps rule. */
-    static NDArray scale(NDArray r, NDArray dev, NDArray member, NDArray counts, AdvantageOptions o) {
-        NDArray s = switch (o.scaleRewards()) {
-            case GROUP -> toRows(member, groupStd(dev, member, counts, o.std()));
-            case BATCH -> batchStd(r, o.std()).broadcast(r.getShape());
-            case NONE -> r.onesLike();
-        };
-        if (o.stdEps() == 0) {
-            // the seed: "if the standard deviation is 0, set it to 1"
-            return NDArrays.where(s.eq(0), s.onesLike(), s);
+    private static void checkSameLength(double[] rewards, int[] groups) {
+        if (rewards.length != groups.length) {
+            throw new IllegalArgumentException(
+                    rewards.length + " rewards but " + groups.length + " group indices");
         }
-        return s.add(o.stdEps());
-    }
-
-    /** Per-group std of the rewards from their deviations to the group mean: [G]. */
-    static NDArray groupStd(NDArray dev, NDArray member, NDArray counts, StdKind kind) {
-        NDArray dof = kind == StdKind.SAMPLE ? counts.sub(1).maximum(1) : counts; // a group of 1 has var 0
-        return groupSums(member, dev.square()).div(dof).sqrt();
-    }
-
-    /** Std of every reward of the batch around the batch mean (TRL's {@code scale_rewards: batch}): scalar. */
-    static NDArray batchStd(NDArray r, StdKind kind) {
-        long n = r.getShape().get(0);
-        double dof = kind == StdKind.SAMPLE ? Math.max(n - 1, 1) : n;
-        return r.sub(r.mean()).square().sum().div(dof).sqrt();
-    }
-
-    /** RLOO's G/(G − 1) per group, with 1 for a group of one (whose deviation is 0 anyway): [G]. */
-    static NDArray rlooFactor(NDArray counts) {
-        return counts.div(counts.sub(1).maximum(1));
-    }
-
-    /** True for rows whose group's rewards are all exactly equal (max == min): [N] bool. */
-    static NDArray constantGroupRows(NDArray r, NDArray member) {
-        NDArray in = member.gt(0); // [N, G]
-        NDArray col = r.expandDims(1).broadcast(member.getShape()); // [N, G]
-        NDArray inf = col.onesLike().mul(Double.POSITIVE_INFINITY);
-        NDArray max = NDArrays.where(in, col, inf.neg()).max(new int[] {0}); // [G]
-        NDArray min = NDArrays.where(in, col, inf).min(new int[] {0}); // [G]
-        NDArray constant = max.eq(min).toType(DataType.FLOAT64, false); // [G]
-        return toRows(member, constant).gt(0.5);
-    }
-
-    /** Σ over each group's rows: [N] values → [G]. */
-    static NDArray groupSums(NDArray member, NDArray values) {
-        return values.expandDims(0).matMul(member).squeeze(0);
-    }
-
-    /** Broadcasts a per-group value to the group's rows: [G] → [N]. */
-    static NDArray toRows(NDArray member, NDArray perGroup) {
-        return member.matMul(perGroup.expandDims(1)).squeeze(1);
-    }
-
-    /** Renumbers arbitrary group ids 0..G−1 in order of first appearance. */
-    static int[] compactGroups(int[] groupIndex) {
-        Map<Integer, Integer> ids = new LinkedHashMap<>();
-        int[] out = new int[groupIndex.length];
-        for (int i = 0; i < groupIndex.length; i++) {
-            out[i] = ids.computeIfAbsent(groupIndex[i], k -> ids.size());
-        }
-        return out;
     }
 }

@@ -1,8 +1,5 @@
 package io.github.grpo4j.internal.algo;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-
 /**
  * Counts of the WHOLE batch that micro-batches are cut from. Every micro-batch's loss is normalised by
  * these, not by its own counts, so that the sum of the micro-batch losses (and of their gradients)
@@ -26,23 +23,6 @@ public record BatchTotals(int sequences, double tokens, int maxCompletionLength)
         }
         if (maxCompletionLength < 1) {
             throw new IllegalArgumentException("maxCompletionLength must be >= 1, got " + maxCompletionLength);
-        }
-    }
-
-    /**
-     * Totals of a whole batch given its completion mask.
-     *
-     * @param mask {@code [B, T]} 0/1 completion mask of the whole batch
-     * @param maxCompletionLength the configured maximum completion length
-     */
-    public static BatchTotals of(NDArray mask, int maxCompletionLength) {
-        if (mask.getShape().dimension() != 2) {
-            throw new IllegalArgumentException("mask must be [batch, seq], got " + mask.getShape());
-        }
-        try (NDArray wide = mask.toType(DataType.FLOAT64, true);
-                NDArray sum = wide.sum()) {
-            return new BatchTotals(
-                    Math.toIntExact(mask.getShape().get(0)), sum.getDouble(), maxCompletionLength);
         }
     }
 }

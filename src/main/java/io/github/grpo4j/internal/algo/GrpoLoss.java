@@ -94,10 +94,12 @@ public final class GrpoLoss {
             NDArray sums = NDArrays.stack(new NDList(
                             klValue.mul(m).sum(), low.mul(m).sum(), high.mul(m).sum(), region.mul(m).sum(), m.sum(),
                             ratioValue.mul(m).sum()))
-                    .toType(DataType.FLOAT64, false); // [6]
+                    .toType(DataType.FLOAT64, false); // [6], in the order of LossTerms' sums
             double[] s = sums.toDoubleArray();
+            double klSum = s[0], clipLowSum = s[1], clipHighSum = s[2], clipRegionSum = s[3], tokens = s[4],
+                    ratioSum = s[5];
             NDScope.unregister(loss);
-            return new LossTerms(loss, s[0], s[1], s[2], s[3], s[4], s[5]);
+            return new LossTerms(loss, klSum, clipLowSum, clipHighSum, clipRegionSum, tokens, ratioSum);
         }
     }
 

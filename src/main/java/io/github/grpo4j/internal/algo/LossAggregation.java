@@ -27,7 +27,7 @@ public final class LossAggregation {
 
     /** {@code bnpo} (TRL): Σ ℓ m / Σ m over the tokens of this worker's whole generation batch. */
     public static NDArray bnpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
-        return Scalars.div(tokenLoss.mul(mask), Math.max(totals.tokens(), 1.0)).sum();
+        return tokenMean(tokenLoss, mask, totals);
     }
 
     /**
@@ -35,6 +35,11 @@ public final class LossAggregation {
      * tokens; on one worker {@code totals.tokens()} is this batch's and it equals {@link #bnpo}.
      */
     public static NDArray dapo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
+        return tokenMean(tokenLoss, mask, totals);
+    }
+
+    /** Σ ℓ m / Σ m with Σ m the whole batch's token count (bnpo and dapo on one worker). */
+    private static NDArray tokenMean(NDArray tokenLoss, NDArray mask, BatchTotals totals) {
         return Scalars.div(tokenLoss.mul(mask), Math.max(totals.tokens(), 1.0)).sum();
     }
 

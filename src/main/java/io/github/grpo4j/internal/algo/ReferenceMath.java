@@ -1,8 +1,5 @@
 package io.github.grpo4j.internal.algo;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The GRPO math of GRPO.md §2–§5 in plain {@code double}s with hand loops: the readable, independent
  * twin of {@link Advantages} and {@link GrpoLoss}. The {@code explain} command prints these numbers and
@@ -17,94 +14,7 @@ public final class ReferenceMath {
 
     private ReferenceMath() {}
 
-    // ---------------------------------------------------------------- §2 advantages
-
-    /**
-     * Advantages of completions whose group (prompt) is {@code groups[i]}; groups may be of any size
-     * and in any order. See {@link AdvantageOptions} and {@link Advantages} for the definitions.
-     */
-    public static double[] advantages(double[] rewards, int[] groups, AdvantageOptions o) {
-        checkSameLength(rewards, groups);
-        Map<Integer, double[]> byGroup = members(rewards, groups);
-        boolean[] constant = zeroStdRows(rewards, groups);
-        double batchStd = std(rewards, o.std());
-        double[] a = new double[rewards.length];
-        for (int i = 0; i < rewards.length; i++) {
-            double[] g = byGroup.get(groups[i]);
-            if (constant[i]) {
-                a[i] = 0.0; // all rewards equal: no signal, exactly 0 (not round-off of r − mean)
-            } else if (o.estimator() == AdvantageEstimator.RLOO) {
-                a[i] = rlooAdvantage(rewards[i], g);
-            } else {
-                double s = switch (o.scaleRewards()) {
-                    case GROUP -> std(g, o.std());
-                    case BATCH -> batchStd;
-                    case NONE -> 1.0;
-                };
-                a[i] = (rewards[i] - mean(g)) / scaleDivisor(s, o.stdEps());
-            }
-        }
-        return a;
-    }
-
-    /** The seed's raw advantage R_i − mean(group) (what {@code scale_rewards: none} gives). */
-    public static double[] rawAdvantages(double[] rewards, int[] groups) {
-        checkSameLength(rewards, groups);
-        Map<Integer, double[]> byGroup = members(rewards, groups);
-        double[] a = new double[rewards.length];
-        for (int i = 0; i < rewards.length; i++) {
-            a[i] = rewards[i] - mean(byGroup.get(groups[i]));
-        }
-        return a;
-    }
-
-    /** REINFORCE leave-one-out: R_i − mean of the group's other rewards; 0 for a group of one. */
-    static double rlooAdvantage(double reward, double[] group) {
-        if (group.length < 2) {
-            return 0.0;
-        }
-        double others = 0;
-        for (double r : group) {
-            others += r;
-        }
-        others -= reward;
-        return reward - others / (group.length - 1);
-    }
-
-    /** std_eps = 0: a zero std becomes 1 (the seed); std_eps &gt; 0: s + std_eps (TRL, verl). */
-    static double scaleDivisor(double s, double stdEps) {
-        if (stdEps == 0) {
-            return s == 0 ? 1.0 : s;
-        }
-        return s + stdEps;
-    }
-
-    /** True for each completion whose group's rewards are all exactly equal (groups of one included). */
-    public static boolean[] zeroStdRows(double[] rewards, int[] groups) {
-        checkSameLength(rewards, groups);
-        Map<Integer, double[]> byGroup = members(rewards, groups);
-        boolean[] z = new boolean[rewards.length];
-        for (int i = 0; i < rewards.length; i++) {
-            double[] g = byGroup.get(groups[i]);
-            boolean allEqual = true;
-            for (double r : g) {
-                allEqual &= r == g[0];
-            }
-            z[i] = allEqual;
-        }
-        return z;
-    }
-
-    /** Fraction of groups whose rewards are all equal (TRL's {@code frac_reward_zero_std}). */
-    public static double fracRewardZeroStd(double[] rewards, int[] groups) {
-        boolean[] z = zeroStdRows(rewards, groups);
-        Map<Integer, Boolean> groupZero = new LinkedHashMap<>();
-        for (int i = 0; i < groups.length; i++) {
-            groupZero.put(groups[i], z[i]);
-        }
-        long zero = groupZero.values().stream().filter(b -> b).count();
-        return groupZero.isEmpty() ? 0.0 : (double) zero / groupZero.size();
-    }
+    // ---------------------------------------------------------------- statistics
 
     /** Arithmetic mean. */
     public static double mean(double[] values) {
@@ -128,21 +38,6 @@ public final class ReferenceMath {
             ss += (v - m) * (v - m);
         }
         return Math.sqrt(ss / dof);
-    }
-
-    private static Map<Integer, double[]> members(double[] rewards, int[] groups) {
-        Map<Integer, Integer> counts = new LinkedHashMap<>();
-        for (int g : groups) {
-            counts.merge(g, 1, Integer::sum);
-        }
-        Map<Integer, double[]> out = new LinkedHashMap<>();
-        Map<Integer, Integer> filled = new LinkedHashMap<>();
-        for (int i = 0; i < groups.length; i++) {
-            double[] g = out.computeIfAbsent(groups[i], k -> new double[counts.get(k)]);
-            int at = filled.merge(groups[i], 1, Integer::sum) - 1;
-            g[at] = rewards[i];
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- §3 ratios
@@ -336,12 +231,5 @@ public final class ReferenceMath {
             }
         }
         return new LossValues(aggregate(ell, mask, o.lossType(), totals), klSum, low, high, region, tokens);
-    }
-
-    private static void checkSameLength(double[] rewards, int[] groups) {
-        if (rewards.length != groups.length) {
-            throw new IllegalArgumentException(
-                    rewards.length + " rewards but " + groups.length + " group indices");
-        }
     }
 }

@@ -42,8 +42,7 @@ public final class BenchRunner {
         SplittableRandom promptRng = new SplittableRandom(options.seed());
         List<StepTiming> timed = new ArrayList<>(options.steps());
         long peak;
-        try (TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer)
-                        .memory(options.memory());
+        try (TransformerPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
             PhasePeaks peaks = new PhasePeaks();
@@ -72,6 +71,21 @@ public final class BenchRunner {
         }
         return new BenchReport(options, Machine.current(), threads, config.parameterCount(), matmulFlopsPerS, timed,
                 peak);
+    }
+
+    /** The random model of the workload with its memory settings, and LoRA adapters when asked for. */
+    private static TransformerPolicy policy(BenchOptions options, ModelConfig config, BenchTokenizer tokenizer) {
+        TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer)
+                .memory(options.memory());
+        if (options.lora() != null) {
+            try {
+                policy.addAdapter(options.lora(), options.seed());
+            } catch (RuntimeException e) {
+                policy.close();
+                throw e;
+            }
+        }
+        return policy;
     }
 
     /** The trainer settings of the workload (GRPO.md defaults for everything the bench has no flag for). */

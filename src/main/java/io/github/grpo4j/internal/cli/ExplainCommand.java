@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.algo.AdvantageEstimator;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
+import io.github.grpo4j.internal.algo.Advantages;
 import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
 import io.github.grpo4j.internal.algo.KlEstimator;
@@ -185,11 +186,11 @@ public final class ExplainCommand implements Callable<Integer> {
             case GROUP, BATCH -> ReferenceMath.std(r, ao.std());
             case NONE -> 1.0;
         };
-        double[] raw = ReferenceMath.rawAdvantages(r, group);
-        double[] adv = ReferenceMath.advantages(r, group, ao);
-        double[] advPop = ReferenceMath.advantages(r, group,
+        double[] raw = Advantages.rawAdvantages(r, group);
+        double[] adv = Advantages.advantages(r, group, ao);
+        double[] advPop = Advantages.advantages(r, group,
                 new AdvantageOptions(ScaleRewards.GROUP, StdKind.POPULATION, stdEps, AdvantageEstimator.GRPO));
-        double[] advSample = ReferenceMath.advantages(r, group,
+        double[] advSample = Advantages.advantages(r, group,
                 new AdvantageOptions(ScaleRewards.GROUP, StdKind.SAMPLE, stdEps, AdvantageEstimator.GRPO));
 
         double[] rho = new double[g];

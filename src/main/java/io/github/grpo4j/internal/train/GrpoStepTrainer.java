@@ -3,13 +3,10 @@ package io.github.grpo4j.internal.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.algo.Advantages;
 import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.algo.GrpoLoss;
@@ -22,11 +19,12 @@ import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
-import io.github.grpo4j.reward.RewardInput;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * One GRPO step, GRPO.md §1, over any {@link Policy}: rollout → reward → group-relative advantages →
@@ -146,155 +144,114 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.phases = listener;
     }
 
-    /** Runs step {@code step} (1-based) on {@code prompts}. */
+    /**
+     * Runs step {@code step} (1-based) on {@code prompts}: prompts → rollouts → rewards → advantages →
+     * loss → AdamW, then the reference's periodic sync.
+     */
     public StepResult step(int step, List<Prompt> prompts) {
         if (prompts.isEmpty()) {
             throw new Grpo4jException("step " + step + " has no prompts");
         }
         long t0 = System.nanoTime();
-        int g = options.numGenerations();
-        SamplingParams sampling = options.sampling();
-        List<int[]> promptIds = new ArrayList<>(prompts.size());
-        for (Prompt p : prompts) {
-            promptIds.add(p.ids());
-        }
-        Completions c = policy.generate(promptIds, g, sampling, Seeds.of(options.seed(), step, Seeds.GENERATION));
+        // prompts → rollouts: G completions per prompt
+        Completions c = policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(),
+                Seeds.of(options.seed(), step, Seeds.GENERATION));
         long t1 = System.nanoTime();
         phases.ended(StepPhase.GENERATION);
-
-        int n = c.size();
-        List<Prompt> rowPrompts = new ArrayList<>(n);
-        List<String> texts = new ArrayList<>(n);
-        int[] lengths = new int[n];
-        long completionTokens = 0;
-        long promptTokens = 0;
-        for (int r = 0; r < n; r++) {
-            Prompt p = prompts.get(c.promptIndex()[r]);
-            rowPrompts.add(p);
-            texts.add(policy.decode(c.tokens()[r]));
-            lengths[r] = c.tokens()[r].length;
-            completionTokens += lengths[r];
-            promptTokens += p.ids().length;
-        }
-        List<RewardInput> inputs = new ArrayList<>(n);
-        for (int r = 0; r < n; r++) {
-            Prompt p = rowPrompts.get(r);
-            inputs.add(new RewardInput(p.text(), texts.get(r), p.row(), lengths[r], c.truncated()[r]));
-        }
-        RewardResult scores = rewards.score(inputs);
-        double[] reward = scores.total();
+        Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
+        // rewards: every reward function scores every completion, summed with their weights
+        rollouts = rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
+        // advantages: each completion's reward against its group's
+        rollouts = rollouts.withAdvantages(
+                Advantages.compute(rollouts.rewards().total(), rollouts.groups(), options.advantage()));
 
         Map<String, Double> metrics = new LinkedHashMap<>();
-        double[] advantagesOut = new double[n];
-        double temperature = sampling.greedy() ? 1.0 : sampling.temperature();
-        try (NDManager stepScope = manager.newSubManager()) {
-            float[] rewardF = new float[n];
-            for (int r = 0; r < n; r++) {
-                rewardF[r] = (float) reward[r];
-            }
-            AdvantageResult adv = Advantages.compute(stepScope.create(rewardF), c.promptIndex(), options.advantage());
-            float[] advantages = adv.advantages().toFloatArray();
-            for (int r = 0; r < n; r++) {
-                advantagesOut[r] = advantages[r];
-            }
-
-            List<Integer> kept = new ArrayList<>(n);
-            for (int r = 0; r < n; r++) {
-                if (!(options.filterZeroStdGroups() && adv.zeroStdRow()[r])) {
-                    kept.add(r);
-                }
-            }
-            double tokens = 0;
-            for (int r : kept) {
-                tokens += tokenWeight(c, r) * lengths[r];
-            }
-            BatchTotals totals = kept.isEmpty() ? null : new BatchTotals(kept.size(), tokens, sampling.maxNewTokens());
-            List<int[]> micro = microBatches(kept);
-
+        try (NDManager scope = manager.newSubManager()) {
+            // the rows that enter the loss, in micro-batches, with the reference model's log-probs
+            List<MicroBatch> batches = microBatches(rollouts);
             long tRef0 = System.nanoTime();
-            List<NDArray> refLogProbs = referenceLogProbs(stepScope, micro, c, rowPrompts, temperature);
+            batches = withReferenceLogProbs(scope, batches);
             long tRef1 = System.nanoTime();
             phases.ended(StepPhase.REFERENCE);
-            UpdateStats stats = kept.isEmpty()
+            // loss → AdamW: μ optimizer updates, each accumulating the gradients of every micro-batch
+            UpdateStats stats = batches.isEmpty()
                     ? skippedUpdate() // every group filtered out: nothing to learn from this batch
-                    : update(stepScope, micro, c, rowPrompts, advantages, refLogProbs, totals, temperature);
+                    : update(scope, batches, totals(batches));
             long t2 = System.nanoTime();
             phases.ended(StepPhase.UPDATE);
-
-            metrics.put("loss", stats.loss);
-            metrics.put("grad_norm", stats.gradNorm);
-            metrics.put("learning_rate", stats.learningRate);
-            putRewardMetrics(metrics, reward, scores, c.promptIndex(), adv.fracRewardZeroStd());
-            if (reference != null) {
-                metrics.put("kl", stats.kl);
-            }
-            metrics.put("entropy", stats.entropy);
-            putLengthMetrics(metrics, lengths, c.truncated());
-            metrics.put("clip_ratio/low_mean", stats.clipLow);
-            metrics.put("clip_ratio/high_mean", stats.clipHigh);
-            metrics.put("clip_ratio/region_mean", stats.clipRegion);
-            metrics.put("ratio/mean", stats.ratio);
-            tokensSeen += promptTokens + completionTokens;
-            metrics.put("num_tokens", (double) tokensSeen);
-            double genSeconds = (t1 - t0) / 1e9;
-            double updateSeconds = (t2 - t1) / 1e9;
-            metrics.put("step_time", (t2 - t0) / 1e9);
-            metrics.put("gen_tokens_per_s", completionTokens / Math.max(genSeconds, 1e-9));
-            metrics.put("train_tokens_per_s",
-                    (double) (promptTokens + completionTokens) * options.numIterations() / Math.max(updateSeconds, 1e-9));
-            // phase wall times in seconds (grpo4j bench reads them); reward and advantages are the rest
-            metrics.put("timing/generation", genSeconds);
-            metrics.put("timing/reference", (tRef1 - tRef0) / 1e9);
-            metrics.put("timing/update", (t2 - tRef1) / 1e9);
+            putMetrics(metrics, rollouts, stats);
+            putTimings(metrics, rollouts, t0, t1, tRef0, tRef1, t2);
         }
+        // every ref_model_sync_steps the reference moves towards the policy (TRL)
         if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
             reference.mixFrom(policy, options.refModelMixupAlpha());
         }
+        return new StepResult(step, metrics, rollouts.samples(), rollouts.advantages().advantages());
+    }
 
-        List<Sample> samples = new ArrayList<>(n);
-        for (int r = 0; r < n; r++) {
-            Map<String, Double> per = new LinkedHashMap<>();
-            for (int k = 0; k < scores.names().size(); k++) {
-                per.put(scores.names().get(k), scores.perFunction()[k][r]);
-            }
-            samples.add(new Sample(rowPrompts.get(r).text(), texts.get(r), reward[r], per, lengths[r], c.truncated()[r]));
+    private static List<int[]> idsOf(List<Prompt> prompts) {
+        List<int[]> ids = new ArrayList<>(prompts.size());
+        for (Prompt p : prompts) {
+            ids.add(p.ids());
         }
-        return new StepResult(step, metrics, samples, advantagesOut);
+        return ids;
     }
 
-    /** 0 for tokens of truncated completions when they are masked, else 1. */
-    private double tokenWeight(Completions c, int row) {
-        return options.maskTruncatedCompletions() && c.truncated()[row] ? 0 : 1;
+    private List<String> decode(Completions c) {
+        List<String> texts = new ArrayList<>(c.size());
+        for (int[] tokens : c.tokens()) {
+            texts.add(policy.decode(tokens));
+        }
+        return texts;
     }
 
-    private List<int[]> microBatches(List<Integer> rows) {
+    /**
+     * The rows of the loss (all, or without zero-std groups when {@code filter_zero_std_groups}) cut into
+     * micro-batches of {@code micro_batch_size}.
+     */
+    private List<MicroBatch> microBatches(Rollouts rollouts) {
+        int[] rows = options.filterZeroStdGroups()
+                ? Advantages.keptRows(rollouts.advantages().zeroStdRow())
+                : IntStream.range(0, rollouts.size()).toArray();
         int size = Math.max(1, options.microBatchSize());
-        List<int[]> out = new ArrayList<>();
-        for (int start = 0; start < rows.size(); start += size) {
-            int end = Math.min(rows.size(), start + size);
-            int[] mb = new int[end - start];
-            for (int i = start; i < end; i++) {
-                mb[i - start] = rows.get(i);
-            }
-            out.add(mb);
+        List<MicroBatch> out = new ArrayList<>();
+        for (int start = 0; start < rows.length; start += size) {
+            int[] mb = Arrays.copyOfRange(rows, start, Math.min(rows.length, start + size));
+            out.add(rollouts.select(mb, options.maskTruncatedCompletions()));
         }
         return out;
     }
 
-    private List<NDArray> referenceLogProbs(NDManager scope, List<int[]> micro, Completions c, List<Prompt> rowPrompts,
-            double temperature) {
+    /** Counts of the whole batch that every micro-batch's loss is normalised by. */
+    private BatchTotals totals(List<MicroBatch> batches) {
+        int sequences = 0;
+        double tokens = 0;
+        for (MicroBatch mb : batches) {
+            sequences += mb.size();
+            tokens += mb.lossTokens();
+        }
+        return new BatchTotals(sequences, tokens, options.sampling().maxNewTokens());
+    }
+
+    /** Temperature the scores are computed at: the sampling temperature (1 for greedy decoding). */
+    private double temperature() {
+        return options.sampling().greedy() ? 1.0 : options.sampling().temperature();
+    }
+
+    private List<MicroBatch> withReferenceLogProbs(NDManager scope, List<MicroBatch> batches) {
         if (reference == null) {
-            return null;
+            return batches;
         }
-        List<NDArray> out = new ArrayList<>(micro.size());
-        for (int[] mb : micro) {
-            Policy.TokenScores s = reference.score(scope, promptsOf(mb, rowPrompts), tokensOf(mb, c), temperature);
+        List<MicroBatch> out = new ArrayList<>(batches.size());
+        for (MicroBatch mb : batches) {
+            Policy.TokenScores s = reference.score(scope, mb.prompts(), mb.completions(), temperature());
             s.entropy().close(); // the reference's log-probs are all the update needs
-            out.add(s.logProbs());
+            out.add(mb.withRefLogProbs(s.logProbs()));
         }
         return out;
     }
 
+    /** Averages over the μ updates of one step (kl and entropy: of the first pass, at π_old). */
     private static final class UpdateStats {
         double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
     }
@@ -306,24 +263,28 @@ public final class GrpoStepTrainer implements AutoCloseable {
         return stats;
     }
 
-    private UpdateStats update(NDManager scope, List<int[]> micro, Completions c, List<Prompt> rowPrompts,
-            float[] advantages, List<NDArray> refLogProbs, BatchTotals totals, double temperature) {
+    /**
+     * μ optimizer updates over {@code batches}: per update, each micro-batch's loss is back-propagated
+     * (gradients accumulate), then the global norm is clipped and AdamW steps. The first pass records
+     * π_old's log-probs for the later ones.
+     */
+    private UpdateStats update(NDManager scope, List<MicroBatch> batches, BatchTotals totals) {
         UpdateStats stats = new UpdateStats();
         Map<String, NDArray> params = policy.parameters();
         int mu = options.numIterations();
-        List<NDArray> oldLogProbs = new ArrayList<>(micro.size());
+        batches = new ArrayList<>(batches);
         double tokenCount = Math.max(totals.tokens(), 1e-12);
         for (int it = 0; it < mu; it++) {
             Gradients.zero(params);
             double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0;
-            for (int m = 0; m < micro.size(); m++) {
-                int[] mb = micro.get(m);
+            for (int m = 0; m < batches.size(); m++) {
+                MicroBatch mb = batches.get(m);
                 try (NDManager mbScope = scope.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    List<int[]> tokens = tokensOf(mb, c);
-                    UpdateScores s = UpdateScores.of(policy, mbScope, promptsOf(mb, rowPrompts), tokens, temperature);
+                    UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
+                            temperature());
                     NDArray logp = s.logProbs(); // [b, T]
-                    NDArray mask = mask(mbScope, mb, c, logp.getShape()); // [b, T]
+                    NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
                     NDArray old;
                     if (it == 0) {
                         // π_old is the policy as it is now, before any update: ratio exactly 1 in value.
@@ -331,19 +292,14 @@ public final class GrpoStepTrainer implements AutoCloseable {
                         if (mu > 1) {
                             NDArray kept = old.duplicate();
                             kept.attach(scope);
-                            oldLogProbs.add(kept);
+                            batches.set(m, mb.withOldLogProbs(kept));
                         }
                         stats.entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
                     } else {
-                        old = oldLogProbs.get(m);
+                        old = mb.oldLogProbs();
                     }
-                    NDArray ref = refLogProbs == null ? null : refLogProbs.get(m);
-                    float[] advRow = new float[mb.length];
-                    for (int i = 0; i < mb.length; i++) {
-                        advRow[i] = advantages[mb[i]];
-                    }
-                    LossTerms terms = GrpoLoss.compute(logp, old, ref, mbScope.create(advRow), mask,
-                            options.loss(), totals);
+                    LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
+                            mask, options.loss(), totals);
                     s.backward(collector, terms.loss());
                     loss += terms.loss().getFloat();
                     clipLow += terms.clipLowSum();
@@ -371,34 +327,38 @@ public final class GrpoStepTrainer implements AutoCloseable {
         return stats;
     }
 
-    private NDArray mask(NDManager scope, int[] mb, Completions c, Shape shape) {
-        int t = (int) shape.get(1);
-        float[] m = new float[mb.length * t];
-        for (int i = 0; i < mb.length; i++) {
-            int r = mb[i];
-            float w = (float) tokenWeight(c, r);
-            int len = c.tokens()[r].length;
-            for (int j = 0; j < len && j < t; j++) {
-                m[i * t + j] = w;
-            }
+    /** TRL's step metrics, in TRL's order. */
+    private void putMetrics(Map<String, Double> metrics, Rollouts rollouts, UpdateStats stats) {
+        metrics.put("loss", stats.loss);
+        metrics.put("grad_norm", stats.gradNorm);
+        metrics.put("learning_rate", stats.learningRate);
+        putRewardMetrics(metrics, rollouts.rewards().total(), rollouts.rewards(), rollouts.groups(),
+                rollouts.advantages().fracRewardZeroStd());
+        if (reference != null) {
+            metrics.put("kl", stats.kl);
         }
-        return scope.create(m, shape);
+        metrics.put("entropy", stats.entropy);
+        putLengthMetrics(metrics, rollouts.lengths(), rollouts.completions().truncated());
+        metrics.put("clip_ratio/low_mean", stats.clipLow);
+        metrics.put("clip_ratio/high_mean", stats.clipHigh);
+        metrics.put("clip_ratio/region_mean", stats.clipRegion);
+        metrics.put("ratio/mean", stats.ratio);
+        tokensSeen += rollouts.tokens();
+        metrics.put("num_tokens", (double) tokensSeen);
     }
 
-    private static List<int[]> promptsOf(int[] rows, List<Prompt> rowPrompts) {
-        List<int[]> out = new ArrayList<>(rows.length);
-        for (int r : rows) {
-            out.add(rowPrompts.get(r).ids());
-        }
-        return out;
-    }
-
-    private static List<int[]> tokensOf(int[] rows, Completions c) {
-        List<int[]> out = new ArrayList<>(rows.length);
-        for (int r : rows) {
-            out.add(c.tokens()[r]);
-        }
-        return out;
+    /** Throughput and phase wall times in seconds (grpo4j bench reads them); reward and advantages are the rest. */
+    private void putTimings(Map<String, Double> metrics, Rollouts rollouts, long t0, long t1, long tRef0, long tRef1,
+            long t2) {
+        double genSeconds = (t1 - t0) / 1e9;
+        double updateSeconds = (t2 - t1) / 1e9;
+        metrics.put("step_time", (t2 - t0) / 1e9);
+        metrics.put("gen_tokens_per_s", rollouts.completionTokens() / Math.max(genSeconds, 1e-9));
+        metrics.put("train_tokens_per_s",
+                (double) rollouts.tokens() * options.numIterations() / Math.max(updateSeconds, 1e-9));
+        metrics.put("timing/generation", genSeconds);
+        metrics.put("timing/reference", (tRef1 - tRef0) / 1e9);
+        metrics.put("timing/update", (t2 - tRef1) / 1e9);
     }
 
     private void putRewardMetrics(Map<String, Double> metrics, double[] reward, RewardResult scores, int[] group,

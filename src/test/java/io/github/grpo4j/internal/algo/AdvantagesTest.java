@@ -41,8 +41,8 @@ class AdvantagesTest {
     @MethodSource("goldenRows")
     void goldenAdvantagesInFloat32And64(AdvantageOptions o, double[] expected) {
         try (NDManager m = NDManager.newBaseManager()) {
-            AdvantageResult f32 = Advantages.compute(m.create(REWARDS).toType(DataType.FLOAT32, false), ONE_GROUP, o);
-            AdvantageResult f64 = Advantages.compute(m.create(REWARDS), ONE_GROUP, o);
+            TensorAdvantages.Result f32 = TensorAdvantages.compute(m.create(REWARDS).toType(DataType.FLOAT32, false), ONE_GROUP, o);
+            TensorAdvantages.Result f64 = TensorAdvantages.compute(m.create(REWARDS), ONE_GROUP, o);
             assertThat(f32.advantages().getDataType()).isEqualTo(DataType.FLOAT32);
             float[] a32 = f32.advantages().toFloatArray();
             double[] a64 = f64.advantages().toDoubleArray();
@@ -58,7 +58,7 @@ class AdvantagesTest {
     @Test
     void twoGroupsSampleStdWithEpsAndAZeroStdGroup() {
         try (NDManager m = NDManager.newBaseManager()) {
-            AdvantageResult res = Advantages.compute(m.create(new float[] {0, 1, 1, 1}), new int[] {0, 0, 1, 1},
+            TensorAdvantages.Result res = TensorAdvantages.compute(m.create(new float[] {0, 1, 1, 1}), new int[] {0, 0, 1, 1},
                     options(ScaleRewards.GROUP, StdKind.SAMPLE, 1e-6, AdvantageEstimator.GRPO));
             float[] a = res.advantages().toFloatArray();
             assertThat((double) a[0]).isCloseTo(-0.70710578, within(FLOAT));
@@ -81,8 +81,8 @@ class AdvantagesTest {
                     for (double eps : new double[] {0, 1e-4}) {
                         for (AdvantageEstimator est : AdvantageEstimator.values()) {
                             AdvantageOptions o = options(s, k, eps, est);
-                            double[] expected = ReferenceMath.advantages(rewards, groups, o);
-                            AdvantageResult res = Advantages.compute(m.create(rewards), groups, o);
+                            double[] expected = Advantages.advantages(rewards, groups, o);
+                            TensorAdvantages.Result res = TensorAdvantages.compute(m.create(rewards), groups, o);
                             assertThat(res.advantages().toDoubleArray()).as(o.toString())
                                     .containsExactly(expected, within(EXACT));
                             assertThat(res.zeroStdRow())
@@ -100,7 +100,7 @@ class AdvantagesTest {
         // mean(0.1, 0.1, 0.1) is 0.10000000000000002 in double: r − mean would be −1.4e-17
         try (NDManager m = NDManager.newBaseManager()) {
             for (AdvantageEstimator est : AdvantageEstimator.values()) {
-                AdvantageResult res = Advantages.compute(m.create(new double[] {0.1, 0.1, 0.1}), new int[] {0, 0, 0},
+                TensorAdvantages.Result res = TensorAdvantages.compute(m.create(new double[] {0.1, 0.1, 0.1}), new int[] {0, 0, 0},
                         options(ScaleRewards.GROUP, StdKind.SAMPLE, 0, est));
                 assertThat(res.advantages().toDoubleArray()).containsExactly(0, 0, 0);
                 assertThat(res.fracRewardZeroStd()).isEqualTo(1.0);
@@ -111,7 +111,7 @@ class AdvantagesTest {
     @Test
     void rlooGroupOfOneHasAdvantageZero() {
         try (NDManager m = NDManager.newBaseManager()) {
-            AdvantageResult res = Advantages.compute(m.create(new float[] {5f, 1f, 0f}), new int[] {0, 1, 1},
+            TensorAdvantages.Result res = TensorAdvantages.compute(m.create(new float[] {5f, 1f, 0f}), new int[] {0, 1, 1},
                     options(ScaleRewards.GROUP, StdKind.POPULATION, 0, AdvantageEstimator.RLOO));
             assertThat(res.advantages().toFloatArray()).containsExactly(0f, 1f, -1f);
             assertThat(res.zeroStdRow()).containsExactly(true, false, false);
@@ -122,7 +122,7 @@ class AdvantagesTest {
     void rewardsAndGroupIndexOfDifferentLengthAreRejected() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray r = m.create(new float[] {1, 2, 3});
-            assertThatThrownBy(() -> Advantages.compute(r, new int[] {0, 0}, AdvantageOptions.defaults()))
+            assertThatThrownBy(() -> TensorAdvantages.compute(r, new int[] {0, 0}, AdvantageOptions.defaults()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groupIndex");
         }
     }

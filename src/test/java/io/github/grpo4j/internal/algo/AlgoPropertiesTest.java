@@ -48,10 +48,10 @@ class AlgoPropertiesTest {
         AdvantageOptions o = new AdvantageOptions(ScaleRewards.GROUP, std, 0, AdvantageEstimator.GRPO);
         double[] rewards = flatten(groups);
         int[] index = indices(groups);
-        double[] twin = ReferenceMath.advantages(rewards, index, o);
+        double[] twin = Advantages.advantages(rewards, index, o);
         double[] tensor;
         try (NDManager m = NDManager.newBaseManager()) {
-            tensor = Advantages.compute(m.create(rewards), index, o).advantages().toDoubleArray();
+            tensor = TensorAdvantages.compute(m.create(rewards), index, o).advantages().toDoubleArray();
         }
         int at = 0;
         for (double[] g : groups) {
@@ -80,16 +80,16 @@ class AlgoPropertiesTest {
         AdvantageOptions o = new AdvantageOptions(scale, std, withEps ? 1e-4 : 0, estimator);
         double[] rewards = flatten(groups); // multiples of 1/4: exact in float32
         int[] index = indices(groups);
-        double[] twin = ReferenceMath.advantages(rewards, index, o);
+        double[] twin = Advantages.advantages(rewards, index, o);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray r = m.create(rewards).toType(DataType.FLOAT32, false);
-            AdvantageResult res = Advantages.compute(r, index, o);
+            TensorAdvantages.Result res = TensorAdvantages.compute(r, index, o);
             float[] a = res.advantages().toFloatArray();
             for (int i = 0; i < a.length; i++) {
                 assertThat((double) a[i]).isCloseTo(twin[i], within(1e-6 * Math.max(1, Math.abs(twin[i]))));
             }
-            assertThat(res.zeroStdRow()).containsExactly(ReferenceMath.zeroStdRows(rewards, index));
-            assertThat(res.fracRewardZeroStd()).isEqualTo(ReferenceMath.fracRewardZeroStd(rewards, index));
+            assertThat(res.zeroStdRow()).containsExactly(Advantages.zeroStdRows(rewards, index));
+            assertThat(res.fracRewardZeroStd()).isEqualTo(Advantages.fracRewardZeroStd(rewards, index));
         }
     }
 

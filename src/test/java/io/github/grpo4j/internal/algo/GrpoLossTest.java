@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link GrpoLoss} on NDArrays: golden values, the twin, masking, autograd and gradient accumulation. */
 class GrpoLossTest {
-    private static final double[] ADV = ReferenceMath.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
+    private static final double[] ADV = Advantages.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
 
     private static NDArray f32(NDManager m, double[][] v) {
         int b = v.length;
@@ -131,7 +131,7 @@ class GrpoLossTest {
                     new BatchTotals(4, 8, 3));
             assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before + 1)
                     .contains(t.loss());
-            AdvantageResult a = Advantages.compute(adv, new int[] {0, 0, 1, 1}, AdvantageOptions.defaults());
+            TensorAdvantages.Result a = TensorAdvantages.compute(adv, new int[] {0, 0, 1, 1}, AdvantageOptions.defaults());
             assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).hasSize(before + 2)
                     .contains(a.advantages());
         }

@@ -18,9 +18,9 @@ class ReferenceMathGoldenTest {
 
     @Test
     void rawAdvantagesAreRewardMinusGroupMean() {
-        assertClose(ReferenceMath.rawAdvantages(REWARDS, ONE_GROUP), 0.6, -0.2, -0.2, -0.2);
+        assertClose(Advantages.rawAdvantages(REWARDS, ONE_GROUP), 0.6, -0.2, -0.2, -0.2);
         assertClose(
-                ReferenceMath.advantages(REWARDS, ONE_GROUP,
+                Advantages.advantages(REWARDS, ONE_GROUP,
                         options(ScaleRewards.NONE, StdKind.POPULATION, 0, AdvantageEstimator.GRPO)),
                 0.6, -0.2, -0.2, -0.2);
     }
@@ -28,13 +28,13 @@ class ReferenceMathGoldenTest {
     @Test
     void populationStdAdvantagesMatchTheSeed() {
         double a = -0.5773502691896257;
-        assertClose(ReferenceMath.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults()),
+        assertClose(Advantages.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults()),
                 1.732050807568877, a, a, a);
     }
 
     @Test
     void sampleStdAdvantagesAreOneAndAHalf() {
-        assertClose(ReferenceMath.advantages(REWARDS, ONE_GROUP,
+        assertClose(Advantages.advantages(REWARDS, ONE_GROUP,
                         options(ScaleRewards.GROUP, StdKind.SAMPLE, 0, AdvantageEstimator.GRPO)),
                 1.5, -0.5, -0.5, -0.5);
     }
@@ -42,7 +42,7 @@ class ReferenceMathGoldenTest {
     @Test
     void sampleStdWithStdEpsDividesByStdPlusEps() {
         double a = -0.4998750312421895;
-        assertClose(ReferenceMath.advantages(REWARDS, ONE_GROUP,
+        assertClose(Advantages.advantages(REWARDS, ONE_GROUP,
                         options(ScaleRewards.GROUP, StdKind.SAMPLE, 1e-4, AdvantageEstimator.GRPO)),
                 1.4996250937265683, a, a, a);
     }
@@ -50,7 +50,7 @@ class ReferenceMathGoldenTest {
     @Test
     void rlooAdvantagesAreRewardMinusMeanOfOthers() {
         double a = -0.8 / 3;
-        assertClose(ReferenceMath.advantages(REWARDS, ONE_GROUP, options(
+        assertClose(Advantages.advantages(REWARDS, ONE_GROUP, options(
                         ScaleRewards.GROUP, StdKind.POPULATION, 0, AdvantageEstimator.RLOO)),
                 0.8, a, a, a);
     }
@@ -71,7 +71,7 @@ class ReferenceMathGoldenTest {
 
     @Test
     void surrogateWithSymmetricAndHigherClip() {
-        double[] adv = ReferenceMath.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
+        double[] adv = Advantages.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
         double[] lnNew = log(NEW);
         double[] lnOld = log(OLD);
         double[] l = new double[4];
@@ -110,7 +110,7 @@ class ReferenceMathGoldenTest {
 
     @Test
     void grpoObjectiveIsMeanOfSurrogateMinusBetaK3() {
-        double[] adv = ReferenceMath.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
+        double[] adv = Advantages.advantages(REWARDS, ONE_GROUP, AdvantageOptions.defaults());
         ReferenceMath.LossValues v = ReferenceMath.loss(column(log(NEW)), column(log(OLD)), column(log(REF)),
                 adv, ones(4, 1), LossOptions.defaults(), new BatchTotals(4, 4, 1));
         assertThat(-v.loss()).isCloseTo(0.1431931065666332, within(EXACT));
@@ -131,12 +131,12 @@ class ReferenceMathGoldenTest {
 
     @Test
     void twoGroupsWithSampleStdAndStdEps() {
-        double[] a = ReferenceMath.advantages(new double[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1},
+        double[] a = Advantages.advantages(new double[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1},
                 options(ScaleRewards.GROUP, StdKind.SAMPLE, 1e-6, AdvantageEstimator.GRPO));
         double expected = 0.5 / (Math.sqrt(0.5) + 1e-6);
         assertClose(a, -expected, expected, 0, 0);
         assertThat(expected).isCloseTo(0.70710578, within(1e-8));
-        assertThat(ReferenceMath.fracRewardZeroStd(new double[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1}))
+        assertThat(Advantages.fracRewardZeroStd(new double[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1}))
                 .isEqualTo(0.5);
     }
 }

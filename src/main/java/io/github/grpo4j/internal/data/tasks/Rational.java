@@ -49,10 +49,6 @@ public record Rational(long num, long den) {
         return new Rational(Math.multiplyExact(num, o.den), Math.multiplyExact(den, o.num));
     }
 
-    public boolean isInteger() {
-        return den == 1;
-    }
-
     private static long gcd(long a, long b) {
         while (b != 0) {
             long t = a % b;

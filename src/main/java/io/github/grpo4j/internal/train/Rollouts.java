@@ -1,0 +1,128 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.Sample;
+import io.github.grpo4j.internal.algo.AdvantageResult;
+import io.github.grpo4j.internal.reward.RewardResult;
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.reward.RewardInput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The generated batch of one GRPO step, one row per completion: the prompt it was sampled for, the
+ * completion's tokens and text, and, once scored, its rewards and advantage. A step fills it in order
+ * (generation, then {@link #withRewards}, then {@link #withAdvantages}) and cuts micro-batches from it
+ * with {@link #select}.
+ *
+ * @param prompts     the prompt of each row
+ * @param completions the sampled completions (tokens, truncation flags, group of each row)
+ * @param texts       the decoded completions
+ * @param rewards     the reward functions' scores, or null before scoring
+ * @param advantages  the group-relative advantages, or null before they are computed
+ */
+public record Rollouts(
+        List<Prompt> prompts, Completions completions, List<String> texts, RewardResult rewards,
+        AdvantageResult advantages) {
+
+    /** Completions of {@code prompts} sampled by a policy, with their decoded texts; not scored yet. */
+    public static Rollouts generated(List<Prompt> prompts, Completions completions, List<String> texts) {
+        List<Prompt> perRow = new ArrayList<>(completions.size());
+        for (int g : completions.promptIndex()) {
+            perRow.add(prompts.get(g));
+        }
+        return new Rollouts(List.copyOf(perRow), completions, List.copyOf(texts), null, null);
+    }
+
+    /** This batch with its rewards. */
+    public Rollouts withRewards(RewardResult scores) {
+        return new Rollouts(prompts, completions, texts, scores, advantages);
+    }
+
+    /** This batch with its advantages. */
+    public Rollouts withAdvantages(AdvantageResult result) {
+        return new Rollouts(prompts, completions, texts, rewards, result);
+    }
+
+    /** Number of rows (completions). */
+    public int size() {
+        return completions.size();
+    }
+
+    /** The group (prompt index) of each row. */
+    public int[] groups() {
+        return completions.promptIndex();
+    }
+
+    /** Completion length of each row in tokens. */
+    public int[] lengths() {
+        int[] out = new int[size()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = completions.tokens()[r].length;
+        }
+        return out;
+    }
+
+    /** Prompt tokens plus completion tokens of the whole batch. */
+    public long tokens() {
+        long sum = 0;
+        for (int r = 0; r < size(); r++) {
+            sum += prompts.get(r).ids().length + completions.tokens()[r].length;
+        }
+        return sum;
+    }
+
+    /** Completion tokens of the whole batch. */
+    public long completionTokens() {
+        long sum = 0;
+        for (int[] t : completions.tokens()) {
+            sum += t.length;
+        }
+        return sum;
+    }
+
+    /** What the reward functions see of each row. */
+    public List<RewardInput> rewardInputs() {
+        List<RewardInput> inputs = new ArrayList<>(size());
+        for (int r = 0; r < size(); r++) {
+            Prompt p = prompts.get(r);
+            inputs.add(new RewardInput(p.text(), texts.get(r), p.row(), completions.tokens()[r].length,
+                    completions.truncated()[r]));
+        }
+        return inputs;
+    }
+
+    /**
+     * The micro-batch of {@code rows}: their prompts, completions, advantages (as the loss takes them, in
+     * float) and per-row token weights (0 for a truncated completion when {@code maskTruncated}, else 1).
+     */
+    public MicroBatch select(int[] rows, boolean maskTruncated) {
+        List<int[]> promptIds = new ArrayList<>(rows.length);
+        List<int[]> tokens = new ArrayList<>(rows.length);
+        float[] adv = new float[rows.length];
+        float[] weights = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            promptIds.add(prompts.get(r).ids());
+            tokens.add(completions.tokens()[r]);
+            adv[i] = advantages == null ? 0f : (float) advantages.advantages()[r];
+            weights[i] = maskTruncated && completions.truncated()[r] ? 0f : 1f;
+        }
+        return new MicroBatch(rows, promptIds, tokens, adv, weights, null, null);
+    }
+
+    /** Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation). */
+    public List<Sample> samples() {
+        List<Sample> out = new ArrayList<>(size());
+        for (int r = 0; r < size(); r++) {
+            Map<String, Double> per = new LinkedHashMap<>();
+            for (int k = 0; k < rewards.names().size(); k++) {
+                per.put(rewards.names().get(k), rewards.perFunction()[k][r]);
+            }
+            out.add(new Sample(prompts.get(r).text(), texts.get(r), rewards.total()[r], per,
+                    completions.tokens()[r].length, completions.truncated()[r]));
+        }
+        return out;
+    }
+}
