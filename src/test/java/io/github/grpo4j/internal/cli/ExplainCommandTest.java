@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code grpo4j explain}: the seed's golden numbers, the errata notes, JSON, options and bad input. */
+/** {@code grpo4j explain}: the worked example's golden numbers, the errata notes, JSON, options and bad input. */
 class ExplainCommandTest {
 
     record Run(int exitCode, String out, String err) {}
@@ -56,7 +56,7 @@ class ExplainCommandTest {
         assertThat(r.out())
                 .contains("[Paris, London, Berlin, Madrid]")
                 .contains("[1.732050807568877, -0.5773502691896257, -0.5773502691896257, -0.5773502691896257]")
-                .contains("[1.25, 1.0, 0.7499999999999999, 0.7499999999999999]") // as the seed printed them
+                .contains("[1.25, 1.0, 0.7499999999999999, 0.7499999999999999]") // as the worked example printed them
                 .contains("[1.2, 1.0, 0.8, 0.8]")
                 .contains("[2.078460969082652, -0.5773502691896257, -0.4618802153517006, -0.4618802153517006]")
                 .contains("mean(L)                0.14433756729740632")
