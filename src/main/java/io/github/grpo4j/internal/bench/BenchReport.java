@@ -102,6 +102,11 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("warmup_steps", options.warmup());
         w.put("steps", options.steps());
         w.put("seed", options.seed());
+        if (options.lora() != null) {
+            w.put("lora_r", options.lora().r());
+            w.put("lora_alpha", options.lora().loraAlpha());
+            w.put("lora_target_modules", options.lora().targetModules());
+        }
         m.put("workload", w);
         Map<String, Object> mc = new LinkedHashMap<>();
         mc.put("cpu", machine.cpu());

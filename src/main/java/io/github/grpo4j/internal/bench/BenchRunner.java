@@ -40,7 +40,7 @@ public final class BenchRunner {
         BenchTokenizer tokenizer = new BenchTokenizer(options.vocab());
         SplittableRandom promptRng = new SplittableRandom(options.seed());
         List<StepTiming> timed = new ArrayList<>(options.steps());
-        try (TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer);
+        try (TransformerPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
             int total = options.warmup() + options.steps();
@@ -64,6 +64,20 @@ public final class BenchRunner {
         }
         return new BenchReport(options, Machine.current(), threads, config.parameterCount(), matmulFlopsPerS, timed,
                 ProcMemory.peakResidentBytes());
+    }
+
+    /** The random model of the workload, with LoRA adapters when asked for. */
+    private static TransformerPolicy policy(BenchOptions options, ModelConfig config, BenchTokenizer tokenizer) {
+        TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer);
+        if (options.lora() != null) {
+            try {
+                policy.addAdapter(options.lora(), options.seed());
+            } catch (RuntimeException e) {
+                policy.close();
+                throw e;
+            }
+        }
+        return policy;
     }
 
     /** The trainer settings of the workload (docs/algorithm.md defaults for everything the bench has no flag for). */

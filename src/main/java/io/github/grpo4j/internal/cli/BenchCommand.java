@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.bench.BenchOptions;
 import io.github.grpo4j.internal.bench.BenchReport;
@@ -92,6 +93,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Side of the square fp32 matmuls that measure the machine's peak, the MFU denominator"
                     + " (default: ${DEFAULT-VALUE}).")
     int matmulSize;
+    @Option(names = "--lora-r", defaultValue = "0",
+            description = "Train LoRA adapters of this rank instead of every weight; 0 = full fine-tuning (default: ${DEFAULT-VALUE}).")
+    int loraR;
+    @Option(names = "--lora-alpha", description = "LoRA alpha (default: 2 x --lora-r).")
+    Double loraAlpha;
+    @Option(names = "--lora-targets", defaultValue = "all-linear", split = ",",
+            description = "Comma-separated modules to adapt, or all-linear (default: ${DEFAULT-VALUE}).")
+    List<String> loraTargets;
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -99,7 +108,17 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(modelType, vocab, hidden, layers, heads, kvHeads, intermediate, tied, prompts, group,
                 promptLength, maxNew, temperature, beta, iterations, LossType.parse(lossType), lr, maxGradNorm,
-                microBatch, threads, warmup, steps, seed);
+                microBatch, threads, warmup, steps, seed, lora());
+    }
+
+    private LoraSection lora() {
+        if (loraR < 0) {
+            throw new Grpo4jException("--lora-r must be >= 0 (0 = full fine-tuning), got " + loraR);
+        }
+        if (loraR == 0) {
+            return null;
+        }
+        return LoraSection.defaults().with(loraR, loraAlpha != null ? loraAlpha : 2.0 * loraR, loraTargets);
     }
 
     @Override

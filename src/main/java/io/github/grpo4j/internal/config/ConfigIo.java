@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public final class ConfigIo {
                     + "# Re-run with: --config " + file.getFileName() + "\n";
             Files.writeString(file, header + toYaml(config), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write config " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write config " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.config;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw new Grpo4jException("config file not found: " + file.toAbsolutePath().normalize());
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read config file " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -85,7 +86,7 @@ public final class PromptDataset {
         } catch (NoSuchFileException e) {
             throw new Grpo4jException("data file not found: " + file.toAbsolutePath().normalize());
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read data file " + name + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read data file " + name + ": " + IoErrors.reason(e), e);
         }
         throw new Grpo4jException(name + ": unknown data format; valid: a file ending in .jsonl, .json or .csv");
     }

@@ -7,14 +7,17 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,12 +48,14 @@ final class HfModelDirectory {
                 source.put(e.getKey(), file);
             }
         }
+        Map<String, Shape> expected = Transformer.expectedShapes(config);
+        checkNoneUnused(dir, config, expected.keySet(), tensors.keySet());
         NDManager manager = NDManager.newBaseManager();
         try {
             long largest = tensors.values().stream().mapToLong(Safetensors.Tensor::numel).max().orElse(0);
             ByteBuffer scratch = ByteBuffer.allocateDirect(Math.toIntExact(largest * 4)); // reused per tensor
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (Map.Entry<String, Shape> e : Transformer.expectedShapes(config).entrySet()) {
+            for (Map.Entry<String, Shape> e : expected.entrySet()) {
                 String name = e.getKey();
                 Safetensors.Tensor t = tensors.get(name);
                 if (t == null) {
@@ -75,6 +80,31 @@ final class HfModelDirectory {
         }
     }
 
+    /**
+     * Weights the model would not use mean that config.json does not describe them (3 layers said, 4
+     * stored): loading them silently would train a different model than the one saved. Two kinds are
+     * harmless and ignored, as Hugging Face does: rotary {@code inv_freq} buffers that older checkpoints
+     * stored (recomputed from the config) and an {@code lm_head.weight} kept beside tied embeddings.
+     */
+    private static void checkNoneUnused(Path dir, ModelConfig config, Set<String> used, Set<String> stored) {
+        List<String> unused = new ArrayList<>();
+        for (String name : stored) {
+            boolean harmless = name.endsWith("rotary_emb.inv_freq")
+                    || (config.tieWordEmbeddings() && name.equals("lm_head.weight"));
+            if (!used.contains(name) && !harmless) {
+                unused.add(name);
+            }
+        }
+        if (unused.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(unused.size(), 6);
+        throw new Grpo4jException(dir + ": " + unused.size() + " tensor" + (unused.size() == 1 ? "" : "s")
+                + " in the weights would not be used by the " + config.modelType() + " model config.json describes ("
+                + config.numHiddenLayers() + " layers): " + String.join(", ", unused.subList(0, shown))
+                + (unused.size() > shown ? ", ..." : "") + "; config.json does not match the weights");
+    }
+
     private static Set<Path> weightFiles(Path dir) {
         Path single = dir.resolve("model.safetensors");
         Path index = dir.resolve("model.safetensors.index.json");
@@ -86,7 +116,7 @@ final class HfModelDirectory {
             try {
                 map = JSON.readTree(index.toFile()).path("weight_map");
             } catch (IOException e) {
-                throw new Grpo4jException("cannot read " + index + ": " + e.getMessage(), e);
+                throw new Grpo4jException("cannot read " + index + ": " + IoErrors.reason(e), e);
             }
             if (!map.isObject() || map.isEmpty()) {
                 throw new Grpo4jException(index + ": no \"weight_map\" object naming the shard of each tensor");
@@ -113,7 +143,7 @@ final class HfModelDirectory {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot create model directory " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot create model directory " + dir + ": " + IoErrors.reason(e), e);
         }
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.baseParameters().entrySet()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public record ModelConfig(
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read model config " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read model config " + file + ": " + IoErrors.reason(e), e);
         }
         try {
             return parse(text);
@@ -159,7 +160,7 @@ public record ModelConfig(
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new Grpo4jException("config.json is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new Grpo4jException("config.json is not valid JSON: " + IoErrors.reason(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new Grpo4jException("config.json must be a JSON object");
@@ -338,7 +339,7 @@ public record ModelConfig(
         try {
             Files.writeString(file, toJson());
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write model config " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write model config " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public final class PeftAdapter {
             Safetensors.write(dir.resolve(WEIGHTS), tensors, meta);
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), c);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write adapter to " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write adapter to " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -96,7 +97,7 @@ public final class PeftAdapter {
         try {
             c = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
         String type = c.path("peft_type").asText("");
         if (!type.equalsIgnoreCase("LORA")) {

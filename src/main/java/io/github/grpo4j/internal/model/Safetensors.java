@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -85,7 +86,7 @@ public final class Safetensors {
             }
             return out;
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read safetensors file " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -97,7 +98,7 @@ public final class Safetensors {
                     .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
             return out;
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read safetensors file " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -245,7 +246,7 @@ public final class Safetensors {
                 }
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write safetensors file " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write safetensors file " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 import io.github.grpo4j.policy.Completions;
@@ -208,7 +209,7 @@ public final class CategoricalPolicy implements Policy {
             Files.createDirectories(directory);
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(directory.resolve("categorical.json").toFile(), json);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write categorical policy to " + directory + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write categorical policy to " + directory + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.report;
 
+import io.github.grpo4j.internal.health.DivergenceCheck;
+import io.github.grpo4j.internal.health.DivergenceWarning;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
@@ -46,6 +48,7 @@ final class HtmlReport {
                 .append("</p>\n");
         h.append("<nav><a href=\"#summary\">Summary</a> <a href=\"#plots\">Plots</a> "
                 + "<a href=\"#samples\">Samples</a> <a href=\"#config\">Config</a> <a href=\"#notes\">Notes</a></nav>\n");
+        warnings(h, DivergenceCheck.history(run.series()));
         summary(h, run);
         plots(h, plots);
         samples(h, run.samples());
@@ -197,6 +200,16 @@ final class HtmlReport {
         h.append("</section>\n");
     }
 
+    /** The divergence warnings the console printed during the run (the same rule, replayed); nothing when none. */
+    private static void warnings(StringBuilder h, List<DivergenceWarning> warnings) {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"warnings\" class=\"warning\">\n<h2>Warnings</h2>\n<ul>\n");
+        warnings.forEach(w -> h.append("<li>").append(esc(w.message())).append("</li>\n"));
+        h.append("</ul>\n</section>\n");
+    }
+
     private static void notes(StringBuilder h, List<String> notes) {
         h.append("<section id=\"notes\">\n<h2>Notes</h2>\n");
         if (notes.isEmpty()) {
@@ -250,6 +263,7 @@ final class HtmlReport {
             nav a { margin-right: 1em; }
             .meta, .hint, .step { color: #666; font-size: .9em; }
             .missing { color: #a60; }
+            section.warning { background: #fff4e5; border-left: 4px solid #e67700; padding: .2em 1em; }
             table { border-collapse: collapse; margin: .5em 0; }
             th, td { border: 1px solid #ddd; padding: .25em .5em; vertical-align: top; text-align: left; }
             th { background: #f5f5f5; }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class RunFiles {
             // one read: a consistent snapshot even while the trainer appends
             text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
         String[] lines = text.split("\n", -1);
         // split leaves "" after a final newline; a non-empty last piece is a line still being written
@@ -179,7 +180,7 @@ public final class RunFiles {
             // lenient decoding: a stray byte in a config must not stop the report
             return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

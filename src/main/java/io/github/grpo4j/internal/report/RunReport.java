@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.report;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public final class RunReport {
         try {
             Files.createDirectories(plotDir);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot create report folder " + plotDir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot create report folder " + plotDir + ": " + IoErrors.reason(e), e);
         }
         List<HtmlReport.Plot> plots = new ArrayList<>();
         for (PlotSpec spec : PlotSpec.STANDARD) {
@@ -55,7 +56,7 @@ public final class RunReport {
             Files.writeString(tmp, HtmlReport.render(run, plots), StandardCharsets.UTF_8);
             Files.move(tmp, html, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write " + html + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write " + html + ": " + IoErrors.reason(e), e);
         } finally {
             deleteQuietly(tmp);
         }

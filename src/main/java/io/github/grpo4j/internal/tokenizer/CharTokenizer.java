@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -215,7 +216,7 @@ public final class CharTokenizer implements Tokenizer {
             Files.writeString(dir.resolve(FILE_NAME),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write " + dir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write " + dir.resolve(FILE_NAME) + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -279,7 +280,7 @@ public final class CharTokenizer implements Tokenizer {
             Files.writeString(dir.resolve("tokenizer_config.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write the tokenizer into " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write the tokenizer into " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 

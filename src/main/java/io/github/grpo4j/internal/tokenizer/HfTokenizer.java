@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             options.put("padding", "false");
             hf = HuggingFaceTokenizer.newInstance(file, options);
         } catch (IOException | RuntimeException e) {
-            throw new Grpo4jException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot load tokenizer " + file + ": " + IoErrors.reason(e), e);
         }
         try {
             return new HfTokenizer(dir, hf, vocabSize, added, config);
@@ -211,7 +212,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             ids = hf.encode(text, false, false).getIds();
         } catch (RuntimeException e) { // e.g. a WordLevel model without an unknown token
             throw new Grpo4jException("cannot encode " + (text.length() > 60 ? text.substring(0, 57) + "..." : text)
-                    + " with " + dir.resolve("tokenizer.json") + ": " + e.getMessage(), e);
+                    + " with " + dir.resolve("tokenizer.json") + ": " + IoErrors.reason(e), e);
         }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -314,7 +315,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 Files.copy(gen, target.resolve("generation_config.json"));
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot copy the tokenizer from " + dir + " to " + target + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot copy the tokenizer from " + dir + " to " + target + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ record HfTokenizerConfig(Map<String, Object> specialTokens, String eosToken, Str
             try {
                 template = Files.readString(jinjaFile, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new Grpo4jException("cannot read chat template " + jinjaFile + ": " + e.getMessage(), e);
+                throw new Grpo4jException("cannot read chat template " + jinjaFile + ": " + IoErrors.reason(e), e);
             }
             origin = jinjaFile.toString();
         } else if (tc.hasNonNull("chat_template")) {
@@ -174,7 +175,7 @@ record HfTokenizerConfig(Map<String, Object> specialTokens, String eosToken, Str
             }
             return n;
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.grpo4j.internal.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.github.grpo4j.internal.tensor.OwnedArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -95,10 +96,18 @@ public final class AdamW implements AutoCloseable {
             if (mk == null || vk == null) {
                 throw new io.github.grpo4j.Grpo4jException("optimizer state has no moments for parameter " + k);
             }
-            m.get(k).set(mk);
-            v.get(k).set(vk);
+            // fresh arrays rather than NDArray.set: DJL's set goes through a libtorch guard that prints
+            // "AutoNonVariableTypeMode is deprecated" on every resume
+            replace(m, k, mk);
+            replace(v, k, vk);
         }
         this.step = step;
+    }
+
+    private void replace(Map<String, NDArray> moments, String name, float[] values) {
+        NDArray old = moments.get(name);
+        moments.put(name, OwnedArrays.of(manager, values, old.getShape()));
+        old.close();
     }
 
     @Override

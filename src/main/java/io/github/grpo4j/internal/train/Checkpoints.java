@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.train;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.model.Safetensors;
 import io.github.grpo4j.policy.Policy;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class Checkpoints {
             deleteTree(target);
             moveAtomically(tmp, target);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write checkpoint " + target + ": " + IoErrors.reason(e), e);
         }
         prune();
         return target;
@@ -122,7 +123,7 @@ public final class Checkpoints {
         try {
             return JSON.readValue(checkpoint.resolve(STATE).toFile(), TrainerState.class);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + checkpoint.resolve(STATE) + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + checkpoint.resolve(STATE) + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -155,7 +156,7 @@ public final class Checkpoints {
                 Files.move(from, to);
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot rename " + from + " to " + to + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -168,7 +169,7 @@ public final class Checkpoints {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot delete " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot delete " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 }

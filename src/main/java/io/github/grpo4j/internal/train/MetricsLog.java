@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.report.MetricKeys;
 import io.github.grpo4j.internal.report.MetricRow;
 import io.github.grpo4j.internal.report.RunFiles;
@@ -59,7 +60,7 @@ public final class MetricsLog {
         try {
             Files.createDirectories(runDir);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot create run directory " + runDir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot create run directory " + runDir + ": " + IoErrors.reason(e), e);
         }
         MetricsLog log = new MetricsLog(runDir);
         log.repairTail(log.metricsFile);
@@ -193,7 +194,7 @@ public final class MetricsLog {
         try {
             writeAtomically(runDir.resolve(RunFiles.SUMMARY), PRETTY.writeValueAsBytes(node));
         } catch (IOException e) {
-            throw new Grpo4jException("cannot write " + runDir.resolve(RunFiles.SUMMARY) + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write " + runDir.resolve(RunFiles.SUMMARY) + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -226,7 +227,7 @@ public final class MetricsLog {
             Files.write(file, sb.toString().getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot append to " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot append to " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -255,7 +256,7 @@ public final class MetricsLog {
                 ch.truncate(lastNewline + 1);
             }
         } catch (IOException e) {
-            throw new Grpo4jException("cannot repair " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot repair " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -275,7 +276,7 @@ public final class MetricsLog {
             }
             writeAtomically(file, kept.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new Grpo4jException("cannot rewrite " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot rewrite " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -294,7 +295,7 @@ public final class MetricsLog {
             } catch (IOException ignored) {
                 // reporting the first failure matters more
             }
-            throw new Grpo4jException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot write " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.config.ConfigDiff;
 import io.github.grpo4j.internal.config.ConfigIo;
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class RunDirectory implements AutoCloseable {
             try {
                 Files.move(file, nextHistoryFile());
             } catch (IOException e) {
-                throw new Grpo4jException("cannot keep the earlier " + file + ": " + e.getMessage(), e);
+                throw new Grpo4jException("cannot keep the earlier " + file + ": " + IoErrors.reason(e), e);
             }
         }
         ConfigIo.write(config, file);
@@ -115,7 +116,7 @@ public final class RunDirectory implements AutoCloseable {
                     .sorted(java.util.Comparator.comparingInt(RunDirectory::historyNumber))
                     .toList();
         } catch (IOException e) {
-            throw new Grpo4jException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot list " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -133,7 +134,7 @@ public final class RunDirectory implements AutoCloseable {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.internal.IoErrors;
 import io.github.grpo4j.internal.data.PromptDataset;
 import io.github.grpo4j.internal.data.PromptRow;
 import io.github.grpo4j.internal.data.tasks.Split;
@@ -210,7 +211,7 @@ public final class RunParts {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new Grpo4jException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new Grpo4jException("cannot create " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 }

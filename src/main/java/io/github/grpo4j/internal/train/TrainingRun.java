@@ -22,6 +22,7 @@ import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.health.DivergenceWatch;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
@@ -42,8 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A whole GRPO run from a {@link GrpoConfig}: builds the parts, then steps {@link GrpoStepTrainer} with
@@ -61,6 +60,7 @@ public final class TrainingRun {
     private TransformerPolicy givenPolicy;
     private PromptDataset givenPrompts;
     private RewardSet givenRewards;
+    private DivergenceWatch watch = new DivergenceWatch();
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
         this.config = config;
@@ -201,6 +201,8 @@ public final class TrainingRun {
             // a resumed run redoes every step after its checkpoint, and all of them when there is none
             MetricsLog log = state == null ? MetricsLog.startOver(out) : MetricsLog.resume(out, state.step());
             double earlierSeconds = state == null ? 0 : state.seconds();
+            watch = new DivergenceWatch(); // a resumed run judges its whole history
+            log.metrics().forEach(row -> watch.add(row.step(), row.values()));
             int start = 0;
             DataPosition position = new DataPosition(0, 0);
             if (state != null) {
@@ -222,15 +224,17 @@ public final class TrainingRun {
             int maxSteps = config.training().maxSteps();
             Map<String, Double> last = Map.of();
             Double after = null;
-            try (ProgressBar bar = progressBar ? bar(maxSteps, start) : null) {
+            LinesAboveBar lines = progressBar ? new LinesAboveBar(System.err) : null;
+            try (ProgressBar bar = lines != null ? LinesAboveBar.bar("GRPO", maxSteps, start, lines, 500) : null) {
                 for (int step = start + 1; step <= maxSteps; step++) {
                     List<Prompt> batch = Prompts.encode(sampler.next(), encoder);
                     StepResult r = trainer.step(step, batch);
                     last = r.metrics();
                     log.append(step, r.metrics());
+                    watch.add(step, r.metrics());
                     log.appendSamples(samples(r, config.logging().numSampleRows(), step));
                     if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
-                        console.println(StepLine.format(step, maxSteps, r.metrics()));
+                        LinesAboveBar.println(lines, console, StepLine.format(step, maxSteps, r.metrics()));
                     }
                     if (bar != null) {
                         bar.stepTo(step);
@@ -240,8 +244,10 @@ public final class TrainingRun {
                             && (step % config.logging().evalSteps() == 0 || step == maxSteps);
                     if (evalNow) {
                         after = accuracy(policy, heldOut, task, step, log);
-                        console.printf(Locale.ROOT, "step %d: held-out accuracy %.1f%%%n", step, 100 * after);
+                        LinesAboveBar.println(lines, console,
+                                String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", step, 100 * after));
                     }
+                    watch.poll().ifPresent(w -> console.println(w.message()));
                     for (var l : listeners) {
                         l.onStep(r);
                     }
@@ -350,6 +356,7 @@ public final class TrainingRun {
             m.put("eval/accuracy", r.accuracy());
             m.put("eval/reward", r.meanReward());
             log.append(step, m);
+            watch.add(step, m);
             return r.accuracy();
         }
     }
@@ -371,17 +378,5 @@ public final class TrainingRun {
             out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards()));
         }
         return out;
-    }
-
-    private static ProgressBar bar(int max, int start) {
-        ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("GRPO")
-                .setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .build();
-        bar.stepTo(start);
-        return bar;
     }
 }

@@ -144,6 +144,35 @@ class TransformerIoTest {
     }
 
     @Test
+    void weightsTheConfigDoesNotDescribeAreAnErrorNamingThem() throws Exception {
+        Path d = savedWith(Map.of());
+        Path config = d.resolve("config.json");
+        String json = Files.readString(config);
+        int layers;
+        try (Transformer model = Transformer.load(d)) {
+            layers = model.config().numHiddenLayers();
+        }
+        assertThat(layers).as("precondition: more than one layer to drop").isGreaterThan(1);
+        Files.writeString(config, json.replaceFirst("\"num_hidden_layers\"\\s*:\\s*" + layers,
+                "\"num_hidden_layers\": " + (layers - 1)));
+        assertThat(Files.readString(config)).isNotEqualTo(json);
+        assertThatThrownBy(() -> Transformer.load(d)).isInstanceOf(Grpo4jException.class)
+                .hasMessageContaining("would not be used")
+                .hasMessageContaining("model.layers." + (layers - 1) + ".self_attn.q_proj.weight")
+                .hasMessageContaining("config.json does not match the weights");
+    }
+
+    @Test
+    void rotaryInvFreqBuffersOfOlderCheckpointsAreIgnored() {
+        Path d = savedWith(Map.of("model.layers.0.self_attn.rotary_emb.inv_freq",
+                Safetensors.Tensor.ofFloats(new float[4], 4)));
+        assertThat(Safetensors.read(d.resolve("model.safetensors"))).containsKey("model.layers.0.self_attn.rotary_emb.inv_freq");
+        try (Transformer model = Transformer.load(d)) {
+            assertThat(model.parameters()).doesNotContainKey("model.layers.0.self_attn.rotary_emb.inv_freq");
+        }
+    }
+
+    @Test
     void corruptWeightsFileAndEmptyDirectoryAreClearErrors() throws Exception {
         try (Transformer model = TinyModels.model("llama", 2)) {
             model.save(dir);

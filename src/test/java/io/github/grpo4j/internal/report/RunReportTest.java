@@ -134,6 +134,23 @@ class RunReportTest {
     }
 
     @Test
+    void aRunWhoseAccuracyFellWhileKlRoseShowsTheWarningAndAClimbingRunShowsNone(@TempDir Path dir) throws IOException {
+        assertThat(page).doesNotContain("id=\"warnings\"");
+        StringBuilder m = new StringBuilder("{\"step\": 0, \"eval/accuracy\": 0.25}\n");
+        for (int s = 1; s <= 200; s++) {
+            m.append("{\"step\": ").append(s).append(", \"reward\": 0.2, \"kl\": ").append(0.001 * s).append("}\n");
+            if (s % 50 == 0) {
+                m.append("{\"step\": ").append(s).append(", \"eval/accuracy\": 0.13}\n");
+            }
+        }
+        Files.writeString(dir.resolve(RunFiles.METRICS), m);
+        String p = Files.readString(RunReport.write(dir));
+        assertThat(p).contains("<section id=\"warnings\" class=\"warning\">",
+                "held-out accuracy has stayed below its best for the last 3 evaluations, 25.0% at step 0 -&gt; 13.0% at step 150",
+                "learning rate too high");
+    }
+
+    @Test
     void reportOfARunThatLoggedNothingYetSkipsEveryPlot(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(RunFiles.METRICS), "");
         String p = Files.readString(RunReport.write(dir));
