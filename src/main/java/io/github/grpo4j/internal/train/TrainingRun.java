@@ -307,7 +307,7 @@ public final class TrainingRun {
                         LinesAboveBar.println(lines, console,
                                 String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", step, 100 * after));
                     }
-                    watch.poll().ifPresent(w -> console.println(w.message()));
+                    watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
                     for (var l : listeners) {
                         l.onStep(r);
                     }
