@@ -69,8 +69,8 @@ class MemoryEstimateTest {
 
     /**
      * The estimate against the measured peak of a real step, from 30 % below to 50 % above it. The model
-     * (31k vocabulary, 20 M parameters: 80 MB of weights, about 0.5 GB with reference, gradients and AdamW) is large enough
-     * that real tensors dominate what the step adds, and small enough for a few seconds. Measured: the rise
+     * (31k vocabulary, 20 M parameters: 80 MB of weights, about 0.5 GB with reference, gradients and AdamW)
+     * is large enough that real tensors dominate what the step adds, and small enough for a few seconds. Measured: the rise
      * of the process's peak resident memory from right after the policy is built (its weights are added
      * back), so the JVM, the PyTorch runtime and earlier tests do not count.
      */
