@@ -104,7 +104,16 @@ public final class ConfigValidator {
                 out.add(new Problem(key, format(n) + " is out of range; valid: " + describe(range)));
             }
             OneOf oneOf = c.getAnnotation(OneOf.class);
-            if (oneOf != null && value != null && !Arrays.asList(oneOf.value()).contains(value)) {
+            if (oneOf != null && value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    Object item = list.get(i);
+                    if (!Arrays.asList(oneOf.value()).contains(item)) {
+                        String closest = Configs.closest(String.valueOf(item), Arrays.asList(oneOf.value()));
+                        out.add(new Problem(key + "[" + i + "]", "'" + item + "' is not an option (did you mean '"
+                                + closest + "'?); valid: " + String.join(", ", oneOf.value())));
+                    }
+                }
+            } else if (oneOf != null && value != null && !Arrays.asList(oneOf.value()).contains(value)) {
                 String closest = Configs.closest(value.toString(), Arrays.asList(oneOf.value()));
                 out.add(new Problem(key, "'" + value + "' is not an option (did you mean '" + closest
                         + "'?); valid: " + String.join(", ", oneOf.value())));

@@ -26,6 +26,7 @@ import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
+import io.github.grpo4j.internal.report.TensorBoardWriter;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
@@ -180,6 +181,11 @@ public final class TrainingRun {
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
             MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
+            if (config.logging().tensorboard()) {
+                TensorBoardWriter tb = TensorBoardWriter.create(out.resolve(TensorBoardWriter.DIR),
+                        state == null ? 0 : state.step());
+                log.mirrorTo(tb::write);
+            }
             int start = 0;
             DataPosition position = new DataPosition(0, 0);
             if (state != null) {

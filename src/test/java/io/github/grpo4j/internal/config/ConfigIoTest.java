@@ -48,7 +48,7 @@ class ConfigIoTest {
                 new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, "cosine", 0.0, 3, 0.0),
                 new LossSection(0.0, "k1", "dr_grpo", "none", "sample", 1e-4, "rloo", 0.1, 0.28, 3.0, "sequence",
                         true, true, 10, 0.5),
-                new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16));
+                new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16, List.of("tensorboard")));
     }
 
     @Test
