@@ -86,6 +86,102 @@ public final class Advantages {
     }
 
     /**
+     * GDPO advantages (TRL {@code multi_objective_aggregation: normalize_then_sum}, Liu et al. 2026): for
+     * each reward function k, its applicable (non-NaN) scores are normalised within each group,
+     * z = (r − mean_group) / s_group, then summed with the functions' weights, c = Σ_k w_k z_k (NaN terms
+     * skipped), and the sums are normalised over the whole batch, A = (c − mean_batch) / s_batch. Both
+     * divisors follow {@code std} and {@code std_eps} exactly as {@link #compute} does (TRL: sample std,
+     * + 1e-4); {@code scale_rewards} does not apply.
+     *
+     * <p>A group where every function scores all its completions alike carries no signal: its rows are
+     * flagged in {@link AdvantageResult#zeroStdRow()}, count towards {@code frac_reward_zero_std}, and get
+     * an advantage of exactly 0 (their sums are 0, so this only differs from TRL by the round-off of the
+     * batch mean, or when some scores are missing). The batch statistics include their rows, as in TRL.
+     * The reward arrays are small (one value per completion and function), so this is plain Java.
+     *
+     * @param manager where the {@code [N]} float32 advantages are created
+     * @param perFunction {@code [function][completion]} raw scores, NaN where a function does not apply
+     * @param weights one weight per function
+     * @param groupIndex the group (prompt) of each completion
+     * @param o the std kind and epsilon
+     */
+    public static AdvantageResult normalizeThenSum(NDManager manager, double[][] perFunction, double[] weights,
+            int[] groupIndex, AdvantageOptions o) {
+        int n = groupIndex.length;
+        int[] group = compactGroups(groupIndex);
+        int groups = n == 0 ? 0 : Arrays.stream(group).max().getAsInt() + 1;
+        double[] combined = new double[n];
+        boolean[] zeroGroup = new boolean[groups];
+        Arrays.fill(zeroGroup, true);
+        for (int k = 0; k < perFunction.length; k++) {
+            double[] r = perFunction[k];
+            if (r.length != n) {
+                throw new IllegalArgumentException("function " + k + " has " + r.length + " scores for " + n + " completions");
+            }
+            for (int g = 0; g < groups; g++) {
+                double sum = 0;
+                int count = 0;
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    if (group[i] == g && !Double.isNaN(r[i])) {
+                        sum += r[i];
+                        count++;
+                        min = Math.min(min, r[i]);
+                        max = Math.max(max, r[i]);
+                    }
+                }
+                if (count == 0) {
+                    continue;
+                }
+                if (max != min) {
+                    zeroGroup[g] = false;
+                }
+                double mean = sum / count;
+                double sq = 0;
+                for (int i = 0; i < n; i++) {
+                    if (group[i] == g && !Double.isNaN(r[i])) {
+                        sq += (r[i] - mean) * (r[i] - mean);
+                    }
+                }
+                double s = divisor(Math.sqrt(sq / dof(count, o.std())), o.stdEps());
+                for (int i = 0; i < n; i++) {
+                    if (group[i] == g && !Double.isNaN(r[i])) {
+                        combined[i] += weights[k] * ((r[i] - mean) / s);
+                    }
+                }
+            }
+        }
+        double mean = n == 0 ? 0 : Arrays.stream(combined).sum() / n;
+        double sq = 0;
+        for (double c : combined) {
+            sq += (c - mean) * (c - mean);
+        }
+        double s = divisor(Math.sqrt(sq / dof(n, o.std())), o.stdEps());
+        float[] adv = new float[n];
+        boolean[] zeroRow = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            zeroRow[i] = zeroGroup[group[i]];
+            adv[i] = zeroRow[i] ? 0f : (float) ((combined[i] - mean) / s);
+        }
+        int zero = 0;
+        for (boolean z : zeroGroup) {
+            zero += z ? 1 : 0;
+        }
+        return new AdvantageResult(manager.create(adv), zeroRow, groups == 0 ? 0.0 : (double) zero / groups);
+    }
+
+    /** Degrees of freedom of a std over {@code count} values; a single value has variance 0. */
+    private static double dof(int count, StdKind kind) {
+        return kind == StdKind.SAMPLE ? Math.max(count - 1, 1) : Math.max(count, 1);
+    }
+
+    /** The std_eps rule of {@link #scale}: s + eps, or s with 0 replaced by 1 when eps is 0. */
+    private static double divisor(double s, double eps) {
+        return eps == 0 ? (s == 0 ? 1.0 : s) : s + eps;
+    }
+
+    /**
      * Rows to keep when zero-std groups are filtered out of the loss (DAPO dynamic sampling,
      * {@code filter_zero_std_groups}): the indices i with {@code !zeroStdRow[i]}, in order. The trainer
      * selects these rows of every batch tensor and counts only them in {@link BatchTotals}.

@@ -69,6 +69,9 @@ public final class ConfigValidator {
             return problems;
         }
         requireFile(base, "data.train_file", trainFile, false, problems);
+        if (config instanceof GrpoConfig c) {
+            requireFile(base, "data.eval_file", c.data().evalFile(), false, problems);
+        }
         requireFile(base, "model.path", model.path(), true, problems);
         requireFile(base, "model.config", model.configPath(), false, problems);
         if (model.tokenizer() != null && !model.tokenizer().startsWith("char:")) {
@@ -206,6 +209,19 @@ public final class ConfigValidator {
         }
         warmupRules("training", c.training().warmupRatio(), c.training().warmupSteps(), out);
 
+        if ("cispo".equals(c.loss().lossType()) && c.loss().epsilonHigh() == null) {
+            out.add(new Problem("loss.epsilon_high", "must be set for loss_type: cispo, where it is ε_max, the cap of "
+                    + "the importance weight (not 1 + ε); valid: > 0, e.g. 5.0 (TRL's recommendation)"));
+        }
+        if ("normalize_then_sum".equals(c.loss().multiObjectiveAggregation())
+                && !"grpo".equals(c.loss().advantageEstimator())) {
+            out.add(new Problem("loss.multi_objective_aggregation", "normalize_then_sum (GDPO) needs "
+                    + "advantage_estimator: grpo, not '" + c.loss().advantageEstimator() + "'; valid: sum_then_normalize"));
+        }
+        if (c.data().evalFile() != null && c.data().task() != null) {
+            out.add(new Problem("data.eval_file", "is for your own prompts; a built-in data.task evaluates on its "
+                    + "own held-out split; valid: null with data.task"));
+        }
         Double dual = c.loss().dualClip();
         if (dual != null && dual != 0.0 && !(Double.isFinite(dual) && dual > 1.0)) {
             out.add(new Problem("loss.dual_clip", format(dual) + " is out of range; valid: null or 0 (off), or > 1 (verl uses 3)"));

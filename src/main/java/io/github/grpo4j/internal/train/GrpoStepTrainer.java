@@ -15,6 +15,8 @@ import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.algo.GrpoLoss;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossTerms;
+import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
+import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.reward.RewardSet;
@@ -168,7 +170,10 @@ public final class GrpoStepTrainer implements AutoCloseable {
             for (int r = 0; r < n; r++) {
                 rewardF[r] = (float) reward[r];
             }
-            AdvantageResult adv = Advantages.compute(stepScope.create(rewardF), c.promptIndex(), options.advantage());
+            AdvantageResult adv = options.advantage().aggregation() == MultiObjectiveAggregation.NORMALIZE_THEN_SUM
+                    ? Advantages.normalizeThenSum(stepScope, scores.perFunction(), scores.weights(), c.promptIndex(),
+                            options.advantage())
+                    : Advantages.compute(stepScope.create(rewardF), c.promptIndex(), options.advantage());
             float[] advantages = adv.advantages().toFloatArray();
             for (int r = 0; r < n; r++) {
                 advantagesOut[r] = advantages[r];
@@ -203,10 +208,15 @@ public final class GrpoStepTrainer implements AutoCloseable {
                 metrics.put("kl", stats.kl);
             }
             metrics.put("entropy", stats.entropy);
+            metrics.putAll(stats.entropyByPosition);
             putLengthMetrics(metrics, lengths, c.truncated());
-            metrics.put("clip_ratio/low_mean", stats.clipLow);
-            metrics.put("clip_ratio/high_mean", stats.clipHigh);
-            metrics.put("clip_ratio/region_mean", stats.clipRegion);
+            if (options.loss().lossType() == LossType.CISPO) {
+                metrics.put("cispo_clip_ratio", stats.clipHigh); // TRL's name: ρ > ε_max with A > 0
+            } else {
+                metrics.put("clip_ratio/low_mean", stats.clipLow);
+                metrics.put("clip_ratio/high_mean", stats.clipHigh);
+                metrics.put("clip_ratio/region_mean", stats.clipRegion);
+            }
             metrics.put("ratio/mean", stats.ratio);
             tokensSeen += promptTokens + completionTokens;
             metrics.put("num_tokens", (double) tokensSeen);
@@ -269,6 +279,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
 
     private static final class UpdateStats {
         double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
+        Map<String, Double> entropyByPosition = Map.of();
     }
 
     private UpdateStats skippedUpdate() {
@@ -285,6 +296,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
         int mu = options.numIterations();
         List<NDArray> oldLogProbs = new ArrayList<>(micro.size());
         double tokenCount = Math.max(totals.tokens(), 1e-12);
+        EntropyByPosition byPosition = new EntropyByPosition(options.sampling().maxNewTokens());
+        boolean entropyGradient = options.loss().entropyCoeff() != 0;
         for (int it = 0; it < mu; it++) {
             Gradients.zero(params);
             double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0;
@@ -293,7 +306,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
                 try (NDManager mbScope = scope.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     List<int[]> tokens = tokensOf(mb, c);
-                    Policy.TokenScores s = policy.score(mbScope, promptsOf(mb, rowPrompts), tokens, temperature);
+                    Policy.TokenScores s =
+                            policy.score(mbScope, promptsOf(mb, rowPrompts), tokens, temperature, entropyGradient);
                     NDArray logp = s.logProbs(); // [b, T]
                     NDArray mask = mask(mbScope, mb, c, logp.getShape()); // [b, T]
                     NDArray old;
@@ -306,6 +320,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                             oldLogProbs.add(kept);
                         }
                         stats.entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
+                        byPosition.add(s.entropy(), mask);
                     } else {
                         old = oldLogProbs.get(m);
                     }
@@ -315,7 +330,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                         advRow[i] = advantages[mb[i]];
                     }
                     LossTerms terms = GrpoLoss.compute(logp, old, ref, mbScope.create(advRow), mask,
-                            options.loss(), totals);
+                            options.loss(), totals, s.entropy());
                     collector.backward(terms.loss());
                     loss += terms.loss().getFloat();
                     clipLow += terms.clipLowSum();
@@ -340,6 +355,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         }
         stats.kl /= tokenCount;
         stats.entropy /= tokenCount;
+        stats.entropyByPosition = byPosition.metrics();
         return stats;
     }
 

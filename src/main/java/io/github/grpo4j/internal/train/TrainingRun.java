@@ -14,6 +14,7 @@ import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
 import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.algo.StdKind;
 import io.github.grpo4j.internal.config.ConfigIo;
@@ -118,10 +119,12 @@ public final class TrainingRun {
                 t.microBatchSize(),
                 t.numIterations(),
                 new AdvantageOptions(ScaleRewards.parse(l.scaleRewards()), StdKind.parse(l.std()), l.stdEps(),
-                        AdvantageEstimator.parse(l.advantageEstimator())),
+                        AdvantageEstimator.parse(l.advantageEstimator()),
+                        MultiObjectiveAggregation.parse(l.multiObjectiveAggregation())),
                 new LossOptions(l.epsilon(), l.effectiveEpsilonHigh(), l.effectiveDualClip(),
                         ImportanceSamplingLevel.parse(l.importanceSamplingLevel()), l.beta(),
-                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType())),
+                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType()), l.entropyCoeff(),
+                        l.topEntropyQuantile()),
                 l.maskTruncatedCompletions(),
                 l.filterZeroStdGroups(),
                 l.refModelSyncSteps(),
@@ -198,6 +201,10 @@ public final class TrainingRun {
             PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
                     config.data().shuffle(), position);
             List<Prompt> heldOut = task == null ? List.of() : heldOut(task, encoder);
+            HeldOutData evalData = evalData(encoder, rewards);
+            if (evalData != null && start == 0) {
+                log.append(0, evalData.evaluate(policy));
+            }
 
             Double before = null;
             if (!heldOut.isEmpty() && start == 0) {
@@ -226,6 +233,13 @@ public final class TrainingRun {
                     if (evalNow) {
                         after = accuracy(policy, heldOut, task, step, log);
                         console.printf(Locale.ROOT, "step %d: held-out accuracy %.1f%%%n", step, 100 * after);
+                    }
+                    if (evalData != null && config.logging().evalSteps() > 0
+                            && (step % config.logging().evalSteps() == 0 || step == maxSteps)) {
+                        Map<String, Double> m = evalData.evaluate(policy);
+                        log.append(step, m);
+                        console.printf(Locale.ROOT, "step %d: eval reward %.4f (greedy), %.4f (sampled)%n", step,
+                                m.get("eval/greedy/reward"), m.get("eval/sampled/reward"));
                     }
                     for (var l : listeners) {
                         l.onStep(r);
@@ -280,6 +294,19 @@ public final class TrainingRun {
         }
         // The reference is the initial policy: rebuild it exactly as the run started.
         return RunParts.policy(config.model(), tokenizer, config.seed());
+    }
+
+    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
+    private HeldOutData evalData(PromptEncoder encoder, RewardSet rewards) {
+        String file = config.data().evalFile();
+        if (file == null || config.logging().evalSteps() <= 0) {
+            return null;
+        }
+        List<io.github.grpo4j.internal.data.PromptRow> rows =
+                PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
+        rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
+        return new HeldOutData(Prompts.encode(rows, encoder), rewards, config.generation().samplingParams(),
+                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
     }
 
     private List<Prompt> heldOut(Task task, PromptEncoder encoder) {
