@@ -182,6 +182,7 @@ public final class GrpoTrainer implements AutoCloseable {
         private PrintStream console = System.out;
         private boolean progressBar;
         private boolean resume;
+        private boolean allowConfigChange;
 
         private Builder() {}
 
@@ -334,7 +335,9 @@ public final class GrpoTrainer implements AutoCloseable {
 
         /**
          * Continues the run in {@code output_dir} from its newest complete checkpoint (policy, reference,
-         * optimizer state, data position); nothing else is lost. Default: false, and then an
+         * optimizer state, data position); nothing else is lost. Steps logged after that checkpoint are
+         * dropped from the logs and redone; with no checkpoint the run starts over. The config must be the
+         * one the run was started with (see {@link #allowConfigChange}). Default: false, and then an
          * {@code output_dir} that already holds a run is an error.
          *
          * @param resume whether to resume
@@ -342,6 +345,20 @@ public final class GrpoTrainer implements AutoCloseable {
          */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * With {@link #resume(boolean)}: whether the run may continue with a config that differs from the
+         * {@code config.yaml} it was started with. Default: false, and then each changed key is named in
+         * an error. When true, the earlier file is kept as {@code config-N.yaml} and {@code config.yaml}
+         * describes the continued run. A changed seed is refused either way.
+         *
+         * @param allow whether changes are accepted
+         * @return this builder
+         */
+        public Builder allowConfigChange(boolean allow) {
+            this.allowConfigChange = allow;
             return this;
         }
 
@@ -382,7 +399,8 @@ public final class GrpoTrainer implements AutoCloseable {
             TransformerPolicy trained = owned
                     ? RunParts.policy(resolved.model(), RunParts.tokenizer(resolved.model(), task), resolved.seed())
                     : policy;
-            TrainingRun run = new TrainingRun(resolved, console).progressBar(progressBar).policy(trained);
+            TrainingRun run = new TrainingRun(resolved, console).progressBar(progressBar).policy(trained)
+                    .allowConfigChange(allowConfigChange);
             if (prompts != null) {
                 run.prompts(prompts);
             }

@@ -141,24 +141,86 @@ class GrpoTrainerTest {
         assertThat(tmp.resolve("run").resolve("final").resolve("config.json")).exists();
     }
 
+    /** What a run left: its metric lines without timing, its sample lines, and the policy's weights. */
+    record RunRecord(List<com.fasterxml.jackson.databind.JsonNode> metrics, List<String> samples,
+            Map<String, float[]> weights) {}
+
+    static RunRecord record(Path out, TransformerPolicy policy) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> metrics = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+            List<String> timing = new ArrayList<>();
+            node.fieldNames().forEachRemaining(k -> {
+                if (isTiming(k)) {
+                    timing.add(k);
+                }
+            });
+            node.remove(timing);
+            metrics.add(node);
+        }
+        Map<String, float[]> w = new java.util.TreeMap<>();
+        policy.parameters().forEach((name, array) -> w.put(name, array.toFloatArray()));
+        return new RunRecord(metrics, Files.readAllLines(out.resolve("samples.jsonl")), w);
+    }
+
+    /** The capitals run plus a reward that varies between any two completions, so every step trains. */
+    static GrpoTrainer.Builder varying(TransformerPolicy policy, Path out) {
+        return capitals(policy, out).set("checkpoint.save_steps=1", "logging.num_sample_rows=4")
+                .reward("vowels", (prompt, completion, row) -> 0.1 * completion.chars().filter(c -> "aeiou".indexOf(c) >= 0).count());
+    }
+
     @Test
-    void resumeContinuesFromTheLastCheckpoint(@TempDir Path tmp) {
+    void aRunStoppedAndResumedEqualsTheUninterruptedRunMetricsSamplesAndWeights(@TempDir Path tmp) throws Exception {
+        RunRecord straight;
+        try (TransformerPolicy policy = tinyPolicy(); GrpoTrainer trainer = varying(policy, tmp.resolve("straight")).build()) {
+            trainer.train();
+            straight = record(tmp.resolve("straight"), policy);
+        }
+        // precondition: the run trained, so a resume that restores the wrong state cannot match it
+        List<com.fasterxml.jackson.databind.JsonNode> steps = straight.metrics().stream().filter(m -> m.has("loss")).toList();
+        assertThat(steps).hasSize(3).allSatisfy(m -> {
+            assertThat(m.get("grad_norm").asDouble()).isGreaterThan(0);
+            assertThat(m.get("frac_reward_zero_std").asDouble()).isLessThan(1);
+        });
+
         Path out = tmp.resolve("run");
-        try (TransformerPolicy policy = tinyPolicy();
-                GrpoTrainer first = capitals(policy, out).set("training.max_steps=2").build()) {
-            first.train();
+        try (TransformerPolicy policy = tinyPolicy(); GrpoTrainer first = varying(policy, out).onStep(s -> {
+            if (s.step() == 3) {
+                throw new IllegalStateException("stopped at step 3, before its checkpoint");
+            }
+        }).build()) {
+            assertThatThrownBy(first::train).hasMessageContaining("stopped");
         }
-        List<Integer> steps = new ArrayList<>();
+        List<Integer> resumedSteps = new ArrayList<>();
+        RunRecord resumed;
         try (TransformerPolicy policy = tinyPolicy();
-                GrpoTrainer second = capitals(policy, out).set("training.max_steps=3").resume(true)
-                        .onStep(s -> steps.add(s.step())).build()) {
+                GrpoTrainer second = varying(policy, out).resume(true).onStep(s -> resumedSteps.add(s.step())).build()) {
             assertThat(second.train().steps()).isEqualTo(3);
+            resumed = record(out, policy);
         }
-        assertThat(steps).containsExactly(3);
-        // without resume, a directory holding a run is refused rather than overwritten
-        try (TransformerPolicy policy = tinyPolicy(); GrpoTrainer again = capitals(policy, out).build()) {
-            assertThatThrownBy(again::train).isInstanceOf(Grpo4jException.class).hasMessageContaining("--resume");
+        assertThat(resumedSteps).containsExactly(3);
+        assertThat(resumed.metrics()).isEqualTo(straight.metrics());
+        assertThat(resumed.samples()).hasSize(12).isEqualTo(straight.samples());
+        assertThat(resumed.weights().keySet()).isEqualTo(straight.weights().keySet());
+        straight.weights().forEach((name, w) -> assertThat(resumed.weights().get(name)).as(name).containsExactly(w));
+
+        try (TransformerPolicy policy = tinyPolicy()) {
+            // a changed config is refused, naming the key; without resume, a directory holding a run is refused
+            try (GrpoTrainer changed = varying(policy, out).set("training.max_steps=4").resume(true).build()) {
+                assertThatThrownBy(changed::train).isInstanceOf(Grpo4jException.class)
+                        .hasMessageContaining("training.max_steps 3 -> 4");
+            }
+            try (GrpoTrainer again = varying(policy, out).build()) {
+                assertThatThrownBy(again::train).isInstanceOf(Grpo4jException.class).hasMessageContaining("--resume");
+            }
+            try (GrpoTrainer longer = varying(policy, out).set("training.max_steps=4").resume(true)
+                    .allowConfigChange(true).build()) {
+                assertThat(longer.train().steps()).isEqualTo(4);
+            }
         }
+        assertThat(out.resolve("config-1.yaml")).exists();
+        assertThat(Files.readString(out.resolve("config.yaml"))).contains("max_steps: 4");
     }
 
     @Test

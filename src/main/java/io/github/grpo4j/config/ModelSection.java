@@ -21,6 +21,12 @@ import java.util.Map;
  * @param refModel config key {@code ref_model}, default {@code null}. Reference model directory for the KL
  *     penalty (same tokenizer as the policy). null: a frozen copy of the initial policy, as in DeepSeekMath
  *     and TRL. Not loaded when {@code loss.beta} is 0.
+ * @param lora config key {@code lora}: LoRA adapters to train instead of every weight (PEFT
+ *     {@code LoraConfig} keys). null: full fine-tuning.
+ * @param adapter config key {@code adapter}, default {@code null}. A PEFT LoRA adapter directory
+ *     ({@code adapter_config.json}, {@code adapter_model.safetensors}) for the base model, trained further:
+ *     its rank, alpha and target modules replace {@code lora}'s (whose {@code lora_dropout} still applies).
+ *     null: new adapters from {@code lora}, or none.
  */
 @Doc("The policy model: a local Hugging Face model directory (`path`), or a fresh model built from a "
         + "`config` (path to a `config.json` or its keys inline) and a `tokenizer`. Exactly one of "
@@ -42,11 +48,49 @@ public record ModelSection(
         @Doc("Reference model directory for the KL penalty (same tokenizer as the policy). null: a "
                 + "frozen copy of the initial policy, as in DeepSeekMath and TRL. Not loaded when "
                 + "`loss.beta` is 0.")
-        String refModel) {
+        String refModel,
+        @Doc("LoRA adapters to train instead of every weight (PEFT `LoraConfig` keys). null: full fine-tuning.")
+        LoraSection lora,
+        @Doc("A PEFT LoRA adapter directory (`adapter_config.json`, `adapter_model.safetensors`) for the "
+                + "base model, trained further: its rank, alpha and target modules replace `lora`'s (whose "
+                + "`lora_dropout` still applies). null: new adapters from `lora`, or none.")
+        String adapter) {
+
+    /**
+     * A model section without LoRA.
+     *
+     * @param path      config key {@code path}, see {@link #path()}
+     * @param config    config key {@code config}, see {@link #config()}
+     * @param tokenizer config key {@code tokenizer}, see {@link #tokenizer()}
+     * @param refModel  config key {@code ref_model}, see {@link #refModel()}
+     */
+    public ModelSection(String path, Object config, String tokenizer, String refModel) {
+        this(path, config, tokenizer, refModel, null, null);
+    }
 
     /** {@return no model chosen: the config must set {@code path} or {@code config}} */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null);
+        return new ModelSection(null, null, null, null, null, null);
+    }
+
+    /**
+     * This section with LoRA settings.
+     *
+     * @param settings the adapters to train, or null for full fine-tuning
+     * @return a copy with {@code lora} set
+     */
+    public ModelSection withLora(LoraSection settings) {
+        return new ModelSection(path, config, tokenizer, refModel, settings, adapter);
+    }
+
+    /**
+     * This section starting from an adapter directory.
+     *
+     * @param directory a PEFT adapter directory, or null
+     * @return a copy with {@code adapter} set
+     */
+    public ModelSection withAdapter(String directory) {
+        return new ModelSection(path, config, tokenizer, refModel, lora, directory);
     }
 
     /** {@return {@code config} when it is a path, else null} */

@@ -6,7 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.generate.Generator;
+import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.LoraAdapters;
+import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
@@ -44,6 +47,25 @@ public final class TransformerPolicy implements Policy {
      */
     public static TransformerPolicy load(Path directory) {
         return new TransformerPolicy(Transformer.load(directory), Tokenizers.load(directory));
+    }
+
+    /**
+     * Opens a base model directory ({@link #load(Path)}) with a PEFT LoRA adapter on top.
+     *
+     * @param base    the base model directory
+     * @param adapter the adapter directory ({@code adapter_config.json}, {@code adapter_model.safetensors})
+     * @return the policy; the caller closes it
+     * @throws Grpo4jException when a directory is incomplete or the adapter does not fit the base model
+     */
+    public static TransformerPolicy load(Path base, Path adapter) {
+        TransformerPolicy p = load(base);
+        try {
+            p.loadAdapter(adapter);
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
     }
 
     /**
@@ -267,11 +289,92 @@ public final class TransformerPolicy implements Policy {
         }
     }
 
-    /** Writes the model ({@link CausalLm#save}) and the tokenizer ({@link Tokenizer#save}) into {@code directory}. */
+    /**
+     * Writes the model ({@link CausalLm#save}) and the tokenizer ({@link Tokenizer#save}) into {@code directory};
+     * with LoRA adapters, the adapter in PEFT's layout ({@link #saveAdapter}) instead of the model.
+     */
     @Override
     public void save(Path directory) {
-        model.save(directory);
+        if (hasAdapter()) {
+            saveAdapter(directory);
+        } else {
+            model.save(directory);
+        }
         tokenizer.save(directory);
+    }
+
+    /**
+     * Adds new LoRA adapters (PEFT's initialisation: A Kaiming-uniform, B = 0, so the policy's outputs do not
+     * change); from then on only the adapters are trained and the base weights stay frozen.
+     *
+     * <pre>{@code
+     * policy.addAdapter(new LoraSection(16, 32, 0.0, List.of("all-linear"), false), 42);
+     * }</pre>
+     *
+     * @param settings rank, alpha, dropout and target modules
+     * @param seed     seeds A and the dropout masks
+     * @throws Grpo4jException when the settings are invalid or name no layer of the model
+     * @throws IllegalStateException when the policy has adapters already
+     */
+    public void addAdapter(LoraSection settings, long seed) {
+        transformer("LoRA").attachAdapters(LoraAdapters.init(transformer("LoRA").config(), settings, seed));
+    }
+
+    /**
+     * Reads a PEFT LoRA adapter ({@code adapter_config.json}, {@code adapter_model.safetensors}) made for this
+     * policy's base model and attaches it.
+     *
+     * @param directory the adapter directory
+     * @throws Grpo4jException when the files are missing or do not fit the model's shapes
+     * @throws IllegalStateException when the policy has adapters already
+     */
+    public void loadAdapter(Path directory) {
+        Transformer t = transformer("an adapter");
+        if (t.adapters() != null) {
+            throw new IllegalStateException("this policy has LoRA adapters already");
+        }
+        t.attachAdapters(PeftAdapter.read(directory, t.config(), null, 0));
+    }
+
+    /**
+     * Writes the LoRA adapter in PEFT's layout ({@code adapter_config.json}, {@code adapter_model.safetensors}),
+     * which PEFT, transformers and vLLM load on top of the base model.
+     *
+     * @param directory created when missing
+     * @throws IllegalStateException when the policy has no adapters
+     */
+    public void saveAdapter(Path directory) {
+        Transformer t = transformer("an adapter");
+        if (t.adapters() == null) {
+            throw new IllegalStateException("this policy has no LoRA adapters to save");
+        }
+        PeftAdapter.write(directory, t.adapters(), t.nameOrPath());
+    }
+
+    /** {@return whether the policy trains LoRA adapters rather than every weight} */
+    public boolean hasAdapter() {
+        return model instanceof Transformer t && t.adapters() != null;
+    }
+
+    /**
+     * The base model with the adapters switched off, sharing this policy's weights (no copy): the reference
+     * model of a LoRA run. Closing it closes nothing.
+     *
+     * @return the view
+     * @throws IllegalStateException when the policy has no adapters
+     */
+    public TransformerPolicy withoutAdapter() {
+        if (!hasAdapter()) {
+            throw new IllegalStateException("this policy has no LoRA adapters");
+        }
+        return new TransformerPolicy(((Transformer) model).baseView(), tokenizer);
+    }
+
+    private Transformer transformer(String what) {
+        if (!(model instanceof Transformer t)) {
+            throw new IllegalStateException(what + " needs a transformer model, not " + model.getClass().getSimpleName());
+        }
+        return t;
     }
 
     @Override

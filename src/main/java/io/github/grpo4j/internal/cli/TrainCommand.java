@@ -40,6 +40,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the newest complete checkpoint in the output directory (default: ${DEFAULT-VALUE}).")
     boolean resume;
 
+    @Option(names = "--allow-config-change",
+            description = "With --resume: continue even if the config differs from the run's config.yaml (the seed excepted); "
+                    + "the earlier file is kept as config-N.yaml (default: ${DEFAULT-VALUE}: refused, naming each changed key).")
+    boolean allowConfigChange;
+
     @Option(names = "--task", description = "Built-in task: arithmetic, countdown or sort (default: arithmetic, or the config's).")
     String task;
 
@@ -80,10 +85,10 @@ public final class TrainCommand implements Callable<Integer> {
         boolean progress = !noProgress && System.console() != null;
         TrainResult r;
         if (config == null) {
-            r = BuiltInRun.run(all, sftOverrides, resume, progress, System.out);
+            r = BuiltInRun.run(all, sftOverrides, resume, allowConfigChange, progress, System.out);
         } else {
             GrpoConfig c = ConfigLoader.load(config, all);
-            r = new TrainingRun(c, System.out).progressBar(progress).run(resume);
+            r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange).run(resume);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
             System.out.printf(Locale.ROOT, "Held-out accuracy: %.1f%% -> %.1f%% (%+.1f points) in %.0f s%n",

@@ -146,7 +146,9 @@ public final class ConfigDocs {
                         .append(done.get(subType)).append("` above.\n\n");
                 continue;
             }
-            section(b, subType, list ? Configs.defaultsOf(subType) : Configs.get(c, defaults), subPath, heading, done);
+            Object nested = list ? null : Configs.get(c, defaults);
+            // a list entry's defaults, and an optional section's (null unless set), are its record's own
+            section(b, subType, nested == null ? Configs.defaultsOf(subType) : nested, subPath, heading, done);
         }
     }
 

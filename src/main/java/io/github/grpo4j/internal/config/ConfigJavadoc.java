@@ -41,8 +41,11 @@ public final class ConfigJavadoc {
         for (RecordComponent c : type.getRecordComponents()) {
             Class<?> sub = ConfigDocs.subsection(c);
             if (sub != null) {
-                // a list entry's defaults are its record's; a nested section's are the parent's value
-                collect(sub, c.getType() == List.class ? Configs.defaultsOf(sub) : Configs.get(c, defaults), out);
+                // a list entry's and an optional section's defaults are its record's; a nested section's are
+                // the parent's value
+                Object nested = c.getType() == List.class ? null : Configs.get(c, defaults);
+                collect(sub, nested == null ? Configs.defaultsOf(sub) : nested, out); // optional sections: null
+
             }
         }
     }

@@ -97,6 +97,9 @@ final class RecordBinder {
             return problem(path, "expected a section (a mapping of keys), got " + SourceTree.describe(node)
                     + "; valid keys: " + String.join(", ", keys(type)), dflt);
         }
+        if (dflt == null) {
+            dflt = Configs.defaultsOf(type); // an optional section (null by default) that the file sets
+        }
         RecordComponent[] components = type.getRecordComponents();
         Set<String> valid = keys(type);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

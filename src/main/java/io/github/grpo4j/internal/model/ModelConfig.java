@@ -56,7 +56,7 @@ public record ModelConfig(
         List<Integer> eosTokenIds) {
 
     /** Model types this package implements. */
-    public static final List<String> SUPPORTED_TYPES = List.of("llama", "qwen2", "qwen3");
+    public static final List<String> SUPPORTED_TYPES = ModelFamily.modelTypes();
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -111,19 +111,24 @@ public record ModelConfig(
         }
     }
 
+    /** The family of {@link #modelType}, which holds what differs between families. */
+    public ModelFamily family() {
+        return ModelFamily.of(modelType).orElseThrow();
+    }
+
     /** Whether q/k/v projections carry a bias: always for qwen2, else {@code attention_bias}. */
     public boolean qkvBias() {
-        return modelType.equals("qwen2") || attentionBias;
+        return family().qkvBias(attentionBias);
     }
 
     /** Whether o_proj carries a bias: {@code attention_bias} for llama and qwen3, never for qwen2. */
     public boolean outputBias() {
-        return !modelType.equals("qwen2") && attentionBias;
+        return family().outputBias(attentionBias);
     }
 
     /** Whether queries and keys get a per-head RMSNorm before RoPE (qwen3). */
     public boolean qkNorm() {
-        return modelType.equals("qwen3");
+        return family().qkNorm();
     }
 
     /** This config with another {@code torch_dtype} (what {@link Transformer#save} writes is float32). */
@@ -160,7 +165,8 @@ public record ModelConfig(
             throw new Grpo4jException("config.json must be a JSON object");
         }
         String type = root.path("model_type").asText(null);
-        if (type == null || !SUPPORTED_TYPES.contains(type)) {
+        ModelFamily family = ModelFamily.of(type).orElse(null);
+        if (family == null) {
             throw new Grpo4jException("config.json: model_type " + (type == null ? "is missing" : "'" + type + "' is not supported")
                     + "; supported: " + String.join(", ", SUPPORTED_TYPES));
         }
@@ -179,8 +185,8 @@ public record ModelConfig(
         int headDim;
         if (root.hasNonNull("head_dim")) {
             headDim = requiredInt(root, "head_dim");
-        } else if (type.equals("qwen3")) {
-            headDim = 128; // Qwen3Config's default
+        } else if (family.defaultHeadDim() > 0) {
+            headDim = family.defaultHeadDim();
         } else {
             if (heads <= 0 || hidden % heads != 0) {
                 throw new Grpo4jException("config.json: hidden_size (" + hidden
@@ -208,7 +214,7 @@ public record ModelConfig(
                 root.path("attention_bias").asBoolean(false),
                 root.path("tie_word_embeddings").asBoolean(false),
                 root.hasNonNull("max_position_embeddings") ? requiredInt(root, "max_position_embeddings")
-                        : type.equals("llama") ? 2048 : 32768,
+                        : family.defaultMaxPositions(),
                 root.path("torch_dtype").asText(root.path("dtype").asText("float32")),
                 root.hasNonNull("initializer_range") ? number(root, "initializer_range") : 0.02,
                 root.hasNonNull("bos_token_id") ? tokenIds(root, "bos_token_id").get(0) : null,
@@ -276,12 +282,8 @@ public record ModelConfig(
     /** This config as a Hugging Face {@code config.json} that transformers' AutoModelForCausalLM opens. */
     public String toJson() {
         ObjectNode o = JSON.createObjectNode();
-        String arch = switch (modelType) {
-            case "llama" -> "LlamaForCausalLM";
-            case "qwen2" -> "Qwen2ForCausalLM";
-            default -> "Qwen3ForCausalLM";
-        };
-        o.putArray("architectures").add(arch);
+        ModelFamily family = family();
+        o.putArray("architectures").add(family.architecture());
         o.put("model_type", modelType);
         o.put("vocab_size", vocabSize);
         o.put("hidden_size", hiddenSize);
@@ -303,11 +305,11 @@ public record ModelConfig(
             s.put("high_freq_factor", ropeScaling.highFreqFactor());
             s.put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
         }
-        if (!modelType.equals("qwen2")) {
+        if (family.readsAttentionBias()) {
             o.put("attention_bias", attentionBias);
             o.put("attention_dropout", 0.0);
         }
-        if (modelType.equals("qwen2")) {
+        if (family.writesSlidingWindow()) {
             o.put("use_sliding_window", false);
         }
         o.put("tie_word_embeddings", tieWordEmbeddings);

@@ -7,20 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Linear;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -40,7 +32,6 @@ import java.util.SplittableRandom;
  * array first so nothing lands in the model's manager.
  */
 public final class Transformer implements CausalLm {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Added to the scores of masked keys; finite so fully masked (padding) rows give no NaN. */
     private static final float MASKED = -1e9f;
 
@@ -52,6 +43,8 @@ public final class Transformer implements CausalLm {
     private final NDArray finalNorm; // [D]
     private final NDArray lmHead;   // [V, D], the embedding when tied
     private final NDArray invFreq;  // [d/2] not trainable
+    private LoraAdapters adapters;  // null: full fine-tuning
+    private String nameOrPath;      // the directory it was loaded from, null for a fresh model
 
     /** The parameters of one decoder layer; biases and q/k norms are null when the model has none. */
     private record Layer(
@@ -59,7 +52,8 @@ public final class Transformer implements CausalLm {
             NDArray o, NDArray oBias, NDArray qNorm, NDArray kNorm, NDArray postNorm,
             NDArray gate, NDArray up, NDArray down) {}
 
-    private Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> params) {
+    /** A model over {@code params} (Hugging Face names, {@link #expectedShapes} order), owned by {@code manager}. */
+    Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> params) {
         this.config = config;
         this.manager = manager;
         this.params = Collections.unmodifiableMap(params);
@@ -157,7 +151,7 @@ public final class Transformer implements CausalLm {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = (float) (rng.nextGaussian() * std);
                     }
-                    p = owned(manager.create(values, shape));
+                    p = OwnedArrays.owned(manager.create(values, shape));
                 }
                 p.setName(name);
                 params.put(name, p);
@@ -171,112 +165,24 @@ public final class Transformer implements CausalLm {
     }
 
     /**
-     * Loads a Hugging Face model directory: {@code config.json} and {@code model.safetensors} or shards
-     * listed in {@code model.safetensors.index.json}. F32, BF16 and F16 weights become float32.
+     * Loads a Hugging Face model directory ({@link HfModelDirectory#load}).
      *
      * @throws Grpo4jException when a file is missing or corrupt, or a tensor is missing or mis-shaped
      */
     public static Transformer load(Path dir) {
-        ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        Map<String, Path> source = new LinkedHashMap<>();
-        for (Path file : weightFiles(dir)) {
-            for (Map.Entry<String, Safetensors.Tensor> e : Safetensors.read(file).entrySet()) {
-                tensors.put(e.getKey(), e.getValue());
-                source.put(e.getKey(), file);
-            }
-        }
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            long largest = tensors.values().stream().mapToLong(Safetensors.Tensor::numel).max().orElse(0);
-            ByteBuffer scratch = ByteBuffer.allocateDirect(Math.toIntExact(largest * 4)); // reused per tensor
-            Map<String, NDArray> params = new LinkedHashMap<>();
-            for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
-                String name = e.getKey();
-                Safetensors.Tensor t = tensors.get(name);
-                if (t == null) {
-                    throw new Grpo4jException(dir + ": tensor '" + name + "' is missing (expected shape "
-                            + e.getValue() + " for a " + config.modelType() + " model with this config.json)");
-                }
-                Shape found = new Shape(t.shape());
-                if (!found.equals(e.getValue())) {
-                    throw new Grpo4jException(source.get(name) + ": tensor '" + name + "' has shape " + found
-                            + ", expected " + e.getValue() + " from config.json");
-                }
-                ByteBuffer data = Safetensors.toFloat32(name, t, scratch);
-                NDArray p = owned(manager.create(data, e.getValue(), DataType.FLOAT32));
-                p.setName(name);
-                params.put(name, p);
-            }
-            return new Transformer(config, manager, params);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        Transformer t = HfModelDirectory.load(dir);
+        t.nameOrPath = dir.toString();
+        return t;
     }
 
-    /**
-     * A copy in memory PyTorch owns. DJL's {@code create} from a direct buffer does not copy: the tensor
-     * aliases the Java buffer (kept alive by the array), which would tie parameters to the JVM's
-     * direct-memory limit and forbid reusing the buffer.
-     */
-    private static NDArray owned(NDArray aliasing) {
-        return OwnedArrays.owned(aliasing);
-    }
-
-    private static Set<Path> weightFiles(Path dir) {
-        Path single = dir.resolve("model.safetensors");
-        Path index = dir.resolve("model.safetensors.index.json");
-        Set<Path> files = new LinkedHashSet<>();
-        if (Files.isRegularFile(single)) {
-            files.add(single);
-        } else if (Files.isRegularFile(index)) {
-            JsonNode map;
-            try {
-                map = JSON.readTree(index.toFile()).path("weight_map");
-            } catch (IOException e) {
-                throw new Grpo4jException("cannot read " + index + ": " + e.getMessage(), e);
-            }
-            if (!map.isObject() || map.isEmpty()) {
-                throw new Grpo4jException(index + ": no \"weight_map\" object naming the shard of each tensor");
-            }
-            map.fields().forEachRemaining(e -> files.add(dir.resolve(e.getValue().asText())));
-            for (Path f : files) {
-                if (!Files.isRegularFile(f)) {
-                    throw new Grpo4jException(index + " names shard " + f.getFileName() + ", which does not exist");
-                }
-            }
-        } else {
-            throw new Grpo4jException(dir + ": no model.safetensors or model.safetensors.index.json (a Hugging Face"
-                    + " model directory is expected)");
-        }
-        return files;
-    }
-
-    /**
-     * Writes {@code config.json} (torch_dtype float32) and a float32 {@code model.safetensors} with Hugging
-     * Face names into {@code dir}, so the directory opens with {@link #load} and with transformers.
-     */
+    /** Saves this model as a Hugging Face model directory ({@link HfModelDirectory#save}). */
     public void save(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new Grpo4jException("cannot create model directory " + dir + ": " + e.getMessage(), e);
-        }
-        Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            float[] values = e.getValue().toFloatArray();
-            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(values);
-            out.put(e.getKey(), new Safetensors.Tensor("F32", e.getValue().getShape().getShape(), b));
-        }
-        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt"));
-        config.withTorchDtype("float32").write(dir.resolve("config.json"));
+        HfModelDirectory.save(this, dir);
     }
 
     /**
      * A deep copy with its own manager and parameters that do not require gradients (e.g. the frozen
-     * reference model of GRPO's KL term).
+     * reference model of GRPO's KL term), LoRA adapters included.
      */
     public Transformer copy() {
         NDManager m = NDManager.newBaseManager();
@@ -290,7 +196,10 @@ public final class Transformer implements CausalLm {
                 c.setName(e.getKey());
                 copied.put(e.getKey(), c);
             }
-            return new Transformer(config, m, copied);
+            Transformer t = new Transformer(config, m, copied);
+            t.nameOrPath = nameOrPath;
+            t.adapters = adapters == null ? null : adapters.copy();
+            return t;
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -322,9 +231,99 @@ public final class Transformer implements CausalLm {
         return new TransformerKvCache(cacheManager, config, batch, capacity);
     }
 
+    /** The trainable parameters: the LoRA matrices when adapters are attached, else every weight. */
     @Override
     public Map<String, NDArray> parameters() {
+        return adapters != null ? adapters.parameters() : params;
+    }
+
+    /** {@return every weight of the base model by Hugging Face name (frozen when adapters are attached)} */
+    public Map<String, NDArray> baseParameters() {
         return params;
+    }
+
+    /** {@return the directory the model was loaded from, or null for a fresh model} */
+    public String nameOrPath() {
+        return nameOrPath;
+    }
+
+    /** {@return the attached LoRA adapters, or null} */
+    public LoraAdapters adapters() {
+        return adapters;
+    }
+
+    /**
+     * Attaches LoRA adapters made for this model's config (the model owns and closes them); from now on
+     * {@link #parameters()} are their A and B matrices and the base weights stay frozen.
+     *
+     * @throws IllegalStateException when adapters are attached already
+     */
+    public void attachAdapters(LoraAdapters lora) {
+        if (adapters != null) {
+            throw new IllegalStateException("this model has LoRA adapters already");
+        }
+        this.adapters = lora;
+    }
+
+    /**
+     * Folds the adapters into the base weights, {@code W ← W + scale · B A}, and drops them: the model is then
+     * a plain model whose forward equals the adapted one (up to float rounding). For {@code grpo4j merge}.
+     */
+    public void mergeAdapters() {
+        if (adapters == null) {
+            throw new IllegalStateException("this model has no LoRA adapters to merge");
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            for (String module : adapters.modules().keySet()) {
+                params.get(module + ".weight").addi(adapters.delta(module, scope));
+            }
+        }
+        adapters.close();
+        adapters = null;
+    }
+
+    /**
+     * The same model with the adapters switched off, sharing every weight (no copy): the reference model of
+     * a LoRA run. Closing the view closes nothing; it has no trainable parameters.
+     */
+    public CausalLm baseView() {
+        Transformer self = this;
+        return new CausalLm() {
+            @Override
+            public int vocabSize() {
+                return self.vocabSize();
+            }
+
+            @Override
+            public int maxPositions() {
+                return self.maxPositions();
+            }
+
+            @Override
+            public KvCache newCache(NDManager m, int batch, int capacity) {
+                return self.newCache(m, batch, capacity);
+            }
+
+            @Override
+            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+                return self.forward(ids, positions, attentionMask, cache, 0, false);
+            }
+
+            @Override
+            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int first) {
+                return self.forward(ids, positions, attentionMask, cache, first, false);
+            }
+
+            @Override
+            public Map<String, NDArray> parameters() {
+                return Map.of();
+            }
+
+            @Override
+            public void close() {
+                // a view: the model owns the weights
+            }
+        };
     }
 
     // ---------------------------------------------------------------- forward
@@ -341,6 +340,17 @@ public final class Transformer implements CausalLm {
      */
     @Override
     public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit) {
+        return forward(ids, positions, attentionMask, cache, firstLogit, true);
+    }
+
+    /**
+     * The forward with the LoRA adapters on or off ({@code withAdapters} false gives exactly the base model;
+     * ignored without adapters).
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int firstLogit,
+            boolean withAdapters) {
+        LoraAdapters lora = withAdapters ? adapters : null;
+        boolean dropout = lora != null && lora.beginForward();
         Shape idShape = ids.getShape();
         if (idShape.dimension() != 2) {
             throw new IllegalArgumentException("ids must be [batch, seq], got " + idShape);
@@ -377,63 +387,27 @@ public final class Transformer implements CausalLm {
         }
 
         NDManager out = ids.getManager();
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int groups = heads / kvHeads;
-        int d = config.headDim();
         float eps = (float) config.rmsNormEps();
         try (NDManager step = out.newSubManager()) {
-            // [B, S, D]; torch's embedding puts the result in the ids' manager, so move it to the step's
+            // token embeddings [B, S, D]; torch's embedding puts the result in the ids' manager, so move it
             NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
             x.attach(step);
+            // RoPE tables for keys, and for queries with the 1/sqrt(d) score scale folded in (one op less per layer)
             NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
-            // the queries' tables carry the 1/sqrt(d) score scale, saving one op per layer
-            double scale = 1.0 / Math.sqrt(d);
+            double scale = 1.0 / Math.sqrt(config.headDim());
             NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
+            // causal + padding mask as an additive bias on the attention scores
             NDArray bias = maskBias(attentionMask, past, seq, step); // [B, 1, 1, S, P+S]
 
             for (int l = 0; l < layers.length; l++) {
                 Layer w = layers[l];
                 try (NDManager lm = step.newSubManager()) {
                     x.attach(lm); // the layer's input dies with the layer; its output moves to step
-                    NDArray h = rmsNorm(x, w.inputNorm(), eps);
-                    NDArray q = Linear.linear(h, w.q(), w.qBias()).singletonOrThrow()
-                            .reshape(batch, seq, heads, d);                 // [B, S, H, d]
-                    NDArray k = Linear.linear(h, w.k(), w.kBias()).singletonOrThrow()
-                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
-                    NDArray v = Linear.linear(h, w.v(), w.vBias()).singletonOrThrow()
-                            .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
-                    if (w.qNorm() != null) {
-                        q = rmsNorm(q, w.qNorm(), eps);
-                        k = rmsNorm(k, w.kNorm(), eps);
-                    }
-                    q = applyRope(q, ropeQ, batch, seq, heads, d);      // scaled by 1/sqrt(d)
-                    k = applyRope(k, rope, batch, seq, kvHeads, d);
-                    k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
-                    v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
-                    if (kv != null) {
-                        kv.write(l, k, v);
-                        k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
-                        v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
-                    }
-                    // group the query heads of each KV head: [B, KV, G*S, d]
-                    NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
-                            .reshape(batch, kvHeads, (long) groups * seq, d);
-                    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
-                            .reshape(batch, kvHeads, groups, seq, total)
-                            .add(bias);                                     // [B, KV, G, S, P+S]
-                    NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, (long) groups * seq, total);
-                    NDArray ctx = probs.matMul(v)                           // [B, KV, G*S, d]
-                            .reshape(batch, kvHeads, groups, seq, d)
-                            .transpose(0, 3, 1, 2, 4)
-                            .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
-                    NDArray attn = Linear.linear(ctx, w.o(), w.oBias()).singletonOrThrow(); // [B, S, D]
-                    NDArray mid = x.add(attn);                              // [B, S, D]
-                    NDArray h2 = rmsNorm(mid, w.postNorm(), eps);
-                    NDArray gate = Linear.linear(h2, w.gate(), null).singletonOrThrow(); // [B, S, I]
-                    NDArray up = Linear.linear(h2, w.up(), null).singletonOrThrow();     // [B, S, I]
-                    NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) * up
-                    NDArray next = mid.add(Linear.linear(act, w.down(), null).singletonOrThrow()); // [B, S, D]
+                    // attention block with a residual connection
+                    NDArray mid = x.add(attention(w, l, rmsNorm(x, w.inputNorm(), eps), ropeQ, rope, bias, kv, lm,
+                            lora, dropout));
+                    // MLP block with a residual connection
+                    NDArray next = mid.add(mlp(w, l, rmsNorm(mid, w.postNorm(), eps), lora, dropout)); // [B, S, D]
                     next.attach(step);
                     x = next;
                 }
@@ -445,11 +419,84 @@ public final class Transformer implements CausalLm {
                 // only these positions need the vocabulary projection, by far the widest matmul
                 x = x.get(new NDIndex(":, {}:", firstLogit));          // [B, S - firstLogit, D]
             }
+            // final norm and the output head
             NDArray normed = rmsNorm(x, finalNorm, eps);
             NDArray logits = Linear.linear(normed, lmHead, null).singletonOrThrow(); // [B, S, V]
             logits.attach(out);
             return logits;
         }
+    }
+
+    /** {@code x W^T + b}, plus the module's LoRA update when {@code lora} adapts it. */
+    private static NDArray linear(LoraAdapters lora, boolean dropout, String module, NDArray x, NDArray weight,
+            NDArray bias) {
+        NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
+        return lora == null ? y : lora.apply(module, x, y, dropout);
+    }
+
+    /**
+     * Grouped-query self-attention of layer {@code l} on the normed input {@code h} {@code [B, S, D]},
+     * through the output projection ({@code [B, S, D]}). With a cache, this call's keys and values are
+     * written to it and the queries attend over everything cached.
+     */
+    private NDArray attention(Layer w, int l, NDArray h, NDArray[] ropeQ, NDArray[] rope, NDArray bias,
+            TransformerKvCache kv, NDManager lm, LoraAdapters lora, boolean dropout) {
+        String p = "model.layers." + l + ".";
+        int batch = (int) h.getShape().get(0);
+        int seq = (int) h.getShape().get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int groups = heads / kvHeads;
+        int d = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        // project to per-head queries, keys and values (qwen2: with biases)
+        NDArray q = linear(lora, dropout, p + "self_attn.q_proj", h, w.q(), w.qBias())
+                .reshape(batch, seq, heads, d);                 // [B, S, H, d]
+        NDArray k = linear(lora, dropout, p + "self_attn.k_proj", h, w.k(), w.kBias())
+                .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+        NDArray v = linear(lora, dropout, p + "self_attn.v_proj", h, w.v(), w.vBias())
+                .reshape(batch, seq, kvHeads, d);               // [B, S, KV, d]
+        // qwen3: per-head RMSNorm of queries and keys
+        if (w.qNorm() != null) {
+            q = rmsNorm(q, w.qNorm(), eps);
+            k = rmsNorm(k, w.kNorm(), eps);
+        }
+        // rotary position embedding (queries also scaled by 1/sqrt(d))
+        q = applyRope(q, ropeQ, batch, seq, heads, d);
+        k = applyRope(k, rope, batch, seq, kvHeads, d);
+        k = k.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+        v = v.transpose(0, 2, 1, 3);                           // [B, KV, S, d]
+        // append to the KV cache and attend over all cached positions
+        int total = seq;
+        if (kv != null) {
+            total = kv.length() + seq;
+            kv.write(l, k, v);
+            k = kv.keys(l, total, lm);                          // [B, KV, P+S, d]
+            v = kv.values(l, total, lm);                        // [B, KV, P+S, d]
+        }
+        // group the query heads of each KV head: [B, KV, G*S, d]
+        NDArray qg = q.reshape(batch, seq, kvHeads, groups, d).transpose(0, 2, 3, 1, 4)
+                .reshape(batch, kvHeads, (long) groups * seq, d);
+        // scores, masked softmax, weighted sum of values
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2))   // [B, KV, G*S, P+S]
+                .reshape(batch, kvHeads, groups, seq, total)
+                .add(bias);                                     // [B, KV, G, S, P+S]
+        NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, (long) groups * seq, total);
+        NDArray ctx = probs.matMul(v)                           // [B, KV, G*S, d]
+                .reshape(batch, kvHeads, groups, seq, d)
+                .transpose(0, 3, 1, 2, 4)
+                .reshape(batch, seq, (long) heads * d);         // [B, S, H*d]
+        // output projection
+        return linear(lora, dropout, p + "self_attn.o_proj", ctx, w.o(), w.oBias()); // [B, S, D]
+    }
+
+    /** The SwiGLU MLP on the normed input {@code h}: {@code down(silu(gate(h)) * up(h))}, {@code [B, S, D]}. */
+    private static NDArray mlp(Layer w, int l, NDArray h, LoraAdapters lora, boolean dropout) {
+        String p = "model.layers." + l + ".mlp.";
+        NDArray gate = linear(lora, dropout, p + "gate_proj", h, w.gate(), null); // [B, S, I]
+        NDArray up = linear(lora, dropout, p + "up_proj", h, w.up(), null);       // [B, S, I]
+        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);      // silu(gate) * up
+        return linear(lora, dropout, p + "down_proj", act, w.down(), null);       // [B, S, D]
     }
 
     /** RMSNorm over the last axis, in float32 as transformers computes it: {@code x / sqrt(mean(x²) + eps) * w}. */
@@ -501,6 +548,9 @@ public final class Transformer implements CausalLm {
 
     @Override
     public void close() {
+        if (adapters != null) {
+            adapters.close();
+        }
         manager.close();
     }
 

@@ -5,8 +5,12 @@
  *   <li>{@link io.github.grpo4j.internal.model.ModelConfig}: Hugging Face {@code config.json} in and out.
  *   <li>{@link io.github.grpo4j.internal.model.Safetensors}: the safetensors format, read (F32 / BF16 / F16,
  *       widened to float32 in Java; bf16 NDArrays abort the JVM) and written (F32).
+ *   <li>{@link io.github.grpo4j.internal.model.ModelFamily}: what differs between Llama, Qwen2 and Qwen3
+ *       (biases, q/k norm, defaults), in one place.
  *   <li>{@link io.github.grpo4j.internal.model.Transformer}: the {@link io.github.grpo4j.internal.model.CausalLm};
- *       {@code load(dir)}, {@code random(config, seed)}, {@code save(dir)}, {@code copy()}.
+ *       {@code forward} reads as embedding, per layer {@code attention(...)} and {@code mlp(...)} with
+ *       residuals, final norm and head; {@code random(config, seed)}, {@code copy()}; {@code load(dir)}
+ *       and {@code save(dir)} go through {@code HfModelDirectory}, the Hugging Face directory format.
  * </ul>
  *
  * <h2>Design notes (measured on the 2-core CI machine kind while ~8 builds shared it, so noisy)</h2>

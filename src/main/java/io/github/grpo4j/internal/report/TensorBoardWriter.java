@@ -78,6 +78,24 @@ public final class TensorBoardWriter {
         return w;
     }
 
+    /**
+     * Removes the event files an earlier attempt left in {@code dir} (a run that starts over at step 0
+     * redoes every step, as its {@code metrics.jsonl} does).
+     */
+    public static void startOver(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot remove the event files of the earlier attempt in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The event file this writer appends to. */
     public Path file() {
         return file;

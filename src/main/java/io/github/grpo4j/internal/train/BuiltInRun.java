@@ -31,11 +31,19 @@ public final class BuiltInRun {
     /**
      * @param grpoOverrides {@code key=value} overrides of the built-in GRPO config
      * @param sftOverrides  {@code key=value} overrides of the warm start's config
+     * @param allowConfigChange whether a resumed run may continue with a changed config
      */
     public static TrainResult run(List<String> grpoOverrides, List<String> sftOverrides, boolean resume,
-            boolean progress, PrintStream console) {
+            boolean allowConfigChange, boolean progress, PrintStream console) {
         GrpoConfig grpo = ConfigLoader.loadBuiltIn(grpoOverrides);
-        Path out = Path.of(grpo.outputDir());
+        // one lock over the warm start and the GRPO run, so a second run cannot slip in between
+        try (RunDirectory dir = RunDirectory.open(Path.of(grpo.outputDir()))) {
+            return run(grpo, dir.path(), grpoOverrides, sftOverrides, resume, allowConfigChange, progress, console);
+        }
+    }
+
+    private static TrainResult run(GrpoConfig grpo, Path out, List<String> grpoOverrides, List<String> sftOverrides,
+            boolean resume, boolean allowConfigChange, boolean progress, PrintStream console) {
         Path sftModel = out.resolve("sft").resolve("final");
         if (SftRun.complete(sftModel)) {
             console.println("SFT warm start: reusing " + sftModel);
@@ -47,7 +55,8 @@ public final class BuiltInRun {
         fromSft.add("model.path=" + sftModel);
         fromSft.add("model.config=null");
         GrpoConfig fromWarmStart = ConfigLoader.loadBuiltIn(fromSft);
-        return new TrainingRun(fromWarmStart, console).progressBar(progress).run(resume);
+        return new TrainingRun(fromWarmStart, console).progressBar(progress).allowConfigChange(allowConfigChange)
+                .run(resume);
     }
 
     /** The warm start's config: model, tokenizer, task and seed of the GRPO config, training from the resource. */

@@ -44,8 +44,11 @@ public final class Checkpoints {
      * @param dataEpoch      data position: epoch of the next batch
      * @param dataIndex      data position: index within that epoch
      * @param seed           the run's seed (a resumed run must use the same)
+     * @param seconds        wall-clock seconds the run had taken when this checkpoint was written, summed
+     *                       over the processes that made it (0 in checkpoints of older versions)
      */
-    public record TrainerState(int step, long optimizerSteps, long tokensSeen, int dataEpoch, int dataIndex, long seed) {}
+    public record TrainerState(int step, long optimizerSteps, long tokensSeen, int dataEpoch, int dataIndex, long seed,
+            double seconds) {}
 
     private final Path runDir;
     private final int keepLast;
@@ -65,6 +68,7 @@ public final class Checkpoints {
             deleteTree(tmp);
             Files.createDirectories(tmp);
             policy.save(tmp.resolve("model"));
+            KillPoint.reach("checkpoint.model");
             if (movingReference != null) {
                 movingReference.save(tmp.resolve("ref"));
             }
@@ -76,12 +80,9 @@ public final class Checkpoints {
             Safetensors.write(tmp.resolve("optimizer.safetensors"), moments,
                     Map.of("optimizer", "adamw", "step", Long.toString(optimizer.step())));
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(STATE).toFile(), state);
+            KillPoint.reach("checkpoint.state");
             deleteTree(target);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
+            moveAtomically(tmp, target);
         } catch (IOException e) {
             throw new Grpo4jException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
@@ -142,6 +143,19 @@ public final class Checkpoints {
         List<Path> all = new ArrayList<>(list());
         while (all.size() > keepLast) {
             deleteTree(all.remove(0));
+        }
+    }
+
+    /** Renames a finished directory into place, atomically where the file system can. */
+    static void moveAtomically(Path from, Path to) {
+        try {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to);
+            }
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
         }
     }
 

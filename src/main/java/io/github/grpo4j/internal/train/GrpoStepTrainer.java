@@ -23,6 +23,7 @@ import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardInput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,12 +95,28 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.policy = policy;
         this.options = options;
         this.rewards = rewards;
-        this.reference = options.loss().beta() == 0 ? null : (reference != null ? reference : policy.copy());
+        if (options.refModelSyncSteps() > 0 && policy instanceof TransformerPolicy tp && tp.hasAdapter()) {
+            throw new Grpo4jException("loss.ref_model_sync_steps needs full fine-tuning: with LoRA the reference "
+                    + "is the base model with the adapters switched off; set it to 0 or remove model.lora");
+        }
+        this.reference = options.loss().beta() == 0 ? null
+                : reference != null ? reference : initialReference(policy);
         this.manager = NDManager.newBaseManager();
         for (NDArray p : policy.parameters().values()) {
             p.setRequiresGradient(true);
         }
         this.optimizer = new AdamW(manager, policy.parameters(), options.adam());
+    }
+
+    /**
+     * The reference when none is given: the base model with the adapters off for a LoRA policy (no second
+     * copy of the weights), else a frozen copy of the policy.
+     */
+    private static Policy initialReference(Policy policy) {
+        if (policy instanceof TransformerPolicy tp && tp.hasAdapter()) {
+            return tp.withoutAdapter();
+        }
+        return policy.copy();
     }
 
     public Policy policy() {

@@ -89,6 +89,23 @@ public final class MetricsLog {
         return this;
     }
 
+    /**
+     * Opens {@code runDir} for a run that starts at step 0: lines (and a {@code summary.json}) left by an
+     * earlier attempt that stopped before its first checkpoint are removed, as the run redoes all of it.
+     */
+    public static MetricsLog startOver(Path runDir) {
+        MetricsLog log = open(runDir);
+        try {
+            Files.deleteIfExists(log.metricsFile);
+            Files.deleteIfExists(log.samplesFile);
+            Files.deleteIfExists(runDir.resolve(RunFiles.SUMMARY));
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot remove the logs of the earlier attempt in " + runDir + ": "
+                    + e.getMessage(), e);
+        }
+        return log;
+    }
+
     /** The run directory this log writes to. */
     public Path runDir() {
         return runDir;

@@ -9,7 +9,9 @@ import io.github.grpo4j.internal.data.PromptRow;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.data.tasks.Tasks;
+import io.github.grpo4j.internal.model.LoraAdapters;
 import io.github.grpo4j.internal.model.ModelConfig;
+import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.reward.RewardRegistry;
 import io.github.grpo4j.internal.reward.RewardSet;
@@ -58,11 +60,29 @@ public final class RunParts {
      * {@code model.config} (vocabulary size and special tokens filled in from the tokenizer).
      */
     public static TransformerPolicy policy(ModelSection model, Tokenizer tokenizer, long seed) {
-        if (model.path() != null) {
-            return new TransformerPolicy(Transformer.load(Path.of(model.path())), tokenizer);
+        Transformer base = model.path() != null ? Transformer.load(Path.of(model.path()))
+                : Transformer.random(freshConfig(model, tokenizer), Seeds.of(seed, 0, Seeds.INIT));
+        try {
+            withAdapters(base, model, seed);
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
         }
-        return new TransformerPolicy(Transformer.random(freshConfig(model, tokenizer), Seeds.of(seed, 0, Seeds.INIT)),
-                tokenizer);
+        return new TransformerPolicy(base, tokenizer);
+    }
+
+    /**
+     * Attaches the LoRA adapters {@code model} asks for: read from {@code model.adapter}, or new ones from
+     * {@code model.lora}; none when neither is set.
+     */
+    public static void withAdapters(Transformer base, ModelSection model, long seed) {
+        long loraSeed = Seeds.of(seed, 0, Seeds.LORA);
+        if (model.adapter() != null) {
+            Double dropout = model.lora() == null ? null : model.lora().loraDropout();
+            base.attachAdapters(PeftAdapter.read(Path.of(model.adapter()), base.config(), dropout, loraSeed));
+        } else if (model.lora() != null) {
+            base.attachAdapters(LoraAdapters.init(base.config(), model.lora(), loraSeed));
+        }
     }
 
     /** The reference model named by {@code model.ref_model}, or null to copy the initial policy. */

@@ -8,7 +8,7 @@ public final class Seeds {
     private Seeds() {}
 
     /** Purposes, so that two uses in the same step never share a stream. */
-    public static final long GENERATION = 1, SAMPLES = 3, EVAL = 4, INIT = 5;
+    public static final long GENERATION = 1, SAMPLES = 3, EVAL = 4, INIT = 5, LORA = 6;
 
     /** A well-mixed 64-bit seed for {@code (runSeed, step, purpose)} (SplitMix64 finaliser). */
     public static long of(long runSeed, long step, long purpose) {

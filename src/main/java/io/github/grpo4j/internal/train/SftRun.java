@@ -1,7 +1,6 @@
 package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.SftConfig;
 import io.github.grpo4j.internal.config.SftTrainingSection;
 import io.github.grpo4j.internal.data.PromptDataset;
@@ -34,12 +33,18 @@ public final class SftRun {
         this.console = console;
     }
 
-    /** Trains and returns the directory of the final model. */
+    /**
+     * Trains and returns the directory of the final model. An earlier attempt's logs in the output
+     * directory are replaced (SFT has no checkpoints: a rerun starts over).
+     */
     public Path run() {
+        try (RunDirectory dir = RunDirectory.open(Path.of(config.outputDir()))) {
+            return run(dir.path(), dir);
+        }
+    }
+
+    private Path run(Path out, RunDirectory dir) {
         long t0 = System.nanoTime();
-        Path out = Path.of(config.outputDir());
-        RunParts.ensureDir(out);
-        ConfigIo.write(config, out.resolve(ConfigIo.RESOLVED_FILE_NAME));
         var d = config.data();
         Task task = RunParts.task(d.task(), d.taskOptions());
         Tokenizer tokenizer = RunParts.tokenizer(config.model(), task);
@@ -54,7 +59,9 @@ public final class SftRun {
                         t.maxSteps()),
                 new io.github.grpo4j.internal.train.AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
                 t.maxGradNorm());
-        MetricsLog log = MetricsLog.open(out);
+        // written once the parts are built, so a run that fails to start leaves no config.yaml behind
+        dir.writeConfig(config, false);
+        MetricsLog log = MetricsLog.startOver(out);
         int eos = tokenizer.eosIds()[0];
         try (TransformerPolicy policy = RunParts.policy(config.model(), tokenizer, config.seed());
                 SftTrainer trainer = new SftTrainer(policy, options)) {
@@ -82,11 +89,24 @@ public final class SftRun {
                     console.println("sft " + StepLine.format(step, t.maxSteps(), m));
                 }
             }
-            Path fin = out.resolve("final");
-            policy.save(fin);
+            Path fin = saveAtomically(policy, out.resolve("final"));
             console.printf("SFT done: %d steps in %.0f s -> %s%n", t.maxSteps(), (System.nanoTime() - t0) / 1e9, fin);
             return fin;
         }
+    }
+
+    /**
+     * Saves under a temporary name and renames, so {@code dir} is either absent or complete: a process
+     * killed while saving leaves {@code <dir>.tmp}, which is never used and is replaced next time.
+     */
+    static Path saveAtomically(TransformerPolicy policy, Path dir) {
+        Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+        Checkpoints.deleteTree(tmp);
+        policy.save(tmp);
+        KillPoint.reach("sft.final");
+        Checkpoints.deleteTree(dir);
+        Checkpoints.moveAtomically(tmp, dir);
+        return dir;
     }
 
     static int[] withEos(int[] ids, int eos) {
@@ -95,7 +115,8 @@ public final class SftRun {
         return out;
     }
 
+    /** Whether a model directory was saved completely (by {@link #saveAtomically}: whether it exists). */
     static boolean complete(Path modelDir) {
-        return Files.isRegularFile(modelDir.resolve("config.json")) && Files.isRegularFile(modelDir.resolve("model.safetensors"));
+        return Files.isDirectory(modelDir) && Files.isRegularFile(modelDir.resolve("config.json")) && Files.isRegularFile(modelDir.resolve("model.safetensors"));
     }
 }

@@ -17,13 +17,13 @@ import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.algo.StdKind;
-import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.data.DataPosition;
 import io.github.grpo4j.internal.data.PromptDataset;
 import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
@@ -58,6 +58,7 @@ public final class TrainingRun {
     private final PrintStream console;
     private final List<StepListener> listeners = new ArrayList<>();
     private boolean progressBar = System.console() != null;
+    private boolean allowConfigChange;
     private int stopAfterStep = Integer.MAX_VALUE;
     private TransformerPolicy givenPolicy;
     private PromptDataset givenPrompts;
@@ -98,6 +99,15 @@ public final class TrainingRun {
     /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
     public TrainingRun rewards(RewardSet rewards) {
         this.givenRewards = rewards;
+        return this;
+    }
+
+    /**
+     * Whether a resumed run may continue with a config that differs from the {@code config.yaml} it was
+     * started with (the seed excepted); the earlier file is then kept as {@code config-N.yaml}.
+     */
+    public TrainingRun allowConfigChange(boolean allow) {
+        this.allowConfigChange = allow;
         return this;
     }
 
@@ -142,15 +152,22 @@ public final class TrainingRun {
      */
     public TrainResult run(boolean resume) {
         long t0 = System.nanoTime();
-        Path out = Path.of(config.outputDir());
+        try (RunDirectory dir = RunDirectory.open(Path.of(config.outputDir()))) {
+            return run(dir, resume, t0);
+        }
+    }
+
+    private TrainResult run(RunDirectory dir, boolean resume, long t0) {
+        Path out = dir.path();
         Checkpoints checkpoints = new Checkpoints(out, config.checkpoint().saveTotalLimit());
         Optional<Path> from = resume ? checkpoints.latest() : Optional.empty();
         if (!resume && Files.exists(out.resolve("metrics.jsonl"))) {
             throw new Grpo4jException("output_dir " + out + " already holds a run (metrics.jsonl); continue it with --resume, "
                     + "or choose another output_dir");
         }
-        RunParts.ensureDir(out);
-        ConfigIo.write(config, out.resolve(ConfigIo.RESOLVED_FILE_NAME));
+        if (resume) {
+            dir.checkResumedConfig(config, allowConfigChange);
+        }
 
         Task task = RunParts.task(config.data().task(), config.data().taskOptions());
         Tokenizer tokenizer = givenPolicy != null ? givenPolicy.tokenizer() : RunParts.tokenizer(config.model(), task);
@@ -169,7 +186,7 @@ public final class TrainingRun {
         RewardSet ownRewards = givenRewards != null ? null
                 : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
         TransformerPolicy ownPolicy = state != null
-                ? new TransformerPolicy(Transformer.load(from.get().resolve("model")), tokenizer)
+                ? checkpointPolicy(from.get().resolve("model"), tokenizer)
                 : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
         // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
         TransformerPolicy reference = referenceFor(from, tokenizer, options);
@@ -183,8 +200,15 @@ public final class TrainingRun {
         try (RewardSet closeRewards = ownRewards;
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
-            MetricsLog log = state == null ? MetricsLog.open(out) : MetricsLog.resume(out, state.step());
+            // written once the parts are built, so a run that fails to start leaves no config.yaml behind
+            dir.writeConfig(config, resume);
+            // a resumed run redoes every step after its checkpoint, and all of them when there is none
+            MetricsLog log = state == null ? MetricsLog.startOver(out) : MetricsLog.resume(out, state.step());
+            double earlierSeconds = state == null ? 0 : state.seconds();
             if (config.logging().tensorboard()) {
+                if (state == null) {
+                    TensorBoardWriter.startOver(out.resolve(TensorBoardWriter.DIR)); // like the metrics lines
+                }
                 TensorBoardWriter tb = TensorBoardWriter.create(out.resolve(TensorBoardWriter.DIR),
                         state == null ? 0 : state.step());
                 log.mirrorTo(tb::write);
@@ -206,7 +230,7 @@ public final class TrainingRun {
                 log.append(0, evalData.evaluate(policy));
             }
 
-            Double before = null;
+            Double before = start == 0 ? null : accuracyBefore(log);
             if (!heldOut.isEmpty() && start == 0) {
                 before = accuracy(policy, heldOut, task, 0, log);
                 console.printf(Locale.ROOT, "held-out accuracy before GRPO: %.1f%%%n", 100 * before);
@@ -248,16 +272,22 @@ public final class TrainingRun {
                     if ((save > 0 && step % save == 0) || step == maxSteps) {
                         DataPosition p = sampler.position();
                         checkpoints.save(new Checkpoints.TrainerState(step, trainer.optimizer().step(),
-                                        trainer.tokensSeen(), p.epoch(), p.index(), config.seed()),
+                                        trainer.tokensSeen(), p.epoch(), p.index(), config.seed(),
+                                        earlierSeconds + (System.nanoTime() - t0) / 1e9),
                                 policy, trainer.optimizer(), options.refModelSyncSteps() > 0 ? trainer.reference() : null);
                     }
                     if (step >= stopAfterStep) {
-                        return new TrainResult(step, out, before, after, (System.nanoTime() - t0) / 1e9, last);
+                        return new TrainResult(step, out, before, after,
+                                earlierSeconds + (System.nanoTime() - t0) / 1e9, last);
                     }
                 }
             }
             policy.save(out.resolve("final"));
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            KillPoint.reach("final.model");
+            if (after == null && start > 0) {
+                after = lastAccuracy(log); // resumed at the last step: its evaluation was logged before
+            }
+            double seconds = earlierSeconds + (System.nanoTime() - t0) / 1e9; // all processes of the run
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("steps", maxSteps);
             if (before != null) {
@@ -269,12 +299,33 @@ public final class TrainingRun {
             summary.put("seconds", seconds);
             summary.put("final_model", out.resolve("final").toString());
             log.writeSummary(summary);
+            KillPoint.reach("summary");
             Path report = RunReport.write(out);
             console.println(StepLine.rewardCurve(log.metrics()));
             console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
                     out.resolve("final"), report);
             return new TrainResult(maxSteps, out, before, after, seconds, last);
         }
+    }
+
+    /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */
+    private TransformerPolicy checkpointPolicy(Path dir, Tokenizer tokenizer) {
+        if (PeftAdapter.isAdapter(dir)) {
+            return RunParts.policy(config.model().withAdapter(dir.toString()), tokenizer, config.seed());
+        }
+        return new TransformerPolicy(Transformer.load(dir), tokenizer);
+    }
+
+    /** The held-out accuracy before GRPO, as the first process of a resumed run logged it (step 0). */
+    private static Double accuracyBefore(MetricsLog log) {
+        return log.metrics().stream().filter(r -> r.step() == 0 && r.values().containsKey("eval/accuracy"))
+                .map(r -> r.values().get("eval/accuracy")).findFirst().orElse(null);
+    }
+
+    /** The last held-out accuracy logged after step 0, or null. */
+    private static Double lastAccuracy(MetricsLog log) {
+        return log.metrics().stream().filter(r -> r.step() > 0 && r.values().containsKey("eval/accuracy"))
+                .map(r -> r.values().get("eval/accuracy")).reduce((a, b) -> b).orElse(null);
     }
 
     /** The reference for a resumed run: the saved moving reference, the configured one, or null (copy). */
@@ -286,8 +337,10 @@ public final class TrainingRun {
             return new TransformerPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
         }
         TransformerPolicy configured = RunParts.reference(config.model(), tokenizer);
-        if (configured != null || from.isEmpty()) {
-            return configured;
+        boolean lora = config.model().lora() != null || config.model().adapter() != null
+                || (givenPolicy != null && givenPolicy.hasAdapter());
+        if (configured != null || from.isEmpty() || lora) {
+            return configured; // null with LoRA: the trainer uses the base model with the adapters off
         }
         if (givenPolicy != null) {
             return givenPolicy.copy(); // the caller's policy as handed over is the initial policy

@@ -119,4 +119,36 @@ class TransformerParityTest {
             }
         }
     }
+
+    /**
+     * An adapter laid out as PEFT writes it (BF16 tensors, PEFT's config keys, target modules in another
+     * order than the model's) on the Qwen2 fixture: the adapted forward and the merged weights match a
+     * float64 reference of W + (lora_alpha / r) · B A (tools/make_lora_fixture.py).
+     */
+    @org.junit.jupiter.api.Test
+    void peftAdapterForwardAndMergeMatchIndependentFloat64Reference() throws Exception {
+        Path base = fixture("qwen2");
+        Path adapter = fixture("qwen2-lora");
+        Inputs in = inputs(base);
+        try (Transformer model = Transformer.load(base); NDManager m = NDManager.newBaseManager()) {
+            model.attachAdapters(PeftAdapter.read(adapter, model.config(), null, 0));
+            assertThat(model.adapters().settings().loraDropout()).isEqualTo(0.05);
+            NDArray[] ids = {TinyModels.longs(m, in.ids()), TinyModels.longs(m, in.positions()),
+                    TinyModels.longs(m, in.mask())};
+            float[] adapted = model.forward(ids[0], ids[1], ids[2], null).toFloatArray();
+            assertClose(adapted, expected(adapter, "logits"), in.mask(), model.vocabSize());
+            model.mergeAdapters();
+            for (String name : Safetensors.read(adapter.resolve("expected.safetensors")).keySet()) {
+                if (name.startsWith("merged.")) {
+                    float[] want = expected(adapter, name);
+                    float[] got = model.parameters().get(name.substring("merged.".length())).toFloatArray();
+                    for (int i = 0; i < want.length; i++) {
+                        assertThat((double) got[i]).as(name).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-5));
+                    }
+                }
+            }
+            assertClose(model.forward(ids[0], ids[1], ids[2], null).toFloatArray(), expected(adapter, "logits"),
+                    in.mask(), model.vocabSize());
+        }
+    }
 }

@@ -54,6 +54,55 @@ class AdamWTest {
         }
     }
 
+    /** Σ c·w² on {@code p}: one backward pass, then one AdamW update. */
+    private static void quadraticStep(AdamW adam, Map<String, NDArray> params, NDArray coef) {
+        NDArray p = params.get("w");
+        Gradients.zero(params);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.mul(p).mul(coef).sum());
+        }
+        adam.update(0.1);
+    }
+
+    @Test
+    void stateWrittenAndLoadedIntoAFreshOptimizerContinuesExactlyAsTheOriginal() {
+        var opt = new AdamW.Options(0.9, 0.99, 1e-8, 0.01);
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            NDArray coef = mgr.create(new float[] {1.0f, 0.3f, -2.0f});
+            NDArray a = mgr.create(new float[] {1.0f, -2.0f, 0.5f});
+            a.setRequiresGradient(true);
+            Map<String, NDArray> pa = new LinkedHashMap<>(Map.of("w", a));
+            try (AdamW original = new AdamW(mgr, pa, opt)) {
+                quadraticStep(original, pa, coef);
+                quadraticStep(original, pa, coef);
+                // the checkpoint: moments as float arrays, the update count, the weights
+                Map<String, float[]> saved = new LinkedHashMap<>();
+                original.state().forEach((k, v) -> saved.put(k, v.toFloatArray()));
+                assertThat(saved).containsOnlyKeys("m.w", "v.w");
+                assertThat(saved.get("m.w")).as("precondition: moments are non-zero").doesNotContain(0f);
+
+                NDArray b = mgr.create(a.toFloatArray());
+                b.setRequiresGradient(true);
+                Map<String, NDArray> pb = new LinkedHashMap<>(Map.of("w", b));
+                try (AdamW restored = new AdamW(mgr, pb, opt)) {
+                    restored.load(saved, original.step());
+                    assertThat(restored.step()).isEqualTo(2);
+                    assertThat(restored.state().get("m.w").toFloatArray()).containsExactly(saved.get("m.w"));
+                    assertThat(restored.state().get("v.w").toFloatArray()).containsExactly(saved.get("v.w"));
+
+                    quadraticStep(original, pa, coef);
+                    quadraticStep(restored, pb, coef);
+                    assertThat(restored.step()).isEqualTo(original.step()).isEqualTo(3);
+                    assertThat(b.toFloatArray()).containsExactly(a.toFloatArray());
+                    assertThat(restored.state().get("m.w").toFloatArray())
+                            .containsExactly(original.state().get("m.w").toFloatArray());
+                    assertThat(restored.state().get("v.w").toFloatArray())
+                            .containsExactly(original.state().get("v.w").toFloatArray());
+                }
+            }
+        }
+    }
+
     @Test
     void gradientClippingScalesToMaxNormAndReportsNormBeforeClipping() {
         try (NDManager mgr = NDManager.newBaseManager()) {

@@ -73,36 +73,114 @@ class TrainingRunTest {
         return out;
     }
 
+    /** A reward that varies between completions from the first step on, so the weights move. */
+    public static final class DigitsAreGood implements io.github.grpo4j.reward.RewardFunction {
+        @Override
+        public String name() {
+            return "digits";
+        }
+
+        @Override
+        public List<Double> score(List<io.github.grpo4j.reward.RewardInput> batch) {
+            return batch.stream().map(in -> 0.1 * in.completion().chars().filter(Character::isDigit).count()).toList();
+        }
+    }
+
+    /** The tiny run, scored by {@link DigitsAreGood}. */
+    static GrpoConfig varying(Path out, String... overrides) {
+        List<String> all = new java.util.ArrayList<>(List.of(overrides));
+        all.add("rewards=[{name: digits, type: java, class_name: " + DigitsAreGood.class.getName() + "}]");
+        return config(out, all.toArray(String[]::new));
+    }
+
+    static boolean isTiming(String key) {
+        return key.equals("step_time") || key.endsWith("_per_s") || key.startsWith("timing/");
+    }
+
+    /**
+     * Asserts that a resumed run equals the uninterrupted one: the same metric lines (each step once, every
+     * metric but timing bit-identical), the same sampled prompts and completions, the same final weights.
+     * Precondition: the run really trained (rewards varied within groups, gradients were non-zero), so a
+     * resume that restores the wrong state cannot pass.
+     */
+    static void assertSameRun(Path straight, Path resumed) {
+        List<MetricRow> ma = RunFiles.readMetrics(straight.resolve("metrics.jsonl")).rows();
+        List<MetricRow> mb = RunFiles.readMetrics(resumed.resolve("metrics.jsonl")).rows();
+        var stepRows = ma.stream().filter(r -> r.values().containsKey("loss")).toList();
+        assertThat(stepRows).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.values().get("grad_norm")).as("step %d grad_norm", r.step()).isGreaterThan(0.0);
+            assertThat(r.values().get("frac_reward_zero_std")).as("step %d", r.step()).isLessThan(1.0);
+        });
+        assertThat(mb.stream().map(MetricRow::step).toList()).isEqualTo(ma.stream().map(MetricRow::step).toList());
+        for (int i = 0; i < ma.size(); i++) {
+            Map<String, Double> a = new java.util.TreeMap<>(ma.get(i).values());
+            Map<String, Double> b = new java.util.TreeMap<>(mb.get(i).values());
+            a.keySet().removeIf(TrainingRunTest::isTiming);
+            b.keySet().removeIf(TrainingRunTest::isTiming);
+            assertThat(b).as("metrics of step %d", ma.get(i).step()).isEqualTo(a);
+        }
+        assertThat(RunFiles.readSamples(resumed.resolve("samples.jsonl")).rows()).isNotEmpty()
+                .isEqualTo(RunFiles.readSamples(straight.resolve("samples.jsonl")).rows());
+        Map<String, float[]> wa = weights(straight.resolve("final"));
+        Map<String, float[]> wb = weights(resumed.resolve("final"));
+        assertThat(wb.keySet()).isEqualTo(wa.keySet());
+        wa.forEach((k, w) -> assertThat(wb.get(k)).as(k).containsExactly(w));
+    }
+
     @Test
-    void aRunKilledAfterTwoStepsAndResumedEqualsAnUninterruptedRunOfFour(@TempDir Path tmp) {
+    void aRunKilledAfterTwoStepsAndResumedEqualsAnUninterruptedRunOfFour(@TempDir Path tmp) throws Exception {
         Path straight = tmp.resolve("straight");
-        new TrainingRun(config(straight), quiet()).progressBar(false).run(false);
+        new TrainingRun(varying(straight), quiet()).progressBar(false).run(false);
 
         Path killed = tmp.resolve("killed");
-        new TrainingRun(config(killed), quiet()).progressBar(false).stopAfter(2).run(false);
+        // stopped after step 3: step 3's lines are logged, but its checkpoint (save_steps 2) is not written
+        new TrainingRun(varying(killed, "checkpoint.save_steps=2"), quiet()).progressBar(false).stopAfter(3).run(false);
         assertThat(killed.resolve("final")).doesNotExist();
+        assertThat(RunFiles.readMetrics(killed.resolve("metrics.jsonl")).rows()).anyMatch(r -> r.step() == 3);
         // a half-written later checkpoint must not be picked up
         assertThat(killed.resolve("checkpoint-3.tmp").toFile().mkdirs()).isTrue();
-        new TrainingRun(config(killed), quiet()).progressBar(false).run(true);
+        // the run's time so far, as the checkpoint recorded it (made large so the sum is unmistakable)
+        Path state = killed.resolve("checkpoint-2").resolve("trainer_state.json");
+        Files.writeString(state, Files.readString(state).replaceAll("\"seconds\" : [0-9.E-]+", "\"seconds\" : 1000.0"));
+        new TrainingRun(varying(killed), quiet()).progressBar(false).run(true);
 
-        Map<String, float[]> a = weights(straight.resolve("final"));
-        Map<String, float[]> b = weights(killed.resolve("final"));
-        assertThat(b.keySet()).isEqualTo(a.keySet());
-        for (String k : a.keySet()) {
-            for (int i = 0; i < a.get(k).length; i++) {
-                assertThat((double) b.get(k)[i]).as(k).isCloseTo(a.get(k)[i], within(1e-6));
-            }
-        }
-        List<MetricRow> ma = RunFiles.readMetrics(straight.resolve("metrics.jsonl")).rows();
-        List<MetricRow> mb = RunFiles.readMetrics(killed.resolve("metrics.jsonl")).rows();
-        assertThat(mb).hasSameSizeAs(ma);
-        for (int i = 0; i < ma.size(); i++) {
-            assertThat(mb.get(i).step()).isEqualTo(ma.get(i).step());
-            Double ra = ma.get(i).values().get("reward");
-            if (ra != null) {
-                assertThat(mb.get(i).values().get("reward")).isCloseTo(ra, within(1e-9));
-            }
-        }
+        assertSameRun(straight, killed);
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(killed.resolve("summary.json").toFile());
+        var straightSummary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(straight.resolve("summary.json").toFile());
+        assertThat(summary.get("accuracy_before").asDouble()).isEqualTo(straightSummary.get("accuracy_before").asDouble());
+        assertThat(summary.get("accuracy_after").asDouble()).isEqualTo(straightSummary.get("accuracy_after").asDouble());
+        assertThat(summary.get("seconds").asDouble()).as("seconds of both processes").isGreaterThan(1000.0);
+    }
+
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointStartsOverOnResumeAndLogsEachStepOnce(@TempDir Path tmp) {
+        Path straight = tmp.resolve("straight");
+        new TrainingRun(varying(straight), quiet()).progressBar(false).run(false);
+
+        Path killed = tmp.resolve("killed");
+        new TrainingRun(varying(killed), quiet()).progressBar(false).stopAfter(1).run(false);
+        assertThat(new Checkpoints(killed, 0).list()).isEmpty();
+        new TrainingRun(varying(killed), quiet()).progressBar(false).run(true);
+
+        assertSameRun(straight, killed);
+        assertThat(RunFiles.readMetrics(killed.resolve("metrics.jsonl")).rows())
+                .filteredOn(r -> r.step() == 0).as("one evaluation before GRPO").hasSize(1);
+    }
+
+    @Test
+    void resumingWithAChangedConfigIsRefusedUnlessAllowedAndThenTheHistoryIsKept(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        new TrainingRun(config(out), quiet()).progressBar(false).stopAfter(2).run(false);
+        String first = Files.readString(out.resolve("config.yaml"));
+        assertThatThrownBy(() -> new TrainingRun(config(out, "training.learning_rate=0.02"), quiet()).run(true))
+                .isInstanceOf(Grpo4jException.class)
+                .hasMessageContaining("training.learning_rate 0.01 -> 0.02");
+        assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(first);
+
+        new TrainingRun(config(out, "training.learning_rate=0.02"), quiet()).progressBar(false).allowConfigChange(true)
+                .run(true);
+        assertThat(Files.readString(out.resolve("config-1.yaml"))).isEqualTo(first);
+        assertThat(Files.readString(out.resolve("config.yaml"))).contains("learning_rate: 0.02");
     }
 
     @Test
@@ -167,7 +245,7 @@ class TrainingRunTest {
     void resumingWithAnotherSeedIsRefused(@TempDir Path tmp) {
         Path out = tmp.resolve("run");
         new TrainingRun(config(out), quiet()).progressBar(false).stopAfter(2).run(false);
-        assertThatThrownBy(() -> new TrainingRun(config(out, "seed=4"), quiet()).run(true))
+        assertThatThrownBy(() -> new TrainingRun(config(out, "seed=4"), quiet()).allowConfigChange(true).run(true))
                 .isInstanceOf(Grpo4jException.class)
                 .hasMessageContaining("seed");
     }
@@ -224,6 +302,7 @@ class TrainingRunTest {
                 .isInstanceOf(Grpo4jException.class)
                 .hasMessageContaining("java.lang.StringBuilder")
                 .hasMessageContaining("RewardFunction");
+        assertThat(tmp.resolve("run")).as("a run that fails to start leaves no directory").doesNotExist();
     }
 
     @Test
