@@ -15,10 +15,14 @@ import io.github.grpo4j.internal.algo.ReferenceMath;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.algo.StdKind;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -273,7 +277,7 @@ public final class ExplainCommand implements Callable<Integer> {
         out.println("One GRPO update on one group, step by step (GRPO.md; numbers in double precision).");
         out.printf("options: epsilon %s, epsilon_high %s, beta %s, std %s, std_eps %s, scale_rewards %s,"
                         + " kl_estimator %s, loss_type %s%n",
-                lo.epsilonLow(), lo.epsilonHigh(), lo.beta(), ao.std().configName(), ao.stdEps(),
+                num(lo.epsilonLow()), num(lo.epsilonHigh()), num(lo.beta()), ao.std().configName(), num(ao.stdEps()),
                 ao.scaleRewards().configName(), lo.kl().configName(), lo.lossType().configName());
 
         step(out, 1, "The group: G outputs sampled from pi_old for one prompt q, each with its reward");
@@ -378,8 +382,23 @@ public final class ExplainCommand implements Callable<Integer> {
         out.println("  note (seed erratum " + erratum + "): " + text);
     }
 
+    /**
+     * A number for people: 6 significant digits, so 0.1 + 0.2 reads 0.3, not 0.30000000000000004
+     * ({@code --json} keeps every digit).
+     */
     static String num(double v) {
-        return Double.toString(v);
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        if (v == 0) {
+            return "0.0";
+        }
+        double a = Math.abs(v);
+        if (a < 1e-4 || a >= 1e7) {
+            return String.format(Locale.ROOT, "%.5e", v);
+        }
+        String s = new BigDecimal(v).round(new MathContext(6, RoundingMode.HALF_EVEN)).stripTrailingZeros().toPlainString();
+        return s.contains(".") ? s : s + ".0";
     }
 
     static String list(double[] v) {

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.cli;
 
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
@@ -28,6 +29,20 @@ import picocli.CommandLine.Option;
             "into the output directory."
         })
 public final class TrainCommand implements Callable<Integer> {
+    static {
+        // the help quotes the built-in run's settings from its own config, so it cannot go stale
+        String steps = "?";
+        String dir = "?";
+        try {
+            GrpoConfig builtIn = ConfigLoader.loadBuiltIn(List.of());
+            steps = Integer.toString(builtIn.training().maxSteps());
+            dir = builtIn.outputDir();
+        } catch (RuntimeException e) {
+            // the help must print whatever happens; a broken built-in config shows up when it runs
+        }
+        System.setProperty("grpo4j.help.builtin.steps", steps);
+        System.setProperty("grpo4j.help.builtin.output_dir", dir);
+    }
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "YAML or JSON config (default: the built-in run).")
@@ -48,14 +63,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "Built-in task: arithmetic, countdown or sort (default: arithmetic, or the config's).")
     String task;
 
-    @Option(names = "--steps", description = "GRPO steps, same as --set training.max_steps=N (default: the config's; built-in 200).")
+    @Option(names = "--steps", description = "GRPO steps, same as --set training.max_steps=N (default: the config's; built-in ${sys:grpo4j.help.builtin.steps}).")
     Integer steps;
 
     @Option(names = "--model-config", paramLabel = "FILE",
             description = "A Hugging Face config.json for the model built from scratch (default: the config's; built-in: hidden 128, 4 layers).")
     Path modelConfig;
 
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "Run directory, same as --set output_dir=DIR (default: the config's; built-in runs/arithmetic).")
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Run directory, same as --set output_dir=DIR (default: the config's; built-in ${sys:grpo4j.help.builtin.output_dir}).")
     Path outputDir;
 
     @Option(names = "--sft-set", paramLabel = "KEY=VALUE",
@@ -80,6 +95,9 @@ public final class TrainCommand implements Callable<Integer> {
             all.add("model.path=null");
         }
         if (outputDir != null) {
+            if (outputDir.toString().isBlank()) {
+                throw new Grpo4jException("--output-dir is empty; give the run directory, e.g. --output-dir runs/mine");
+            }
             all.add("output_dir=" + outputDir);
         }
         boolean progress = !noProgress && System.console() != null;

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.config;
 
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GrpoConfig;
@@ -7,6 +8,8 @@ import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.internal.reward.RewardRegistry;
+import io.github.grpo4j.reward.RewardFunction;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -195,6 +198,7 @@ public final class ConfigValidator {
                 out.add(new Problem(p + ".class_name", "is only used with type: java (type is '" + r.type()
                         + "'); valid: null"));
             }
+            builtInRewardParams(r, p, out);
         }
         if (c.rewards().isEmpty() && c.data().task() == null) {
             out.add(new Problem("rewards", "no reward functions; valid: a non-empty list of {name, type, weight, params}"
@@ -225,6 +229,22 @@ public final class ConfigValidator {
         Double dual = c.loss().dualClip();
         if (dual != null && dual != 0.0 && !(Double.isFinite(dual) && dual > 1.0)) {
             out.add(new Problem("loss.dual_clip", format(dual) + " is out of range; valid: null or 0 (off), or > 1 (verl uses 3)"));
+        }
+    }
+
+    /**
+     * A built-in reward's parameters (a negative {@code timeout_s}, a bad regex, an unknown key) are
+     * checked by building the function, which starts nothing (an external process starts at its
+     * first batch), so a mistake is reported before any work rather than when the first batch is scored.
+     */
+    private static void builtInRewardParams(RewardSpec r, String path, List<Problem> out) {
+        if (r.type() == null || !RewardRegistry.types().contains(r.type()) || r.name() == null || r.name().isBlank()) {
+            return; // an unknown type or a missing name is reported on its own key
+        }
+        try (RewardFunction fn = RewardRegistry.create(r.name(), r.type(), r.params())) {
+            // built only to check its parameters
+        } catch (Grpo4jException e) {
+            out.add(new Problem(path + ".params", e.getMessage()));
         }
     }
 

@@ -1,10 +1,13 @@
 package io.github.grpo4j.internal.reward;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.process.ChildProcess;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardInput;
 import java.io.BufferedReader;
@@ -31,10 +34,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>{"prompts":["..",..],"completions":["..",..],"rows":[{..},..],"completion_tokens":[12,..],"truncated":[false,..]}</pre>
  * (all arrays of the same length N, entry i describing completion i; {@code rows} are the dataset rows
  * as JSON objects) and reads <em>one line</em> back from its stdout: a JSON array of N entries, each a
- * number or {@code null} ("not applicable"), e.g. {@code [1.0, 0, null]}. stdout carries replies only;
+ * number or {@code null} ("not applicable"), e.g. {@code [1.0, 0, null]}; {@code NaN}, {@code Infinity} and
+ * {@code -Infinity} (as Python's {@code json.dumps} writes them) are read as numbers, which {@link RewardSet}
+ * skips with a warning. stdout carries replies only;
  * the process should log to stderr (its last lines are quoted in error messages). The process is
  * started on the first batch and kept for the run; on {@link #close()} its stdin is closed (it should
- * exit at end of input) and after 5 s it is killed.
+ * exit at end of input) and after 5 s it is killed. It is started as a {@link ChildProcess}, so it is
+ * killed too when the JVM ends in any other way, even by SIGKILL.
  *
  * <h2>Failures</h2>
  * Each is a {@link Grpo4jException} naming the function, so {@link RewardSet}'s {@code reward_on_error}
@@ -57,6 +63,9 @@ import java.util.concurrent.TimeUnit;
 public final class ExternalReward implements RewardFunction {
     static final List<String> PARAMS = List.of("command", "args", "timeout_s", "cwd", "env");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads replies: Python's json.dumps writes NaN, Infinity and -Infinity, which strict JSON lacks. */
+    private static final ObjectMapper REPLY_JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final Object EOF = new Object();
     private static final int STDERR_TAIL = 2000;
     private static final int REPLY_SHOWN = 300;
@@ -68,6 +77,7 @@ public final class ExternalReward implements RewardFunction {
     private final Path cwd;
     private final Map<String, String> env;
 
+    private ChildProcess child;
     private Process process;
     private OutputStream stdin;
     private BlockingQueue<Object> replies;
@@ -183,7 +193,7 @@ public final class ExternalReward implements RewardFunction {
     private List<Double> parse(String line, int n) {
         JsonNode reply;
         try {
-            reply = JSON.readTree(line);
+            reply = REPLY_JSON.readTree(line);
         } catch (IOException e) {
             throw malformed(line, "is not JSON");
         }
@@ -245,7 +255,8 @@ public final class ExternalReward implements RewardFunction {
         pb.environment().putAll(env);
         Process p;
         try {
-            p = pb.start();
+            child = ChildProcess.start(pb);
+            p = child.process();
         } catch (IOException e) {
             throw new Grpo4jException("reward '" + name + "': could not start external command " + command
                     + (cwd == null ? "" : " in " + cwd) + ": " + e.getMessage(), e);
@@ -327,15 +338,8 @@ public final class ExternalReward implements RewardFunction {
     }
 
     private void kill() {
-        if (process != null) {
-            // a wrapper (bash -c, a pyenv shim) may have started the real scorer as a child
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (child != null) {
+            child.kill(); // with its descendants and process group: a wrapper may have started the real scorer
         }
     }
 
@@ -356,12 +360,10 @@ public final class ExternalReward implements RewardFunction {
             // already gone
         }
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                kill();
-            }
+            process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            kill();
         }
+        child.close(); // kills it if it is still running
     }
 }

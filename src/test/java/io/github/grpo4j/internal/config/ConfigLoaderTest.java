@@ -235,13 +235,13 @@ class ConfigLoaderTest {
 
     @Test
     void overridesSetNestedKeysListsAndListEntries() {
-        GrpoConfig c = parse(MINIMAL + "rewards: [{name: a, type: regex}]\n",
-                "loss.beta=0", "generation.stop=[x, 'y z']", "rewards.0.weight=2", "rewards[0].params={p: 1}",
+        GrpoConfig c = parse(MINIMAL + "rewards: [{name: a, type: regex, params: {pattern: x}}]\n",
+                "loss.beta=0", "generation.stop=[x, 'y z']", "rewards.0.weight=2", "rewards[0].params={pattern: p}",
                 "data.task_options.digits=3", "seed=42", "model.tokenizer=char:abc");
         assertThat(c.loss().beta()).isZero();
         assertThat(c.generation().stop()).containsExactly("x", "y z");
         assertThat(c.rewards().get(0).weight()).isEqualTo(2.0);
-        assertThat(c.rewards().get(0).params()).isEqualTo(Map.of("p", 1));
+        assertThat(c.rewards().get(0).params()).isEqualTo(Map.of("pattern", "p"));
         assertThat(c.data().taskOptions()).isEqualTo(Map.of("digits", 3));
         assertThat(c.seed()).isEqualTo(42L);
         assertThat(c.model().tokenizer()).isEqualTo("char:abc");
@@ -299,7 +299,7 @@ class ConfigLoaderTest {
                 data: {train_file: d.txt, task: sort}
                 rewards:
                   - {name: a, type: java}
-                  - {name: a, type: regex, class_name: x.Y}
+                  - {name: a, type: regex, class_name: x.Y, params: {pattern: x}}
                 training: {warmup_ratio: 0.1, warmup_steps: 5}
                 loss: {dual_clip: 0.5}
                 """);
@@ -382,7 +382,7 @@ class ConfigLoaderTest {
                   tokenizer: char:ab
                 data:
                   train_file: /nonexistent/d.jsonl
-                rewards: [{name: a, type: regex}]
+                rewards: [{name: a, type: regex, params: {pattern: x}}]
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
                 .isInstanceOf(ConfigException.class)

@@ -153,6 +153,19 @@ class ExternalRewardTest {
     }
 
     @Test
+    void nanAndInfinityAsPythonWritesThemAreSkippedWithAWarningNotAnError() throws IOException {
+        // json.dumps writes float('nan') as NaN and float('inf') as Infinity: not strict JSON
+        ExternalReward f = script("print(json.dumps([float('nan'), float('inf'), -float('inf')]))", 10);
+        try (RewardSet set = new RewardSet(List.of(f, RewardFunction.of("one", (p, c, r) -> 1.0)), null, RewardOnError.RAISE)) {
+            RewardResult r = set.score(batch());
+            assertThat(r.total()).containsExactly(1.0, 1.0, 1.0); // the non-finite terms are skipped
+            assertThat(r.value("ext", 0)).isNull();
+            assertThat(r.nonFinite()).containsExactly(3, 0);
+            assertThat(r.errors()).containsExactly(0, 0);
+        }
+    }
+
+    @Test
     void underRewardSetZeroPolicyAFailingExternalScoresZero() throws IOException {
         ExternalReward f = script("print('oops')", 10);
         try (RewardSet set = new RewardSet(List.of(f, RewardFunction.of("one", (p, c, r) -> 1.0)), null, RewardOnError.ZERO)) {

@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-class RewardSetProperties {
+class RewardSetPropertiesTest {
 
     @Provide
     Arbitrary<List<List<Double>>> scoreMatrix() {
