@@ -150,6 +150,13 @@ public final class TransformerPolicy implements Policy {
      */
     @Override
     public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature) {
+        return score(manager, prompts, completions, temperature, false);
+    }
+
+    /** As {@link #score(NDManager, List, List, double)}, the entropy differentiable when asked. */
+    @Override
+    public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
+            boolean entropyGradient) {
         if (prompts.size() != completions.size()) {
             throw new IllegalArgumentException(
                     prompts.size() + " prompts but " + completions.size() + " completions; need one per row");
@@ -220,9 +227,9 @@ public final class TransformerPolicy implements Policy {
             NDArray target = OwnedArrays.of(scope, targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
             NDArray valid = OwnedArrays.of(scope, completionMask, new Shape(b, longestCompletion)); // [B, T]
             NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(valid); // [B, T]
-            // Entropy is a metric: computed from detached log-probs it keeps no [B, T, V] arrays alive
-            // in the autograd graph.
-            NDArray detached = logSoftmax.stopGradient(); // [B, T, V]
+            // Entropy is a metric unless an entropy bonus needs its gradient: computed from detached
+            // log-probs it keeps no [B, T, V] arrays alive in the autograd graph.
+            NDArray detached = entropyGradient ? logSoftmax : logSoftmax.stopGradient(); // [B, T, V]
             NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(valid); // [B, T]
             logProbs.attach(manager);
             entropy.attach(manager);
