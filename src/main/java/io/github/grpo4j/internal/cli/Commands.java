@@ -14,6 +14,7 @@ final class Commands {
                 new SftCommand(),
                 new EvalCommand(),
                 new GenerateCommand(),
+                new MergeCommand(),
                 new ReportCommand(),
                 new BenchCommand());
     }

@@ -42,6 +42,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (Hugging Face layout).")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "PEFT LoRA adapter directory (adapter_config.json, adapter_model.safetensors) applied on top of "
+                    + "--model, e.g. a run's final/ or checkpoint-N/model/ (default: none).")
+    Path adapter;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Train config whose data and rewards to use (default: none; then --task).")
     Path config;
 
@@ -80,7 +85,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (config == null && task == null) {
             throw new Grpo4jException("give --config (a train config with data and rewards) or --task");
         }
-        try (TransformerPolicy policy = TransformerPolicy.load(model)) {
+        try (TransformerPolicy policy = adapter == null ? TransformerPolicy.load(model)
+                : TransformerPolicy.load(model, adapter)) {
             PromptDataset data;
             RewardSet rewards;
             int maxPrompt;

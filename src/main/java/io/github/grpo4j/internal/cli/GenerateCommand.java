@@ -34,6 +34,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Model directory (Hugging Face layout: config.json, *.safetensors, tokenizer.json).")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "PEFT LoRA adapter directory (adapter_config.json, adapter_model.safetensors) applied on top of "
+                    + "--model, e.g. a run's final/ or checkpoint-N/model/ (default: none).")
+    Path adapter;
+
     @Option(names = "--prompt", required = true, description = "Prompt text.")
     String prompt;
 
@@ -102,7 +107,7 @@ public final class GenerateCommand implements Callable<Integer> {
         SamplingParams params = new SamplingParams(
                 temperature, topK, topP, minP, repetitionPenalty, maxNewTokens, stop);
         PrintWriter out = spec.commandLine().getOut();
-        try (TransformerPolicy policy = loader.apply(model)) {
+        try (TransformerPolicy policy = adapter == null ? loader.apply(model) : TransformerPolicy.load(model, adapter)) {
             Tokenizer tokenizer = policy.tokenizer();
             String text = chat
                     ? tokenizer.applyChatTemplate(List.of(Map.of("role", "user", "content", prompt)), true)

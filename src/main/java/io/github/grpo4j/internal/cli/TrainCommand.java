@@ -70,6 +70,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "A Hugging Face config.json for the model built from scratch (default: the config's; built-in: hidden 128, 4 layers).")
     Path modelConfig;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "Continue training this PEFT LoRA adapter on the config's base model, same as --set model.adapter=DIR (default: none).")
+    Path adapter;
+
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Run directory, same as --set output_dir=DIR (default: the config's; built-in ${sys:grpo4j.help.builtin.output_dir}).")
     Path outputDir;
 
@@ -93,6 +97,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (modelConfig != null) {
             all.add("model.config=" + modelConfig);
             all.add("model.path=null");
+        }
+        if (adapter != null) {
+            all.add("model.adapter=" + adapter);
         }
         if (outputDir != null) {
             if (outputDir.toString().isBlank()) {

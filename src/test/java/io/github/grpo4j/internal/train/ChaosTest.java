@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosTest {
 
     private static final int SFT_STEPS = 12;
-    private static final int GRPO_STEPS = 6;
+    private static final int GRPO_STEPS = 8;
     private static final String MODEL = """
             {"model_type": "qwen2", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
              "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 128,
@@ -152,10 +152,9 @@ class ChaosTest {
         }
         cmd.addAll(List.of(Main.class.getName(), "train", "--resume", "--no-progress", "--output-dir", out.toString(),
                 "--model-config", model.toString(), "--steps", Integer.toString(GRPO_STEPS),
-                "--set", "training.per_step_prompts=2", "--set", "generation.num_generations=4",
-                "--set", "generation.max_completion_length=8",
+                "--set", "training.per_step_prompts=4", "--set", "generation.num_generations=4",
                 "--set", "training.micro_batch_size=16", "--set", "checkpoint.save_steps=2",
-                "--set", "logging.eval_steps=3", "--set", "logging.eval_prompts=4", "--set", "logging.num_sample_rows=2",
+                "--set", "logging.eval_steps=4", "--set", "logging.eval_prompts=8", "--set", "logging.num_sample_rows=2",
                 "--sft-set", "training.max_steps=" + SFT_STEPS, "--sft-set", "training.batch_size=8",
                 "--sft-set", "training.micro_batch_size=8", "--sft-set", "logging.logging_steps=1"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
