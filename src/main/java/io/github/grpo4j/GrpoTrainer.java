@@ -27,7 +27,7 @@ import java.util.Objects;
  * functions, turns the rewards into group-relative advantages and updates the policy with the clipped
  * surrogate objective and a KL penalty against a frozen reference model (Shao et al. 2024,
  * <i>DeepSeekMath</i>, arXiv:2402.03300; the formulas, options and defaults are those of
- * {@code spec/GRPO.md} and TRL's {@code GRPOConfig}).
+ * docs/algorithm.md and TRL's {@code GRPOConfig}).
  *
  * <pre>{@code
  * try (TransformerPolicy policy = TransformerPolicy.load(Path.of("models/my-model"));

@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param prompt     the prompt text as the reward functions saw it (for chat rows: a summary of the messages)
  * @param completion the completion text, special tokens left out
- * @param reward     total reward R = Σ_k w_k·r_k over the functions that applied (GRPO.md §1)
+ * @param reward     total reward R = Σ_k w_k·r_k over the functions that applied (docs/algorithm.md §1)
  * @param rewards    each reward function's raw score by name; NaN where it did not apply
  * @param tokens     completion length in tokens, EOS included when the completion stopped at EOS
  * @param truncated  true when the completion hit {@code generation.max_completion_length} without ending

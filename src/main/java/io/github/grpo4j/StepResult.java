@@ -13,7 +13,7 @@ import java.util.Map;
  *                   {@code completions/mean_length}, {@code learning_rate}, {@code grad_norm}, ...; the README's
  *                   metrics table explains each); {@code kl} only when {@code loss.beta} ≠ 0
  * @param samples    every completion of the step, groups in order (the G completions of a prompt are consecutive)
- * @param advantages the advantage Â of each completion (GRPO.md §2), same order as {@code samples}
+ * @param advantages the advantage Â of each completion (docs/algorithm.md §2), same order as {@code samples}
  */
 public record StepResult(int step, Map<String, Double> metrics, List<Sample> samples, double[] advantages) {
 

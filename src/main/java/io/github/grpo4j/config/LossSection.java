@@ -2,7 +2,7 @@ package io.github.grpo4j.config;
 
 /**
  * The GRPO objective: advantages, importance ratio, clipping, KL penalty and loss aggregation (see
- * {@code shared/spec/GRPO.md} §2-§5).
+ * docs/algorithm.md §2-§5).
  *
  * @param beta config key {@code beta}, default {@code 0.04}, valid: ≥ 0. β, coefficient of the per-token KL
  *     penalty to the reference model (DeepSeekMath 0.04). 0 disables the penalty and the reference model is
@@ -27,7 +27,7 @@ package io.github.grpo4j.config;
  *     Standard deviation used for {@code scale_rewards}: {@code population} (÷N, numpy's np.std, the seed) or
  *     {@code sample} (÷(N−1), Bessel, as TRL and verl).
  * @param stdEps config key {@code std_eps}, default {@code 0.0}, valid: ≥ 0. 0: divide by s, or by 1 where s
- *     == 0 (the seed). &gt; 0: divide by s + std_eps (TRL 1e-4, verl 1e-6).
+ *     == 0 (as in the worked example). &gt; 0: divide by s + std_eps (TRL 1e-4, verl 1e-6).
  * @param advantageEstimator config key {@code advantage_estimator}, default {@code grpo}, valid:
  *     {@code grpo}, {@code rloo}. {@code grpo}: A = (R − mean) / s. {@code rloo}: A_i = R_i − mean of the
  *     other G−1 rewards of the group (leave-one-out; {@code scale_rewards} does not apply).
@@ -71,8 +71,8 @@ package io.github.grpo4j.config;
  *     micro-batch's completion tokens (linear interpolation; as TRL, per micro-batch). The KL term keeps
  *     every token, and so does the loss normaliser. 1.0 keeps every token; 0.2 is the paper's choice.
  */
-@Doc("The objective (GRPO.md §2-§5): group-relative advantages, importance ratio, clipped surrogate, "
-        + "KL penalty, aggregation over tokens. Defaults are the seed / DeepSeekMath choices.")
+@Doc("The objective (docs/algorithm.md §2-§5): group-relative advantages, importance ratio, clipped surrogate, "
+        + "KL penalty, aggregation over tokens. Defaults are DeepSeekMath's choices.")
 public record LossSection(
         @Doc("β, coefficient of the per-token KL penalty to the reference model (DeepSeekMath 0.04). "
                 + "0 disables the penalty and the reference model is not loaded.")
@@ -101,7 +101,7 @@ public record LossSection(
                 + "seed) or `sample` (÷(N−1), Bessel, as TRL and verl).")
         @OneOf({"population", "sample"})
         String std,
-        @Doc("0: divide by s, or by 1 where s == 0 (the seed). > 0: divide by s + std_eps (TRL 1e-4, "
+        @Doc("0: divide by s, or by 1 where s == 0 (as in the worked example). > 0: divide by s + std_eps (TRL 1e-4, "
                 + "verl 1e-6).")
         @Range(min = 0)
         double stdEps,
@@ -159,7 +159,7 @@ public record LossSection(
         @Range(min = 0, max = 1, minExclusive = true)
         double topEntropyQuantile) {
 
-    /** {@return the seed's and DeepSeekMath's defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios} */
+    /** {@return DeepSeekMath's defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios} */
     public static LossSection defaults() {
         return new LossSection(0.04, "k3", "grpo", "group", "population", 0.0, "grpo", 0.2, null, null,
                 "token", false, false, 0, 0.6,

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What GRPO trains: something that samples completions for prompts and scores given completions with
  * differentiable log-probs. {@link TransformerPolicy} is the implementation for language models (grpo4j's
- * demo also has a categorical policy over the seed's four answers).
+ * demo also has a categorical policy over the four answers of the worked example).
  */
 public interface Policy extends AutoCloseable {
 

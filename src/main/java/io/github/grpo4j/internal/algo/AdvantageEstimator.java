@@ -3,7 +3,7 @@ package io.github.grpo4j.internal.algo;
 import io.github.grpo4j.internal.OptionNames;
 
 /**
- * How a completion's advantage is estimated from its group's rewards (GRPO.md §2).
+ * How a completion's advantage is estimated from its group's rewards (docs/algorithm.md §2).
  */
 public enum AdvantageEstimator {
     /** A_i = (R_i − mean(group)) / s (DeepSeekMath, Shao et al. 2024). */

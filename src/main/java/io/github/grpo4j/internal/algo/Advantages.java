@@ -63,7 +63,7 @@ public final class Advantages {
         return a;
     }
 
-    /** The seed's raw advantage R_i − ReferenceMath.mean(group) (what {@code scale_rewards: none} gives). */
+    /** The raw advantage R_i − ReferenceMath.mean(group) (what {@code scale_rewards: none} gives). */
     public static double[] rawAdvantages(double[] rewards, int[] groups) {
         checkSameLength(rewards, groups);
         Map<Integer, double[]> byGroup = members(rewards, groups);
@@ -87,7 +87,7 @@ public final class Advantages {
         return reward - others / (group.length - 1);
     }
 
-    /** std_eps = 0: a zero std becomes 1 (the seed); std_eps &gt; 0: s + std_eps (TRL, verl). */
+    /** std_eps = 0: a zero std becomes 1 (as in the worked example); std_eps &gt; 0: s + std_eps (TRL, verl). */
     static double scaleDivisor(double s, double stdEps) {
         if (stdEps == 0) {
             return s == 0 ? 1.0 : s;

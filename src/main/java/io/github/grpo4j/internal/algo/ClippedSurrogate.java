@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
- * PPO's clipped surrogate as GRPO uses it (GRPO.md §4; Schulman et al. 2017, DeepSeekMath), with
+ * PPO's clipped surrogate as GRPO uses it (docs/algorithm.md §4; Schulman et al. 2017, DeepSeekMath), with
  * DAPO's decoupled ε_low / ε_high ("clip-higher", Yu et al. 2025) and verl's dual clip (Ye et al. 2020).
  */
 public final class ClippedSurrogate {

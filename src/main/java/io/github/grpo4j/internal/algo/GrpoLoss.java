@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
- * The GRPO loss of one micro-batch (GRPO.md §3–§5), straight down the page:
+ * The GRPO loss of one micro-batch (docs/algorithm.md §3–§5), straight down the page:
  *
  * <pre>
  *   ρ   = exp(log π_θ − log π_old)                  token level, or GSPO's per-sequence ratio

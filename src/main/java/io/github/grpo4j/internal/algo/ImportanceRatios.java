@@ -2,7 +2,7 @@ package io.github.grpo4j.internal.algo;
 
 import ai.djl.ndarray.NDArray;
 
-/** Importance ratios π_θ / π_old (GRPO.md §3) on {@code [B, T]} log-prob tensors. */
+/** Importance ratios π_θ / π_old (docs/algorithm.md §3) on {@code [B, T]} log-prob tensors. */
 public final class ImportanceRatios {
     private ImportanceRatios() {}
 

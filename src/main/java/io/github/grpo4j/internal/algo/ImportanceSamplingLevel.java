@@ -3,7 +3,7 @@ package io.github.grpo4j.internal.algo;
 import io.github.grpo4j.internal.OptionNames;
 
 /**
- * Level at which the importance ratio π_θ / π_old is taken (GRPO.md §3).
+ * Level at which the importance ratio π_θ / π_old is taken (docs/algorithm.md §3).
  */
 public enum ImportanceSamplingLevel {
     /** ρ_{i,t} = π_θ(o_{i,t}) / π_old(o_{i,t}) per token (PPO, DeepSeekMath). */

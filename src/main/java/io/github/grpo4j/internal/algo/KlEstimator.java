@@ -4,7 +4,7 @@ import io.github.grpo4j.internal.OptionNames;
 
 /**
  * Per-token estimator of KL(π_θ ‖ π_ref) from the log-probs of the sampled token, with
- * Δ = log π_ref − log π_θ (Schulman, "Approximating KL divergence", 2020; GRPO.md §5).
+ * Δ = log π_ref − log π_θ (Schulman, "Approximating KL divergence", 2020; docs/algorithm.md §5).
  */
 public enum KlEstimator {
     /** KL ≈ −Δ = log π_θ − log π_ref: unbiased, high variance, can be negative. */

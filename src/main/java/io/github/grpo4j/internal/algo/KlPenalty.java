@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
- * Per-token estimators of KL(π_θ ‖ π_ref) from the sampled tokens' log-probs (GRPO.md §5; J. Schulman,
+ * Per-token estimators of KL(π_θ ‖ π_ref) from the sampled tokens' log-probs (docs/algorithm.md §5; J. Schulman,
  * "Approximating KL divergence", 2020), with Δ = log π_ref − log π_θ clamped to [−20, 20] as verl does,
  * so exp(Δ) cannot overflow when a token is nearly impossible under one of the two models.
  */

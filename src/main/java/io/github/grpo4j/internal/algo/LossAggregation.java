@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**
- * Aggregation of per-token losses ℓ into a micro-batch's share of the whole batch's loss (GRPO.md §5).
+ * Aggregation of per-token losses ℓ into a micro-batch's share of the whole batch's loss (docs/algorithm.md §5).
  * Every normaliser is a count of the WHOLE batch ({@link BatchTotals}), so summing the shares of the
  * micro-batches gives the whole-batch loss and gradient exactly (gradient accumulation changes nothing).
  * Masked tokens never count; a row without tokens contributes 0.
@@ -16,7 +16,7 @@ public final class LossAggregation {
     private LossAggregation() {}
 
     /**
-     * {@code grpo} (DeepSeekMath; the seed; TRL {@code grpo}): (1/N_seq) Σ_i (Σ_t ℓ m / max(Σ_t m, 1)).
+     * {@code grpo} (DeepSeekMath; TRL {@code grpo}): (1/N_seq) Σ_i (Σ_t ℓ m / max(Σ_t m, 1)).
      * Short and long answers weigh the same per sequence (Dr. GRPO calls this a length bias).
      */
     public static NDArray grpo(NDArray tokenLoss, NDArray mask, BatchTotals totals) {

@@ -4,7 +4,7 @@ import io.github.grpo4j.Grpo4jException;
 import java.util.Objects;
 
 /**
- * Options of the clipped-surrogate loss with KL penalty (GRPO.md §3–§5).
+ * Options of the clipped-surrogate loss with KL penalty (docs/algorithm.md §3–§5).
  *
  * @param epsilonLow ε_low: ratios below 1 − ε_low are clipped ({@code epsilon}, default 0.2)
  * @param epsilonHigh ε_high: ratios above 1 + ε_high are clipped ({@code epsilon_high}; DAPO's
@@ -49,11 +49,13 @@ public record LossOptions(
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(kl, "kl");
         Objects.requireNonNull(lossType, "lossType");
-        if (!(epsilonLow >= 0 && epsilonLow <= 1)) {
-            throw new Grpo4jException("epsilon must be in [0, 1], got " + epsilonLow);
+        // open interval, as the config record states: ε = 0 clips every ratio to 1 (no update after the
+        // first pass), ε = 1 makes the lower clip 0, i.e. none
+        if (!(epsilonLow > 0 && epsilonLow < 1)) {
+            throw new Grpo4jException("epsilon must be in (0, 1), got " + epsilonLow);
         }
-        if (!(epsilonHigh >= 0) || Double.isInfinite(epsilonHigh)) {
-            throw new Grpo4jException("epsilon_high must be a finite number >= 0, got " + epsilonHigh);
+        if (!(epsilonHigh > 0) || Double.isInfinite(epsilonHigh)) {
+            throw new Grpo4jException("epsilon_high must be a finite number > 0, got " + epsilonHigh);
         }
         if (!(dualClip == 0 || (dualClip > 1 && !Double.isInfinite(dualClip)))) {
             throw new Grpo4jException(
@@ -64,7 +66,7 @@ public record LossOptions(
         }
     }
 
-    /** ε 0.2 both sides, no dual clip, token level, β 0.04, k3, grpo: the seed and DeepSeekMath. */
+    /** ε 0.2 both sides, no dual clip, token level, β 0.04, k3, grpo: DeepSeekMath. */
     public static LossOptions defaults() {
         return new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, 0.04, KlEstimator.K3, LossType.GRPO);
     }

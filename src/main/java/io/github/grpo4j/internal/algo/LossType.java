@@ -3,11 +3,11 @@ package io.github.grpo4j.internal.algo;
 import io.github.grpo4j.internal.OptionNames;
 
 /**
- * How per-token losses are aggregated into the batch loss (GRPO.md §5). On one machine {@code bnpo}
+ * How per-token losses are aggregated into the batch loss (docs/algorithm.md §5). On one machine {@code bnpo}
  * and {@code dapo} are equal.
  */
 public enum LossType {
-    /** (1/N_seq) Σ_i (Σ_t ℓ m / Σ_t m): each sequence averaged over its own tokens (the seed, DeepSeekMath). */
+    /** (1/N_seq) Σ_i (Σ_t ℓ m / Σ_t m): each sequence averaged over its own tokens (DeepSeekMath). */
     GRPO,
     /** Σ ℓ m / Σ m over the tokens of this worker's generation batch (TRL {@code bnpo}). */
     BNPO,

@@ -1,7 +1,7 @@
 package io.github.grpo4j.internal.algo;
 
 /**
- * The GRPO math of GRPO.md §2–§5 in plain {@code double}s with hand loops: the readable, independent
+ * The GRPO math of docs/algorithm.md §2–§5 in plain {@code double}s with hand loops: the readable, independent
  * twin of {@link Advantages} and {@link GrpoLoss}. The {@code explain} command prints these numbers and
  * the tests check the tensor code against them. Nothing here is on a hot path.
  *

@@ -3,10 +3,10 @@ package io.github.grpo4j.internal.algo;
 import io.github.grpo4j.internal.OptionNames;
 
 /**
- * Which standard deviation divides the group-centred rewards (GRPO.md §2, TRL {@code scale_rewards}).
+ * Which standard deviation divides the group-centred rewards (docs/algorithm.md §2, TRL {@code scale_rewards}).
  */
 public enum ScaleRewards {
-    /** s = std of the prompt's group (the seed, DeepSeekMath, TRL default). */
+    /** s = std of the prompt's group (DeepSeekMath, TRL default). */
     GROUP,
     /** s = std of every reward in the batch; the mean stays per group (TRL {@code batch}). */
     BATCH,

@@ -3,11 +3,11 @@ package io.github.grpo4j.internal.algo;
 import io.github.grpo4j.internal.OptionNames;
 
 /**
- * Which standard deviation estimator scales the advantages (GRPO.md §2). The seed uses the
- * population std, TRL and verl the sample std: on the seed's rewards they give 1.732 vs 1.5.
+ * Which standard deviation estimator scales the advantages (docs/algorithm.md §2). The seed uses the
+ * population std, TRL and verl the sample std: on the worked example's rewards (docs/algorithm.md §7) they give 1.732 vs 1.5.
  */
 public enum StdKind {
-    /** Divide by n (numpy {@code np.std}, the seed's choice). */
+    /** Divide by n (numpy {@code np.std}, the worked example's choice). */
     POPULATION,
     /** Divide by n − 1 (Bessel; {@code torch.std}, as TRL and verl). */
     SAMPLE;

@@ -1,5 +1,5 @@
 /**
- * The math of GRPO (GRPO.md §2–§5) as pure functions on DJL NDArrays, batched, plus its
+ * The math of GRPO (docs/algorithm.md §2–§5) as pure functions on DJL NDArrays, batched, plus its
  * double-precision twin {@link io.github.grpo4j.internal.algo.ReferenceMath}.
  *
  * <p>Read in this order, one concept per class:

@@ -80,7 +80,7 @@ public final class BenchRunner {
         return policy;
     }
 
-    /** The trainer settings of the workload (GRPO.md defaults for everything the bench has no flag for). */
+    /** The trainer settings of the workload (docs/algorithm.md defaults for everything the bench has no flag for). */
     static GrpoStepTrainer.Options trainerOptions(BenchOptions o) {
         SamplingParams sampling = new SamplingParams(o.temperature(), 0, 1.0, 0.0, 1.0, o.maxNewTokens(), List.of());
         int micro = o.microBatch() == 0 ? o.rows() : o.microBatch();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The seed's scenario trained for real: a categorical policy over four answers to "What is the
+ * The worked example's scenario (docs/algorithm.md §7) trained for real: a categorical policy over four answers to "What is the
  * capital of France?", updated by GRPO through the same trainer and DJL autograd as a transformer.
  */
 @Command(
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train the seed's capital-of-France policy with GRPO until P(Paris) reaches the target.",
+            "Train the worked example's capital-of-France policy with GRPO until P(Paris) reaches the target.",
             "The policy is a categorical distribution over [Paris, London, Berlin, Madrid] (start probabilities",
             "0.4/0.2/0.2/0.2, reward 0.9 for Paris, 0.1 otherwise).",
             "Each step samples a group, computes group-relative advantages, and does --num-iterations Adam",
@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epsilon", description = "Clip range ε: ratios are clipped to [1-ε, 1+ε] (default: ${DEFAULT-VALUE}).")
     double epsilon = 0.2;
 
-    @Option(names = "--std", description = "Advantage std: population (the seed) or sample (TRL, verl) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--std", description = "Advantage std: population (as in the worked example) or sample (TRL, verl) (default: ${DEFAULT-VALUE}).")
     String std = "population";
 
     @Option(names = "--max-steps", description = "Give up after this many steps (default: ${DEFAULT-VALUE}).")
@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed; the same seed gives the same run (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
-    @Option(names = "--without-replacement", description = "Sample each group without repeats, as the seed's np.random.choice(replace=False) does (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--without-replacement", description = "Sample each group without repeats, as the worked example's np.random.choice(replace=False) does (default: ${DEFAULT-VALUE}).")
     boolean withoutReplacement;
 
     @Option(names = "--quiet", description = "Print only the final line (default: ${DEFAULT-VALUE}).")

@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code grpo4j explain}: one GRPO update on one group, step by step, the way the seed walkthrough does
+ * {@code grpo4j explain}: one GRPO update on one group, step by step, the way the capital-of-France worked example does
  * it, with every number computed by {@link ReferenceMath} (the double-precision twin of the trainer's
- * tensor code) and a note wherever the seed's text got a formula wrong (GRPO.md §8).
+ * tensor code) and a note wherever the worked example's usual write-up got a formula wrong (docs/algorithm.md §8).
  *
  * <p>The policy is categorical over the listed outputs, so each output is one sequence of one token and
  * π(o_i) is a probability: ρ_i = π_θ(o_i)/π_old(o_i), and the per-output numbers are the per-token ones.
@@ -45,8 +45,8 @@ import picocli.CommandLine;
         sortOptions = false,
         description = {
             "Walk through one GRPO update on one group of outputs, step by step, printing every quantity"
-                    + " with its meaning (the seed's example by default).",
-            "Where the seed walkthrough got a formula wrong, a note says what it wrote and what is right."
+                    + " with its meaning (the worked example by default).",
+            "Where the capital-of-France worked example got a formula wrong, a note says what it wrote and what is right."
         })
 public final class ExplainCommand implements Callable<Integer> {
     private static final double SUM_TOLERANCE = 1e-6;
@@ -72,7 +72,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--ref-probs", paramLabel = "LIST",
             description = "pi_ref(o_i|q): probabilities under the frozen reference policy of the KL penalty"
-                    + " (default: the --old-probs values, as in the seed).")
+                    + " (default: the --old-probs values, as in the worked example).")
     String refProbs;
 
     @Option(names = "--epsilon", paramLabel = "EPS", defaultValue = "0.2",
@@ -89,12 +89,12 @@ public final class ExplainCommand implements Callable<Integer> {
     double beta;
 
     @Option(names = "--std", paramLabel = "KIND", defaultValue = "population",
-            description = "Std of the advantage normalisation: population (the seed, np.std) or sample"
+            description = "Std of the advantage normalisation: population (np.std, as the worked example) or sample"
                     + " (TRL, verl) (default: ${DEFAULT-VALUE}).")
     String std;
 
     @Option(names = "--std-eps", paramLabel = "EPS", defaultValue = "0",
-            description = "0: a std of 0 becomes 1 (the seed); > 0: divide by std + std_eps (TRL 1e-4)"
+            description = "0: a std of 0 becomes 1 (as in the worked example); > 0: divide by std + std_eps (TRL 1e-4)"
                     + " (default: ${DEFAULT-VALUE}).")
     double stdEps;
 
@@ -275,7 +275,7 @@ public final class ExplainCommand implements Callable<Integer> {
         AdvantageOptions ao = w.advantageOptions();
         LossOptions lo = w.lossOptions();
         int g = w.outputs().size();
-        out.println("One GRPO update on one group, step by step (GRPO.md; numbers in double precision).");
+        out.println("One GRPO update on one group, step by step (docs/algorithm.md; numbers in double precision).");
         out.printf("options: epsilon %s, epsilon_high %s, beta %s, std %s, std_eps %s, scale_rewards %s,"
                         + " kl_estimator %s, loss_type %s%n",
                 num(lo.epsilonLow()), num(lo.epsilonHigh()), num(lo.beta()), ao.std().configName(), num(ao.stdEps()),
@@ -287,7 +287,7 @@ public final class ExplainCommand implements Callable<Integer> {
         value(out, "pi_theta(o_i|q)", list(w.pNew()), "probability under the policy being updated");
         value(out, "pi_old(o_i|q)", list(w.pOld()), "probability under the policy that sampled the group");
         value(out, "pi_ref(o_i|q)", list(w.pRef()), "probability under the frozen reference policy");
-        note(out, 5, "the seed samples with replace=False; an LLM's completions are independent samples"
+        note(out, 5, "the usual write-up samples with replace=False; an LLM's completions are independent samples"
                 + " (with replacement), so two outputs of a group can be equal.");
 
         step(out, 2, "Advantages: how much better each output is than the rest of its group");
@@ -305,7 +305,7 @@ public final class ExplainCommand implements Callable<Integer> {
         value(out, "advantages A_i", list(w.advantages()), ao.scaleRewards() == ScaleRewards.NONE
                 ? "A_i = R_i - mean(R)"
                 : "A_i = (R_i - mean(R)) / std: mean 0, std 1 over the group; every token of o_i gets A_i");
-        note(out, 6, "the seed normalises with the population std (np.std); TRL and verl use the sample std"
+        note(out, 6, "the usual write-up normalises with the population std (np.std); TRL and verl use the sample std"
                 + " (n - 1). Here population gives A_1 = " + num(w.advantagesPopulation()[0]) + ", sample gives"
                 + " A_1 = " + num(w.advantagesSample()[0]) + " (choose with --std).");
 
@@ -321,10 +321,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 "min(rho_i A_i, clip(rho_i) A_i): the pessimistic of the two, so clipping only removes incentive");
         value(out, "mean(L)", num(w.surrogateMean()), "average surrogate over the group (before the KL penalty)");
         boolean same = Arrays.equals(w.surrogate(), w.seedSurrogate());
-        note(out, 1, "the seed's code computes min(r*A, r*A) with the clipped ratio r on both sides; the"
+        note(out, 1, "the write-up's code computes min(r*A, r*A) with the clipped ratio r on both sides; the"
                 + " objective is min(rho*A, clip(rho)*A). "
                 + (same ? "On these numbers both give the same values, by luck."
-                        : "Here they differ: the seed's code gives " + list(w.seedSurrogate()) + "."));
+                        : "Here they differ: the write-up's code gives " + list(w.seedSurrogate()) + "."));
 
         step(out, 6, "KL penalty: how far pi_theta has moved from pi_ref, per output");
         value(out, "k3 per output", list(w.k3()),
@@ -334,18 +334,18 @@ public final class ExplainCommand implements Callable<Integer> {
                     ? "log(pi_theta/pi_ref): unbiased, can be negative (the chosen estimator)"
                     : "(log(pi_ref/pi_theta))^2 / 2: biased, low variance (the chosen estimator)");
         }
-        value(out, "sum of k3", num(Arrays.stream(w.k3()).sum()), "k3 summed over the group: what the seed's 'GRPO KL' cell computes (there pi_ref = pi_old)");
+        value(out, "sum of k3", num(Arrays.stream(w.k3()).sum()), "k3 summed over the group: what the write-up's 'GRPO KL' cell computes (there pi_ref = pi_old)");
         value(out, "KL(pi_theta||pi_ref)", num(w.klExact()),
                 "exact KL = sum over outputs of pi_theta log(pi_theta/pi_ref), for comparison");
         value(out, "sum pi_theta * k3", num(w.klExpectedK3()),
                 "k3's expectation under pi_theta: equals the exact KL (k3 is unbiased)");
         value(out, "KL(pi_old||pi_theta)", num(w.klOldNew()),
-                "the seed's first KL cell: the other direction and other policies; not what GRPO penalises");
-        note(out, 3, "the seed writes the GRPO KL as pi_theta/pi_ref - log(pi_theta/pi_ref) - 1; DeepSeekMath's is"
+                "the write-up's first KL cell: the other direction and other policies; not what GRPO penalises");
+        note(out, 3, "the usual write-up writes the GRPO KL as pi_theta/pi_ref - log(pi_theta/pi_ref) - 1; DeepSeekMath's is"
                 + " pi_ref/pi_theta - log(pi_ref/pi_theta) - 1, a per-token estimate, not a sum over the group.");
-        note(out, 4, "the seed's printed KL outputs don't match its cells: 'GRPO KL Divergence 0.10222' is"
+        note(out, 4, "the write-up's printed KL outputs don't match its cells: 'GRPO KL Divergence 0.10222' is"
                 + " sum(pi_new/pi_old - log - 1) (here " + num(w.seedPrintedGrpoKl()) + "), while the cell computes"
-                + " sum(pi_old/pi_new - log - 1) (0.11444 on the seed's numbers); 'KL Penalty (Reference) 0.17040'"
+                + " sum(pi_old/pi_new - log - 1) (0.11444 on the write-up's numbers); 'KL Penalty (Reference) 0.17040'"
                 + " comes from no cell shown.");
 
         step(out, 7, "Final objective: surrogate minus beta times KL, averaged per the loss type");
@@ -353,9 +353,9 @@ public final class ExplainCommand implements Callable<Integer> {
                 "per-output objective with the " + lo.kl().configName() + " penalty, beta = " + num(lo.beta()));
         value(out, "J_GRPO", num(w.objective()), objectiveMeaning(lo.lossType(), g));
         value(out, "loss", num(-w.objective()), "what the optimiser minimises: -J_GRPO");
-        note(out, 2, "the seed's final J_GRPO formula writes the ratio upside down, pi_old/pi_theta; it is"
+        note(out, 2, "the write-up's final J_GRPO formula writes the ratio upside down, pi_old/pi_theta; it is"
                 + " pi_theta/pi_old (as in Step 3).");
-        note(out, 7, "the seed's Step 7 subtracts beta*D_KL from mean(L) once; in DeepSeekMath the KL term sits"
+        note(out, 7, "the write-up's Step 7 subtracts beta*D_KL from mean(L) once; in DeepSeekMath the KL term sits"
                 + " inside the per-token sum, averaged the same way as the surrogate: mean(L_i - beta*KL_i). (mean(L)"
                 + " - beta*sum(KL) would give " + num(w.seedStyleObjective()) + ".)");
     }

@@ -79,7 +79,7 @@ public final class ConfigDocs {
                 the snake_case names below, grouped in sections. Every key is optional unless its
                 "valid" column says otherwise; a key left out has its default. Names and defaults
                 follow TRL's `GRPOConfig` where TRL has the option; the math behind each option is in
-                the project spec `shared/spec/GRPO.md`.
+                [algorithm.md](algorithm.md).
 
                 - **Overrides.** `--set key=value` changes one key after the file is read: dotted keys
                   for sections (`--set loss.beta=0`), an index for list entries

@@ -26,7 +26,7 @@ import java.util.Random;
  *
  * <p><b>Recorded log-prob.</b> The log-prob returned for each chosen token is
  * {@code log_softmax(logits / temperature)} of the <em>raw</em> logits: without top-k / top-p /
- * min-p truncation (as TRL and verl record it, GRPO.md §1) and also <em>without</em> the repetition
+ * min-p truncation (as TRL and verl record it, docs/algorithm.md §1) and also <em>without</em> the repetition
  * penalty. That way the sampled log-probs equal the teacher-forced log-probs of
  * {@code Policy.score}, which sees no penalty; the importance ratio at the first GRPO iteration is
  * then exactly 1. (TRL's generation applies the penalty to the sampling distribution but its training

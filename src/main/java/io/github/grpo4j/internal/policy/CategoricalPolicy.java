@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The seed walkthrough's policy: one categorical distribution over a fixed list of whole answers
+ * The worked example's policy (docs/algorithm.md §7): one categorical distribution over a fixed list of whole answers
  * ("Paris", "London", ...), parameterised by one logit per answer. Every completion is a single token,
- * the answer's index; prompts are ignored (the seed asks one question).
+ * the answer's index; prompts are ignored (the example asks one question).
  *
  * <p>Small enough to check every GRPO number by hand, yet trained through the same {@link Policy}
  * path as a transformer.
@@ -50,9 +50,9 @@ public final class CategoricalPolicy implements Policy {
     /**
      * A policy whose probabilities (at temperature 1) are {@code probs}: logits = log(probs).
      *
-     * @param withoutReplacement sample a group without repeats, as the seed's
-     *     {@code np.random.choice(..., replace=False)} does (GRPO.md erratum 5: real completions are
-     *     independent samples; this exists to reproduce the seed)
+     * @param withoutReplacement sample a group without repeats, as the worked example's
+     *     {@code np.random.choice(..., replace=False)} does (docs/algorithm.md §8, pitfall 5: real completions are
+     *     independent samples; this exists to reproduce the worked example)
      */
     public static CategoricalPolicy fromProbabilities(List<String> answers, double[] probs, boolean withoutReplacement) {
         float[] logits = new float[probs.length];

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The metric names of GRPO.md §6 in their canonical order, used to write {@code metrics.jsonl} with
+ * The metric names of docs/algorithm.md §6 in their canonical order, used to write {@code metrics.jsonl} with
  * a stable key order and to list metrics in the report: the TRL training metrics in the spec's order
  * (per-function {@code rewards/<fn>/...} right after {@code reward_std}), then {@code eval/...}, then
  * anything else alphabetically.
@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class MetricKeys {
     private MetricKeys() {}
 
-    /** The metrics of GRPO.md §6, in the order the spec lists them. */
+    /** The metrics of docs/algorithm.md §6, in the order the spec lists them. */
     public static final List<String> TRAINING = List.of(
             "loss", "grad_norm", "learning_rate", "reward", "reward_std",
             // rewards/<fn>/mean and rewards/<fn>/std sort here

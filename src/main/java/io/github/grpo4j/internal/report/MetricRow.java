@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One line of {@code metrics.jsonl}: the step and the numeric values logged for it. A training line
- * holds the TRL metrics of GRPO.md §6; an evaluation line holds keys starting with {@code eval/}. A
+ * holds the TRL metrics of docs/algorithm.md §6; an evaluation line holds keys starting with {@code eval/}. A
  * value written as JSON {@code null} (how the writer stores NaN and infinities) reads as NaN.
  *
  * @param step   the training step (1-based) the values belong to

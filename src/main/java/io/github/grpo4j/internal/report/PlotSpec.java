@@ -19,7 +19,7 @@ public record PlotSpec(String id, String title, String yAxis, List<String> keys,
         keys = List.copyOf(keys);
     }
 
-    /** The report's plots, in page order (the metrics of GRPO.md §6 a person watches during a run). */
+    /** The report's plots, in page order (the metrics of docs/algorithm.md §6 a person watches during a run). */
     public static final List<PlotSpec> STANDARD = List.of(
             new PlotSpec("reward", "Reward (mean and per function)", "reward", List.of("reward"),
                     Pattern.compile("rewards/.+/mean")),

@@ -2,7 +2,7 @@
  * Plots and the run report.
  *
  * <p>A run directory holds {@code metrics.jsonl} (one JSON object per training step, {@code step}
- * first, then the metrics of GRPO.md §6; evaluation lines carry {@code eval/...} keys; NaN is written
+ * first, then the metrics of docs/algorithm.md §6; evaluation lines carry {@code eval/...} keys; NaN is written
  * as {@code null}), {@code samples.jsonl} ({@code step}, {@code prompt}, {@code completion},
  * {@code reward}, {@code rewards}), {@code config.yaml} and, at the end, {@code summary.json}. The
  * trainer writes them with {@code train.MetricsLog}; {@link io.github.grpo4j.internal.report.RunFiles} reads

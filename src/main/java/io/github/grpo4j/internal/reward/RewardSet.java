@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reward functions of a run with their weights: scores a batch and combines the scores as
- * R = Σ_k w_k r_k summing only the applicable terms (GRPO.md §1 step 2, TRL's {@code nansum}).
+ * R = Σ_k w_k r_k summing only the applicable terms (docs/algorithm.md §1 step 2, TRL's {@code nansum}).
  *
  * <ul>
  *   <li>A score of null means "not applicable" and is skipped. NaN and ±inf are skipped too, with a

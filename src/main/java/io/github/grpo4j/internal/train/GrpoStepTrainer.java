@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * One GRPO step, GRPO.md §1, over any {@link Policy}: rollout → reward → group-relative advantages →
+ * One GRPO step, docs/algorithm.md §1, over any {@link Policy}: rollout → reward → group-relative advantages →
  * reference log-probs → μ passes of micro-batched, gradient-accumulated AdamW updates of the clipped
  * surrogate with KL penalty.
  *
@@ -46,8 +46,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
      * @param sampling                 generation settings (temperature also divides logits when scoring)
      * @param microBatchSize           completions per forward/backward; gradients accumulate over the batch
      * @param numIterations            μ, optimizer updates per generated batch
-     * @param advantage                GRPO.md §2
-     * @param loss                     GRPO.md §3–§5
+     * @param advantage                docs/algorithm.md §2
+     * @param loss                     docs/algorithm.md §3–§5
      * @param maskTruncatedCompletions truncated completions get no loss (DAPO)
      * @param filterZeroStdGroups      groups whose rewards are all equal are left out of the loss (DAPO)
      * @param refModelSyncSteps        every this many steps the reference moves towards the policy; 0 never

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Every row of GRPO.md §7's golden table, computed by the double twin, to 1e-12. */
+/** Every row of docs/algorithm.md §7's golden table, computed by the double twin, to 1e-12. */
 class ReferenceMathGoldenTest {
 
     private static void assertClose(double[] actual, double... expected) {

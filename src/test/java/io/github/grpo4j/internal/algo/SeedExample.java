@@ -1,6 +1,6 @@
 package io.github.grpo4j.internal.algo;
 
-/** The seed walkthrough's example (GRPO.md §7): four answers to "What is the capital of France?". */
+/** The worked example of docs/algorithm.md §7 (docs/algorithm.md §7): four answers to "What is the capital of France?". */
 final class SeedExample {
     static final double[] REWARDS = {0.9, 0.1, 0.1, 0.1};
     static final int[] ONE_GROUP = {0, 0, 0, 0};

@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code grpo4j explain}: the seed's golden numbers, the errata notes, JSON, options and bad input. */
+/** {@code grpo4j explain}: the worked example's golden numbers, the errata notes, JSON, options and bad input. */
 class ExplainCommandTest {
 
     record Run(int exitCode, String out, String err) {}
@@ -57,7 +57,7 @@ class ExplainCommandTest {
         assertThat(r.out())
                 .contains("[Paris, London, Berlin, Madrid]")
                 .contains("[1.73205, -0.57735, -0.57735, -0.57735]")
-                .contains("[1.25, 1.0, 0.75, 0.75]") // the seed printed 0.7499999999999999
+                .contains("[1.25, 1.0, 0.75, 0.75]") // the worked example printed 0.7499999999999999
                 .contains("[1.2, 1.0, 0.8, 0.8]")
                 .contains("[2.07846, -0.57735, -0.46188, -0.46188]")
                 .contains("mean(L)                0.144338")
