@@ -24,8 +24,8 @@ package io.github.grpo4j.config;
  *     group's G rewards; {@code batch} = std of all rewards of the step (mean still per group); {@code none}
  *     = 1 (Dr. GRPO).
  * @param std config key {@code std}, default {@code population}, valid: {@code population}, {@code sample}.
- *     Standard deviation used for {@code scale_rewards}: {@code population} (÷N, numpy's np.std, the seed) or
- *     {@code sample} (÷(N−1), Bessel, as TRL and verl).
+ *     Standard deviation used for {@code scale_rewards}: {@code population} (÷N, numpy's np.std, as the
+ *     worked example) or {@code sample} (÷(N−1), Bessel, as TRL and verl).
  * @param stdEps config key {@code std_eps}, default {@code 0.0}, valid: ≥ 0. 0: divide by s, or by 1 where s
  *     == 0 (as in the worked example). &gt; 0: divide by s + std_eps (TRL 1e-4, verl 1e-6).
  * @param advantageEstimator config key {@code advantage_estimator}, default {@code grpo}, valid:
@@ -97,8 +97,8 @@ public record LossSection(
                 + "(Dr. GRPO).")
         @OneOf({"group", "batch", "none"})
         String scaleRewards,
-        @Doc("Standard deviation used for `scale_rewards`: `population` (÷N, numpy's np.std, the "
-                + "seed) or `sample` (÷(N−1), Bessel, as TRL and verl).")
+        @Doc("Standard deviation used for `scale_rewards`: `population` (÷N, numpy's np.std, as "
+                + "the worked example) or `sample` (÷(N−1), Bessel, as TRL and verl).")
         @OneOf({"population", "sample"})
         String std,
         @Doc("0: divide by s, or by 1 where s == 0 (as in the worked example). > 0: divide by s + std_eps (TRL 1e-4, "
