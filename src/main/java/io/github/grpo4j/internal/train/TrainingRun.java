@@ -271,7 +271,7 @@ public final class TrainingRun {
                                 "step %d: eval reward %.4f (greedy), %.4f (sampled)", step,
                                 m.get("eval/greedy/reward"), m.get("eval/sampled/reward")));
                     }
-                    watch.poll().ifPresent(w -> console.println(w.message()));
+                    watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
                     for (var l : listeners) {
                         l.onStep(r);
                     }

@@ -63,7 +63,7 @@ public final class ForwardBench {
         }
     }
 
-    /** The calibration model of ENGINE-NOTES (hidden 128, 4 layers, 4 heads / 2 KV heads). */
+    /** The built-in run's model (hidden 128, 4 layers, 4 heads / 2 KV heads). */
     static void decodeAndTrain(int rows) {
         ModelConfig c = ModelConfig.parse("{\"model_type\": \"qwen2\", \"vocab_size\": 64, \"hidden_size\": 128,"
                 + " \"intermediate_size\": 512, \"num_hidden_layers\": 4, \"num_attention_heads\": 4,"

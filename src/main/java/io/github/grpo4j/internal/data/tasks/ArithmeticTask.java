@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * {@code pad} (default true) operands are zero-padded to {@code digits} and answers to the widest
  * possible magnitude (digits + 1 with {@code +}, 2·digits with {@code *}, else digits), a minus sign in
  * front when negative ({@code -028}): fixed widths make the task much easier for a tiny character
- * model, and the defaults (2 digits, {@code +}, padded) are the task of the calibration run in
- * ENGINE-NOTES.md. Parameters: {@code digits} (1..9, default 2), {@code operators} (a subset of
+ * model, and the defaults (2 digits, {@code +}, padded) are the task of the built-in run's
+ * calibration (docs/efficacy.md). Parameters: {@code digits} (1..9, default 2), {@code operators} (a subset of
  * {@code +-*}, default {@code +}), {@code pad}, {@code held_out_fraction} (default 0.1). Row fields:
  * {@code prompt}, {@code answer} (a string), {@code a}, {@code b} (ints), {@code op} (a one-character
  * string). Split key: the prompt. The verifier compares the stripped completion with the answer
