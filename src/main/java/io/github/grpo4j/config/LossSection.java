@@ -64,7 +64,9 @@ package io.github.grpo4j.config;
  * @param entropyCoeff config key {@code entropy_coeff}, default {@code 0.0}. Entropy bonus (verl
  *     {@code entropy_coeff}): −entropy_coeff × H is added to every completion token's loss and aggregated
  *     like it, so a positive value pushes the policy's per-token entropy H up against entropy collapse. 0
- *     disables it; otherwise the full next-token distributions stay in memory for the backward pass.
+ *     disables it; otherwise the full next-token distributions stay in memory for the backward pass: the
+ *     update scores unchunked, {@code training.logprob_chunk_size} and
+ *     {@code training.gradient_checkpointing} do not apply to it.
  * @param topEntropyQuantile config key {@code top_entropy_quantile}, default {@code 1.0}, valid: (0, 1]. TRL
  *     {@code top_entropy_quantile} ("Beyond the 80/20 rule", Wang et al. 2025): train the policy term only on
  *     the tokens whose entropy is in the top q share: ≥ the (1 − q)-quantile of the entropies of the
@@ -149,7 +151,8 @@ public record LossSection(
         @Doc("Entropy bonus (verl `entropy_coeff`): −entropy_coeff × H is added to every completion "
                 + "token's loss and aggregated like it, so a positive value pushes the policy's per-token "
                 + "entropy H up against entropy collapse. 0 disables it; otherwise the full next-token "
-                + "distributions stay in memory for the backward pass.")
+                + "distributions stay in memory for the backward pass: the update scores unchunked, "
+                + "`training.logprob_chunk_size` and `training.gradient_checkpointing` do not apply to it.")
         double entropyCoeff,
         @Doc("TRL `top_entropy_quantile` (\"Beyond the 80/20 rule\", Wang et al. 2025): train the policy "
                 + "term only on the tokens whose entropy is in the top q share: ≥ the (1 − q)-quantile of "

@@ -34,6 +34,15 @@ package io.github.grpo4j.config;
  *     {@code warmup_ratio}).
  * @param maxGradNorm config key {@code max_grad_norm}, default {@code 1.0}, valid: ≥ 0. Clip the global
  *     gradient L2 norm to this value; 0 disables clipping.
+ * @param logprobChunkSize config key {@code logprob_chunk_size}, default {@code 256}, valid: ≥ 0. Completion
+ *     tokens (rows × positions) whose vocabulary logits exist at once when log-probs and entropies are
+ *     computed (policy, old and reference); the update's backward pass through the output head runs chunk by
+ *     chunk too. Same values and gradients; with a large vocabulary it saves most of the update's memory. 0:
+ *     all tokens at once.
+ * @param gradientCheckpointing config key {@code gradient_checkpointing}, default {@code false}. Recompute
+ *     each decoder layer's activations in the backward pass instead of keeping them (only each layer's input
+ *     is kept): less memory for long completions, about one more forward pass of time. Same gradients (TRL
+ *     {@code gradient_checkpointing}).
  */
 @Doc("Steps, batch shape and optimiser. One step = P prompts × G completions rolled out, scored, "
         + "then `num_iterations` passes of AdamW updates over them in micro-batches.")
@@ -85,11 +94,21 @@ public record TrainingSection(
         int warmupSteps,
         @Doc("Clip the global gradient L2 norm to this value; 0 disables clipping.")
         @Range(min = 0)
-        double maxGradNorm) {
+        double maxGradNorm,
+        @Doc("Completion tokens (rows × positions) whose vocabulary logits exist at once when log-probs "
+                + "and entropies are computed (policy, old and reference); the update's backward pass "
+                + "through the output head runs chunk by chunk too. Same values and gradients; with a "
+                + "large vocabulary it saves most of the update's memory. 0: all tokens at once.")
+        @Range(min = 0)
+        int logprobChunkSize,
+        @Doc("Recompute each decoder layer's activations in the backward pass instead of keeping them "
+                + "(only each layer's input is kept): less memory for long completions, about one more "
+                + "forward pass of time. Same gradients (TRL `gradient_checkpointing`).")
+        boolean gradientCheckpointing) {
 
     /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {
-        return new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8, 0.0, "constant", 0.0, 0, 1.0);
+        return new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8, 0.0, "constant", 0.0, 0, 1.0, 256, false);
     }
 
     /** {@return the warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps)} */

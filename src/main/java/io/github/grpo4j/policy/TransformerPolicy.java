@@ -3,19 +3,24 @@ package io.github.grpo4j.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.generate.Generator;
 import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.model.CausalLm;
+import io.github.grpo4j.internal.model.ChunkedScoring;
 import io.github.grpo4j.internal.model.LoraAdapters;
+import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.tensor.GradMode;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizers;
 import io.github.grpo4j.internal.train.RunParts;
+import io.github.grpo4j.internal.train.UpdateScores;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +40,7 @@ public final class TransformerPolicy implements Policy {
     private final CausalLm model;
     private final Tokenizer tokenizer;
     private final Generator generator;
+    private MemorySettings memory = MemorySettings.defaults();
 
     /**
      * Opens a Hugging Face model directory ({@code config.json}, {@code *.safetensors}, and
@@ -153,10 +159,124 @@ public final class TransformerPolicy implements Policy {
         return score(manager, prompts, completions, temperature, false);
     }
 
-    /** As {@link #score(NDManager, List, List, double)}, the entropy differentiable when asked. */
+    /**
+     * As {@link #score(NDManager, List, List, double)}, the entropy differentiable when asked (an entropy
+     * bonus); then the full {@code [B, T, vocab]} distributions stay in the autograd graph.
+     */
     @Override
     public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
             boolean entropyGradient) {
+        Layout layout = layout(prompts, completions);
+        float t = temperature == 0.0 ? 1f : (float) temperature;
+        if (model instanceof Transformer transformer && !GradMode.recording()) {
+            // values only (reference, evaluation): the head runs in chunks, no [B, T, vocab] array is kept
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray[] r = ChunkedScoring.values(transformer, manager, layout.batch(scope, t),
+                        memory.chunkFor(layout.tokens()));
+                return new TokenScores(r[0], r[1]);
+            }
+        }
+        int b = layout.rows();
+        int longestCompletion = layout.longestCompletion();
+        try (NDManager scope = manager.newSubManager()) {
+            ChunkedScoring.Batch batch = layout.batch(scope, t);
+            // [B, T + 1, V]: logits from the last prompt column on; column j predicts completion token j
+            NDArray logits = model.forward(batch.ids(), batch.positions(), batch.mask(), null, batch.firstLogit());
+            NDArray predicting = logits.get(":, :{}, :", longestCompletion); // [B, T, V]
+            NDArray logSoftmax = Scalars.div(predicting, t).logSoftmax(2); // [B, T, V]
+            NDArray target = batch.targets().reshape(b, longestCompletion, 1); // [B, T, 1]
+            NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(batch.valid()); // [B, T]
+            // Entropy is a metric unless an entropy bonus needs its gradient: computed from detached
+            // log-probs it keeps no [B, T, V] arrays alive in the autograd graph.
+            NDArray detached = entropyGradient ? logSoftmax : logSoftmax.stopGradient(); // [B, T, V]
+            NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(batch.valid()); // [B, T]
+            logProbs.attach(manager);
+            entropy.attach(manager);
+            return new TokenScores(logProbs, entropy);
+        }
+    }
+
+    /**
+     * Scores a micro-batch of the update, inside a gradient collector. With more completion tokens than
+     * the memory settings' chunk, or with gradient checkpointing, the log-probs come from
+     * {@link ChunkedScoring} and the backward pass is done in chunks; otherwise from {@link #score}.
+     * The chunked backward carries the gradient of the log-probs only, so a differentiable entropy (an
+     * entropy bonus) always takes the unchunked path: neither chunking nor checkpointing applies then.
+     *
+     * @param scope       owns the arrays; close it after {@link UpdateScores#backward}
+     * @param prompts     token ids of the prompt of each row
+     * @param completions token ids of the completion of each row
+     * @param temperature the sampling temperature (0 scores at 1)
+     * @param entropyGradient whether the entropies must be differentiable (loss.entropy_coeff != 0)
+     * @return the scores and their backward pass
+     */
+    public UpdateScores scoreForUpdate(NDManager scope, List<int[]> prompts, List<int[]> completions,
+            double temperature, boolean entropyGradient) {
+        Layout layout = layout(prompts, completions);
+        if (!entropyGradient && model instanceof Transformer transformer
+                && (memory.gradientCheckpointing() || memory.chunks(layout.tokens()))) {
+            float t = temperature == 0.0 ? 1f : (float) temperature;
+            ChunkedScoring.Training training = ChunkedScoring.forTraining(transformer, scope, layout.batch(scope, t),
+                    memory.chunkFor(layout.tokens()), memory.gradientCheckpointing());
+            return new UpdateScores() {
+                @Override
+                public NDArray logProbs() {
+                    return training.logProbs();
+                }
+
+                @Override
+                public NDArray entropy() {
+                    return training.entropy();
+                }
+
+                @Override
+                public void backward(GradientCollector collector, NDArray loss) {
+                    training.backward(collector, loss);
+                }
+            };
+        }
+        return UpdateScores.plain(score(scope, prompts, completions, temperature, entropyGradient));
+    }
+
+    /**
+     * Sets how scoring trades compute for memory (chunked log-probs, gradient checkpointing); the values
+     * are the same up to float rounding.
+     *
+     * @param settings chunk size and checkpointing
+     * @return this policy
+     */
+    public TransformerPolicy memory(MemorySettings settings) {
+        this.memory = settings;
+        return this;
+    }
+
+    /**
+     * How scoring trades compute for memory.
+     *
+     * @return the settings in effect
+     */
+    public MemorySettings memory() {
+        return memory;
+    }
+
+    /**
+     * {@code [left-padded prompt | right-padded completion]} rows: the logits at position {@code L - 1 + j}
+     * (L the padded prompt length) predict completion token j.
+     */
+    private record Layout(int rows, int width, int longestPrompt, int longestCompletion, long[] ids,
+            long[] positions, long[] mask, long[] targets, float[] completionMask, long tokens) {
+
+        /** The arrays, owned by PyTorch: backward runs after the caller's scope may have closed. */
+        ChunkedScoring.Batch batch(NDManager scope, float temperature) {
+            Shape shape = new Shape(rows, width);
+            Shape out = new Shape(rows, longestCompletion);
+            return new ChunkedScoring.Batch(OwnedArrays.of(scope, ids, shape), OwnedArrays.of(scope, positions, shape),
+                    OwnedArrays.of(scope, mask, shape), longestPrompt - 1, OwnedArrays.of(scope, targets, out),
+                    OwnedArrays.of(scope, completionMask, out), temperature);
+        }
+    }
+
+    private Layout layout(List<int[]> prompts, List<int[]> completions) {
         if (prompts.size() != completions.size()) {
             throw new IllegalArgumentException(
                     prompts.size() + " prompts but " + completions.size() + " completions; need one per row");
@@ -214,27 +334,8 @@ public final class TransformerPolicy implements Policy {
             checkIds(prompts.get(r), vocab, "prompt", r);
             checkIds(completions.get(r), vocab, "completion", r);
         }
-        float t = temperature == 0.0 ? 1f : (float) temperature;
-        try (NDManager scope = manager.newSubManager()) {
-            Shape shape = new Shape(b, width);
-            // Inputs owned by PyTorch: backward runs after this scope closes and needs the embedding's
-            // ids, the gather's index and the mask (see OwnedArrays).
-            // [B, T + 1, V]: logits from the last prompt column on; column j predicts completion token j
-            NDArray logits = model.forward(OwnedArrays.of(scope, ids, shape), OwnedArrays.of(scope, positions, shape),
-                    OwnedArrays.of(scope, mask, shape), null, longestPrompt - 1);
-            NDArray predicting = logits.get(":, :{}, :", longestCompletion); // [B, T, V]
-            NDArray logSoftmax = Scalars.div(predicting, t).logSoftmax(2); // [B, T, V]
-            NDArray target = OwnedArrays.of(scope, targets, new Shape(b, longestCompletion, 1)); // [B, T, 1]
-            NDArray valid = OwnedArrays.of(scope, completionMask, new Shape(b, longestCompletion)); // [B, T]
-            NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(valid); // [B, T]
-            // Entropy is a metric unless an entropy bonus needs its gradient: computed from detached
-            // log-probs it keeps no [B, T, V] arrays alive in the autograd graph.
-            NDArray detached = entropyGradient ? logSoftmax : logSoftmax.stopGradient(); // [B, T, V]
-            NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(valid); // [B, T]
-            logProbs.attach(manager);
-            entropy.attach(manager);
-            return new TokenScores(logProbs, entropy);
-        }
+        return new Layout(b, width, longestPrompt, longestCompletion, ids, positions, mask, targets, completionMask,
+                (long) b * longestCompletion);
     }
 
     private static void checkIds(int[] ids, int vocab, String what, int row) {
@@ -259,7 +360,7 @@ public final class TransformerPolicy implements Policy {
     /** A deep copy of the model (sharing the immutable tokenizer), not set up for training. */
     @Override
     public TransformerPolicy copy() {
-        return new TransformerPolicy(model.copy(), tokenizer);
+        return new TransformerPolicy(model.copy(), tokenizer).memory(memory);
     }
 
     /**
@@ -367,7 +468,7 @@ public final class TransformerPolicy implements Policy {
         if (!hasAdapter()) {
             throw new IllegalStateException("this policy has no LoRA adapters");
         }
-        return new TransformerPolicy(((Transformer) model).baseView(), tokenizer);
+        return new TransformerPolicy(((Transformer) model).baseView(), tokenizer).memory(memory);
     }
 
     private Transformer transformer(String what) {

@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.bench;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
 import java.util.List;
 
@@ -34,20 +35,21 @@ import java.util.List;
  * @param warmup          untimed steps first
  * @param steps           timed steps
  * @param seed            weights, prompts, rewards and sampling derive from it
+ * @param memory          log-prob chunk size and gradient checkpointing of the policy
  * @param lora            LoRA adapters to train instead of every weight, or null for full fine-tuning
  */
 public record BenchOptions(
         String modelType, int vocab, int hidden, int layers, int heads, int kvHeads, int intermediate, boolean tied,
         int prompts, int generations, int promptLength, int maxNewTokens, double temperature,
         double beta, int iterations, LossType lossType, double learningRate, double maxGradNorm, int microBatch,
-        int threads, int warmup, int steps, long seed, LoraSection lora) {
+        int threads, int warmup, int steps, long seed, MemorySettings memory, LoraSection lora) {
 
     /** The default workload. */
     public static BenchOptions defaults() {
         return new BenchOptions("qwen2", 64, 256, 4, 8, 2, 768, false,
                 8, 8, 16, 32, 1.0,
                 0.04, 1, LossType.GRPO, 1e-4, 1.0, 64,
-                2, 1, 5, 0, null);
+                2, 1, 5, 0, MemorySettings.defaults(), null);
     }
 
     /** Checks every field; a bad one is a user error naming the flag. */
@@ -119,6 +121,6 @@ public record BenchOptions(
     public BenchOptions with(int generations, int maxNewTokens) {
         return new BenchOptions(modelType, vocab, hidden, layers, heads, kvHeads, intermediate, tied, prompts,
                 generations, promptLength, maxNewTokens, temperature, beta, iterations, lossType, learningRate,
-                maxGradNorm, microBatch, threads, warmup, steps, seed, lora);
+                maxGradNorm, microBatch, threads, warmup, steps, seed, memory, lora);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * What {@code grpo4j bench} measured: the workload, the machine, every timed step, and the summary
@@ -20,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * @param parameters       N, the model's parameter count
  * @param matmulFlopsPerS  measured fp32 1024×1024 matmul throughput, the MFU denominator
  * @param steps            the timed steps, in order
- * @param peakResidentBytes VmHWM at the end, or -1
+ * @param peakResidentBytes peak resident memory of the process over the run (model construction and warm-up
+ *                          included), or -1
  */
 public record BenchReport(BenchOptions options, Machine machine, int threads, long parameters, double matmulFlopsPerS,
         List<StepTiming> steps, long peakResidentBytes) {
@@ -99,6 +101,8 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("learning_rate", options.learningRate());
         w.put("max_grad_norm", options.maxGradNorm());
         w.put("micro_batch", options.microBatch());
+        w.put("logprob_chunk_size", options.memory().logprobChunkSize());
+        w.put("gradient_checkpointing", options.memory().gradientCheckpointing());
         w.put("warmup_steps", options.warmup());
         w.put("steps", options.steps());
         w.put("seed", options.seed());
@@ -122,6 +126,11 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         m.put("gen_tokens_per_s", median(StepTiming::genTokensPerS));
         m.put("train_tokens_per_s", median(StepTiming::trainTokensPerS));
         m.put("peak_resident_bytes", peakResidentBytes);
+        Map<String, Object> phases = new LinkedHashMap<>();
+        phases.put("generation", maxPeak(StepTiming::generationPeakBytes));
+        phases.put("reference", maxPeak(StepTiming::referencePeakBytes));
+        phases.put("update", maxPeak(StepTiming::updatePeakBytes));
+        m.put("peak_resident_bytes_by_phase", phases);
         m.put("flops_per_step", flopsPerStep());
         m.put("achieved_flops_per_s", achievedFlopsPerS());
         m.put("mfu", mfu());
@@ -136,6 +145,9 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
             row.put("gen_tokens_per_s", s.genTokensPerS());
             row.put("train_tokens_per_s", s.trainTokensPerS());
             row.put("resident_bytes", s.residentBytes());
+            row.put("generation_peak_bytes", s.generationPeakBytes());
+            row.put("reference_peak_bytes", s.referencePeakBytes());
+            row.put("update_peak_bytes", s.updatePeakBytes());
             return row;
         }).toList());
         return m;
@@ -165,6 +177,9 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
                 options.temperature(), options.beta(), options.iterations(),
                 options.lossType().configName(),
                 options.microBatch() == 0 ? "all" : Integer.toString(options.microBatch())));
+        sb.append(String.format(Locale.ROOT, "memory:   log-prob chunks of %s tokens, gradient checkpointing %s%n",
+                options.memory().logprobChunkSize() == 0 ? "all" : Integer.toString(options.memory().logprobChunkSize()),
+                options.memory().gradientCheckpointing() ? "on" : "off"));
         sb.append(String.format(Locale.ROOT, "machine:  %s, %d CPUs, %d threads; fp32 matmul peak %.1f GFLOP/s%n",
                 machine.cpu(), machine.processors(), threads, matmulFlopsPerS / 1e9));
         sb.append(String.format(Locale.ROOT, "steps:    %d warm-up, %d timed (medians below)%n%n", options.warmup(),
@@ -176,6 +191,9 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         row(sb, "generated tokens/s", median(StepTiming::genTokensPerS), "");
         row(sb, "trained tokens/s", median(StepTiming::trainTokensPerS), "");
         row(sb, "peak resident memory", peakResidentBytes / (1024.0 * 1024.0), "MiB");
+        row(sb, "  in generation", maxPeak(StepTiming::generationPeakBytes) / (1024.0 * 1024.0), "MiB");
+        row(sb, "  in reference", maxPeak(StepTiming::referencePeakBytes) / (1024.0 * 1024.0), "MiB");
+        row(sb, "  in update", maxPeak(StepTiming::updatePeakBytes) / (1024.0 * 1024.0), "MiB");
         row(sb, "model GFLOP per step", flopsPerStep() / 1e9, "");
         row(sb, "achieved GFLOP/s", achievedFlopsPerS() / 1e9, "");
         sb.append(String.format(Locale.ROOT, "%-24s %9.1f %%%n", "MFU", 100 * mfu()));
@@ -186,6 +204,14 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
 
     private static void row(StringBuilder sb, String name, double value, String unit) {
         sb.append(String.format(Locale.ROOT, "%-24s %9.3f %s%n", name, value, unit));
+    }
+
+    /**
+     * The largest peak of a phase over the timed steps, in bytes, or -1 when it was not measured (no
+     * /proc, or a kernel that cannot reset the peak).
+     */
+    public long maxPeak(ToLongFunction<StepTiming> phase) {
+        return steps.stream().mapToLong(phase).max().orElse(-1);
     }
 
     /** Median of {@code values} (mean of the middle two for an even count); NaN when empty. */

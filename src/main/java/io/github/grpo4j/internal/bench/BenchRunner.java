@@ -12,6 +12,7 @@ import io.github.grpo4j.internal.train.AdamW;
 import io.github.grpo4j.internal.train.GrpoStepTrainer;
 import io.github.grpo4j.internal.train.LrSchedule;
 import io.github.grpo4j.internal.train.Prompt;
+import io.github.grpo4j.internal.train.StepPhase;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.ArrayList;
@@ -40,12 +41,16 @@ public final class BenchRunner {
         BenchTokenizer tokenizer = new BenchTokenizer(options.vocab());
         SplittableRandom promptRng = new SplittableRandom(options.seed());
         List<StepTiming> timed = new ArrayList<>(options.steps());
+        long peak;
         try (TransformerPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
+            PhasePeaks peaks = new PhasePeaks();
+            trainer.onPhaseEnd(peaks);
             int total = options.warmup() + options.steps();
             for (int step = 1; step <= total; step++) {
                 List<Prompt> prompts = prompts(promptRng, tokenizer, options);
+                peaks.stepStarts();
                 Map<String, Double> m = trainer.step(step, prompts).metrics();
                 // Outside the timed step: collect the step's Java garbage (op wrappers, index objects,
                 // about 10 MB) now, so the young generation does not keep touching fresh heap pages for
@@ -54,21 +59,24 @@ public final class BenchRunner {
                 if (step > options.warmup()) {
                     StepTiming t = new StepTiming(m.get("timing/generation"), m.get("timing/reference"),
                             m.get("timing/update"), m.get("step_time"), m.get("gen_tokens_per_s"),
-                            m.get("train_tokens_per_s"), ProcMemory.residentBytes());
+                            m.get("train_tokens_per_s"), ProcMemory.residentBytes(), peaks.last(StepPhase.GENERATION),
+                            peaks.last(StepPhase.REFERENCE), peaks.last(StepPhase.UPDATE));
                     timed.add(t);
                     if (progress != null) {
                         progress.accept(t);
                     }
                 }
             }
+            peak = peaks.overall();
         }
         return new BenchReport(options, Machine.current(), threads, config.parameterCount(), matmulFlopsPerS, timed,
-                ProcMemory.peakResidentBytes());
+                peak);
     }
 
-    /** The random model of the workload, with LoRA adapters when asked for. */
+    /** The random model of the workload with its memory settings, and LoRA adapters when asked for. */
     private static TransformerPolicy policy(BenchOptions options, ModelConfig config, BenchTokenizer tokenizer) {
-        TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer);
+        TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer)
+                .memory(options.memory());
         if (options.lora() != null) {
             try {
                 policy.addAdapter(options.lora(), options.seed());

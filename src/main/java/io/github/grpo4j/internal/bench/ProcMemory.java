@@ -23,6 +23,22 @@ public final class ProcMemory {
         return field("VmHWM:");
     }
 
+    /**
+     * Resets the peak ({@code VmHWM}) to the current resident size, by writing 5 to
+     * {@code /proc/self/clear_refs} (Linux 4.0 and later), so the next {@link #peakResidentBytes} is the
+     * peak since now.
+     *
+     * @return false where that is not possible (no /proc, older kernel, not permitted)
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static long field(String name) {
         try {
             return parse(Files.readAllLines(Path.of("/proc/self/status")), name);

@@ -10,6 +10,17 @@ package io.github.grpo4j.internal.bench;
  * @param genTokensPerS    completion tokens / generation seconds
  * @param trainTokensPerS  (prompt + completion tokens)·μ / update seconds
  * @param residentBytes    VmRSS after the step, or -1
+ * @param generationPeakBytes peak resident memory during generation, or -1 when unknown
+ * @param referencePeakBytes  peak during reward, advantages and the reference log-probs, or -1
+ * @param updatePeakBytes     peak during the update, or -1
  */
 public record StepTiming(double generation, double reference, double update, double step, double genTokensPerS,
-        double trainTokensPerS, long residentBytes) {}
+        double trainTokensPerS, long residentBytes, long generationPeakBytes, long referencePeakBytes,
+        long updatePeakBytes) {
+
+    /** A step without per-phase memory readings. */
+    public StepTiming(double generation, double reference, double update, double step, double genTokensPerS,
+            double trainTokensPerS, long residentBytes) {
+        this(generation, reference, update, step, genTokensPerS, trainTokensPerS, residentBytes, -1, -1, -1);
+    }
+}

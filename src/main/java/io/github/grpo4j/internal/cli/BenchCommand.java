@@ -13,6 +13,7 @@ import io.github.grpo4j.internal.bench.Machine;
 import io.github.grpo4j.internal.bench.MatmulPeak;
 import io.github.grpo4j.internal.bench.Sweep;
 import io.github.grpo4j.internal.bench.Threads;
+import io.github.grpo4j.internal.model.MemorySettings;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--micro-batch", defaultValue = "64",
             description = "Completions per forward/backward of the update; 0 = the whole batch (default: ${DEFAULT-VALUE}).")
     int microBatch;
+    @Option(names = "--logprob-chunk-size", defaultValue = "" + MemorySettings.DEFAULT_CHUNK,
+            description = "Tokens whose logits exist at once when log-probs are computed; 0 = all at once, as"
+                    + " training.logprob_chunk_size (default: ${DEFAULT-VALUE}).")
+    int logprobChunkSize;
+    @Option(names = "--gradient-checkpointing",
+            description = "Recompute each decoder layer's activations in the backward pass, as"
+                    + " training.gradient_checkpointing (default: off).")
+    boolean gradientCheckpointing;
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
@@ -108,7 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(modelType, vocab, hidden, layers, heads, kvHeads, intermediate, tied, prompts, group,
                 promptLength, maxNew, temperature, beta, iterations, LossType.parse(lossType), lr, maxGradNorm,
-                microBatch, threads, warmup, steps, seed, lora());
+                microBatch, threads, warmup, steps, seed,
+                new MemorySettings(logprobChunkSize, gradientCheckpointing), lora());
     }
 
     private LoraSection lora() {

@@ -81,6 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Override a key of the built-in run's SFT warm start (e.g. --sft-set training.max_steps=50); repeatable (default: none).")
     List<String> sftOverrides = new ArrayList<>();
 
+    @Option(names = "--memory-limit", paramLabel = "GB",
+            description = "Memory the run may use, in GB (10^9 bytes); a run whose estimated peak is larger is refused"
+                    + " (default: the machine's, from /proc/meminfo).")
+    Double memoryLimitGb;
+
     @Option(names = "--no-progress", description = "Do not draw the progress bar (default: ${DEFAULT-VALUE}; the bar is drawn only on a terminal).")
     boolean noProgress;
 
@@ -113,7 +118,8 @@ public final class TrainCommand implements Callable<Integer> {
             r = BuiltInRun.run(all, sftOverrides, resume, allowConfigChange, progress, System.out);
         } else {
             GrpoConfig c = ConfigLoader.load(config, all);
-            r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange).run(resume);
+            r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange)
+                    .memoryLimit(memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9)).run(resume);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
             System.out.printf(Locale.ROOT, "Held-out accuracy: %.1f%% -> %.1f%% (%+.1f points) in %.0f s%n",

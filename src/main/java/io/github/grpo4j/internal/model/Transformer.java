@@ -427,6 +427,58 @@ public final class Transformer implements CausalLm {
         }
     }
 
+    /** What every layer of one forward shares: RoPE tables and the attention mask bias. */
+    record Tables(NDArray[] rope, NDArray[] ropeQ, NDArray bias) {}
+
+    /** The RoPE tables and mask bias of a cache-less forward over {@code seq} positions, in {@code step}. */
+    Tables tables(NDArray positions, NDArray attentionMask, int seq, NDManager step) {
+        NDArray[] rope = ropeTables(positions, step);      // cos, signed sin: [B, S, 1, d]
+        double scale = 1.0 / Math.sqrt(config.headDim());
+        NDArray[] ropeQ = {rope[0].mul(scale), rope[1].mul(scale)};
+        return new Tables(rope, ropeQ, maskBias(attentionMask, 0, seq, step));
+    }
+
+    /** Token embeddings {@code [B, S, D]} of {@code ids}, in {@code step}. */
+    NDArray embed(NDArray ids, NDManager step) {
+        // torch's embedding puts the result in the ids' manager, so move it to the step's
+        NDArray x = ids.getNDArrayInternal().embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
+        x.attach(step);
+        return x;
+    }
+
+    /** The number of decoder layers. */
+    int layerCount() {
+        return layers.length;
+    }
+
+    /** Whether the attached adapters apply dropout (their masks are drawn per forward). */
+    boolean adapterDropout() {
+        return adapters != null && adapters.settings().loraDropout() > 0;
+    }
+
+    /** Starts a training forward through {@link #layer}: whether LoRA dropout applies to it. */
+    boolean beginLayerForward() {
+        return adapters != null && adapters.beginForward();
+    }
+
+    /**
+     * Decoder layer {@code l} (adapters on) on {@code x} {@code [B, S, D]} without a cache: returns
+     * {@code [B, S, D]}; intermediates land in {@code x}'s manager (attach {@code x} to a layer scope).
+     */
+    NDArray layer(int l, NDArray x, Tables t, NDManager lm, boolean dropout) {
+        Layer w = layers[l];
+        float eps = (float) config.rmsNormEps();
+        NDArray mid = x.add(attention(w, l, rmsNorm(x, w.inputNorm(), eps), t.ropeQ(), t.rope(), t.bias(), null, lm,
+                adapters, dropout));
+        return mid.add(mlp(w, l, rmsNorm(mid, w.postNorm(), eps), adapters, dropout)); // [B, S, D]
+    }
+
+    /** Final norm and output head: hidden states {@code [..., D]} to logits {@code [..., vocab]}. */
+    NDArray head(NDArray x) {
+        NDArray normed = rmsNorm(x, finalNorm, (float) config.rmsNormEps());
+        return Linear.linear(normed, lmHead, null).singletonOrThrow();
+    }
+
     /** {@code x W^T + b}, plus the module's LoRA update when {@code lora} adapts it. */
     private static NDArray linear(LoraAdapters lora, boolean dropout, String module, NDArray x, NDArray weight,
             NDArray bias) {

@@ -81,6 +81,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
     private final NDManager manager;
     private final AdamW optimizer;
     private long tokensSeen;
+    private StepPhase.Listener phases = phase -> { };
 
     /**
      * @param policy    trained in place
@@ -141,6 +142,11 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.tokensSeen = tokensSeen;
     }
 
+    /** Tells {@code listener} when each phase of every later step ends (replaces the previous one). */
+    public void onPhaseEnd(StepPhase.Listener listener) {
+        this.phases = listener;
+    }
+
     /**
      * Runs step {@code step} (1-based) on {@code prompts}: prompts → rollouts → rewards → advantages →
      * loss → AdamW, then the reference's periodic sync.
@@ -154,6 +160,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         Completions c = policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(),
                 Seeds.of(options.seed(), step, Seeds.GENERATION));
         long t1 = System.nanoTime();
+        phases.ended(StepPhase.GENERATION);
         Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
         // rewards: every reward function scores every completion, summed with their weights
         rollouts = rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
@@ -167,11 +174,13 @@ public final class GrpoStepTrainer implements AutoCloseable {
             long tRef0 = System.nanoTime();
             batches = withReferenceLogProbs(scope, batches);
             long tRef1 = System.nanoTime();
+            phases.ended(StepPhase.REFERENCE);
             // loss → AdamW: μ optimizer updates, each accumulating the gradients of every micro-batch
             UpdateStats stats = batches.isEmpty()
                     ? skippedUpdate() // every group filtered out: nothing to learn from this batch
                     : update(scope, batches, totals(batches));
             long t2 = System.nanoTime();
+            phases.ended(StepPhase.UPDATE);
             putMetrics(metrics, rollouts, stats);
             putTimings(metrics, rollouts, t0, t1, tRef0, tRef1, t2);
         }
@@ -247,7 +256,9 @@ public final class GrpoStepTrainer implements AutoCloseable {
         }
         List<MicroBatch> out = new ArrayList<>(batches.size());
         for (MicroBatch mb : batches) {
-            out.add(mb.withRefLogProbs(reference.score(scope, mb.prompts(), mb.completions(), temperature()).logProbs()));
+            Policy.TokenScores s = reference.score(scope, mb.prompts(), mb.completions(), temperature());
+            s.entropy().close(); // the reference's log-probs are all the update needs
+            out.add(mb.withRefLogProbs(s.logProbs()));
         }
         return out;
     }
@@ -285,8 +296,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
                 MicroBatch mb = batches.get(m);
                 try (NDManager mbScope = scope.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    Policy.TokenScores s =
-                            policy.score(mbScope, mb.prompts(), mb.completions(), temperature(), entropyGradient);
+                    UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
+                            temperature(), entropyGradient);
                     NDArray logp = s.logProbs(); // [b, T]
                     NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
                     NDArray old;
@@ -305,7 +316,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                     }
                     LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
                             mask, options.loss(), totals, s.entropy());
-                    collector.backward(terms.loss());
+                    s.backward(collector, terms.loss());
                     loss += terms.loss().getFloat();
                     clipLow += terms.clipLowSum();
                     clipHigh += terms.clipHighSum();

@@ -24,6 +24,8 @@ import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.health.DivergenceWatch;
+import io.github.grpo4j.internal.model.MemorySettings;
+import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
@@ -62,6 +64,7 @@ public final class TrainingRun {
     private TransformerPolicy givenPolicy;
     private PromptDataset givenPrompts;
     private RewardSet givenRewards;
+    private long memoryLimit;
     private DivergenceWatch watch = new DivergenceWatch();
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
@@ -103,6 +106,15 @@ public final class TrainingRun {
     }
 
     /**
+     * The memory the run may use, in bytes, instead of the machine's ({@code /proc/meminfo}); a run whose
+     * estimated peak is larger is refused before anything is loaded.
+     */
+    public TrainingRun memoryLimit(long bytes) {
+        this.memoryLimit = bytes;
+        return this;
+    }
+
+    /**
      * Whether a resumed run may continue with a config that differs from the {@code config.yaml} it was
      * started with (the seed excepted); the earlier file is then kept as {@code config-N.yaml}.
      */
@@ -115,6 +127,48 @@ public final class TrainingRun {
     TrainingRun stopAfter(int step) {
         this.stopAfterStep = step;
         return this;
+    }
+
+    /** How the policy trades compute for memory: {@code logprob_chunk_size}, {@code gradient_checkpointing}. */
+    public static MemorySettings memorySettings(TrainingSection t) {
+        return new MemorySettings(t.logprobChunkSize(), t.gradientCheckpointing());
+    }
+
+    /** The shape of a config's run for the memory estimate. */
+    public static MemoryEstimate.Workload workload(GrpoConfig c, ModelConfig model) {
+        int maxNew = c.generation().samplingParams().maxNewTokens();
+        int prompt = Math.max(1, Math.min(c.data().maxPromptLength(), model.maxPositionEmbeddings() - maxNew));
+        return new MemoryEstimate.Workload(model, c.training().perStepPrompts() * c.generation().numGenerations(),
+                c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
+                c.model().lora() != null || c.model().adapter() != null);
+    }
+
+    /** Prints the memory estimate and refuses a run that would not fit, naming settings that would. */
+    private void checkMemory(Tokenizer tokenizer) {
+        if (config.training().gradientCheckpointing() && config.model().lora() != null
+                && config.model().lora().loraDropout() > 0) {
+            throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
+                    + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
+        }
+        ModelConfig model = givenPolicy != null
+                ? (givenPolicy.model() instanceof Transformer t ? t.config() : null)
+                : config.model().path() != null ? ModelConfig.read(Path.of(config.model().path()).resolve("config.json"))
+                : RunParts.freshConfig(config.model(), tokenizer);
+        if (model == null) {
+            return;
+        }
+        MemoryEstimate.Workload w = workload(config, model);
+        MemoryEstimate estimate = MemoryEstimate.of(w);
+        long limit = memoryLimit > 0 ? memoryLimit : MemoryEstimate.machineBytes();
+        console.println("Memory: " + estimate.describe()
+                + (limit > 0 ? "; the machine has " + MemoryEstimate.gb(limit) : ""));
+        if (limit > 0 && estimate.total() > limit) {
+            List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
+            throw new Grpo4jException("the run needs about " + MemoryEstimate.gb(estimate.total()) + " but the machine has "
+                    + MemoryEstimate.gb(limit) + "; "
+                    + (knobs.isEmpty() ? "no micro-batch size or gradient checkpointing makes it fit: use a smaller model"
+                            : "settings that fit: " + String.join("; or ", knobs)));
+        }
     }
 
     /** The GRPO options of a config. */
@@ -183,6 +237,7 @@ public final class TrainingRun {
             throw new Grpo4jException("checkpoint " + from.get() + " was made with seed " + state.seed()
                     + " but the config says " + config.seed() + "; resume with the same config");
         }
+        checkMemory(tokenizer);
         RewardSet ownRewards = givenRewards != null ? null
                 : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
         TransformerPolicy ownPolicy = state != null
@@ -196,6 +251,11 @@ public final class TrainingRun {
             ownPolicy = null;
         }
         TransformerPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
+        MemorySettings memory = memorySettings(config.training());
+        policy.memory(memory); // the trainer's copy of it as the reference takes the settings along
+        if (reference != null) {
+            reference.memory(memory);
+        }
         RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
         try (RewardSet closeRewards = ownRewards;
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference

@@ -56,6 +56,13 @@ class BenchCommandTest {
         for (String f : new String[] {"generation_s", "reference_s", "update_s", "step_s", "mfu"}) {
             assertThat(j.get(f).asDouble()).as(f).isPositive();
         }
+        // each phase's own peak, none above the run's peak, all of them on Linux
+        JsonNode phases = j.get("peak_resident_bytes_by_phase");
+        long peak = j.get("peak_resident_bytes").asLong();
+        for (String phase : new String[] {"generation", "reference", "update"}) {
+            assertThat(phases.get(phase).asLong()).as(phase).isPositive().isLessThanOrEqualTo(peak);
+            assertThat(j.get("per_step").get(0).get(phase + "_peak_bytes").asLong()).as(phase).isPositive();
+        }
         // EOS disabled: every completion has max-new tokens, so 2·2·4 per step were generated
         for (JsonNode step : j.get("per_step")) {
             assertThat(step.get("gen_tokens_per_s").asDouble() * step.get("generation_s").asDouble())
@@ -68,7 +75,7 @@ class BenchCommandTest {
         Run r = run(tiny("--steps", "2"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("generation", "reference", "update", "step", "generated tokens/s",
-                "trained tokens/s", "peak resident memory", "MFU");
+                "trained tokens/s", "peak resident memory", "in generation", "in update", "MFU");
     }
 
     @Test

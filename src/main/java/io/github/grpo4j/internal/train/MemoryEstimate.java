@@ -1,0 +1,177 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.internal.model.MemorySettings;
+import io.github.grpo4j.internal.model.ModelConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Peak memory of full fine-tuning with GRPO, estimated from the shapes before anything is allocated:
+ * weights, the reference copy, gradients, AdamW moments, and the larger of the generation phase (KV
+ * cache, sampling logits) and the update phase (the micro-batch's saved activations, its logits and their
+ * copies, optimizer temporaries). All float32.
+ *
+ * <p>The activation count follows the ops of one decoder layer as grpo4j runs them (what autograd keeps
+ * per token: 8 hidden-size tensors, 5 of the query width, 4 of the key/value width, 5 of the MLP width and
+ * 3 attention rows of the sequence length). Logits: building log-probs holds about 5 arrays of
+ * {@code [tokens, vocab]} at once (logits, scaled, log-softmax, exp, product), the backward pass about as
+ * many; with chunking, {@code tokens} is the chunk. A runtime overhead (JVM, PyTorch) is not included:
+ * {@link #RUNTIME_BYTES} is added for the check against the machine.
+ *
+ * @param weights     the policy's parameters
+ * @param reference   the frozen reference copy (0 when β = 0)
+ * @param gradients   one gradient per parameter
+ * @param adamMoments AdamW's first and second moments
+ * @param generation  KV cache and sampling buffers of one rollout
+ * @param activations what the update's forward keeps for backward, per micro-batch
+ * @param logits      the vocabulary-sized arrays of log-prob computation, per micro-batch or chunk
+ * @param optimizer   temporaries of gradient accumulation, clipping and AdamW (the largest tensor's)
+ */
+public record MemoryEstimate(long weights, long reference, long gradients, long adamMoments, long generation,
+        long activations, long logits, long optimizer) {
+
+    /** What the JVM and the PyTorch runtime take besides tensors, about (measured: 0.4–0.6 GB). */
+    public static final long RUNTIME_BYTES = 512L << 20;
+
+    private static final long FLOAT = 4;
+
+    /**
+     * The shape of a run.
+     *
+     * @param model          the architecture
+     * @param rows           completions per step, P × G
+     * @param microBatch     completions per forward/backward
+     * @param promptTokens   longest prompt, in tokens
+     * @param maxNewTokens   longest completion
+     * @param reference      whether a reference model is kept (β &gt; 0)
+     * @param memory         chunking and checkpointing
+     * @param lora           LoRA adapters are trained: the base weights get no gradients or moments and the
+     *                       reference is the base itself (the adapters' own few MB are not counted)
+     */
+    public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
+            boolean reference, MemorySettings memory, boolean lora) {
+
+        /** The same run with another micro-batch or memory settings. */
+        public Workload with(int microBatch, MemorySettings memory) {
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora);
+        }
+
+        /** The same run with LoRA adapters. */
+        public Workload withLora() {
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, true);
+        }
+    }
+
+    /** The estimate for {@code w}. */
+    public static MemoryEstimate of(Workload w) {
+        ModelConfig c = w.model();
+        long n = c.parameterCount();
+        long d = c.hiddenSize();
+        long dq = (long) c.numAttentionHeads() * c.headDim();
+        long dkv = (long) c.numKeyValueHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        long layers = c.numHiddenLayers();
+        long vocab = c.vocabSize();
+        long seq = (long) w.promptTokens() + w.maxNewTokens();
+        long m = Math.max(1, Math.min(w.microBatch(), w.rows()));
+
+        long cache = 2 * layers * w.rows() * seq * dkv * FLOAT;
+        long sampling = 4L * w.rows() * vocab * FLOAT;
+        long generation = cache + sampling;
+
+        long perTokenLayer = 8 * d + 5 * dq + 4 * dkv + 5 * inter + 3L * c.numAttentionHeads() * seq;
+        long tokens = m * seq;
+        long activations = w.memory().gradientCheckpointing()
+                ? (layers + 1) * tokens * d * FLOAT + tokens * perTokenLayer * FLOAT
+                : layers * tokens * perTokenLayer * FLOAT;
+        long scored = m * w.maxNewTokens();
+        long logitRows = w.memory().chunks(scored) ? w.memory().logprobChunkSize() : scored;
+        long logits = 5 * logitRows * vocab * FLOAT;
+        long largest = Math.max(vocab * d, Math.max(inter * d, dq * d));
+        long optimizer = 3 * largest * FLOAT;
+        long weights = n * FLOAT;
+        if (w.lora()) {
+            return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);
+        }
+        return new MemoryEstimate(weights, w.reference() ? weights : 0, weights, 2 * weights, generation,
+                activations, logits, optimizer);
+    }
+
+    /** {@return the estimated peak: the state kept all run plus the larger of generation and update} */
+    public long peak() {
+        return weights + reference + gradients + adamMoments
+                + Math.max(generation, activations + logits + optimizer);
+    }
+
+    /** {@return the peak plus the runtime's own memory: what the process needs} */
+    public long total() {
+        return peak() + RUNTIME_BYTES;
+    }
+
+    /** {@return a one-line breakdown, in GB} */
+    public String describe() {
+        return String.format(Locale.ROOT, "estimated peak memory %s (weights %s, reference %s, gradients %s, AdamW %s,"
+                + " update activations %s, logits %s, generation %s, runtime %s)", gb(total()), gb(weights),
+                gb(reference), gb(gradients), gb(adamMoments), gb(activations), gb(logits), gb(generation),
+                gb(RUNTIME_BYTES));
+    }
+
+    /**
+     * Settings of the same run that fit in {@code limit} bytes: a smaller micro-batch, gradient
+     * checkpointing, log-prob chunking, or a combination, and LoRA, each with its estimate; empty when none
+     * does.
+     */
+    public static List<String> knobsThatFit(Workload w, long limit) {
+        List<String> out = new java.util.ArrayList<>();
+        int chunk = w.memory().logprobChunkSize() == 0 ? MemorySettings.DEFAULT_CHUNK : w.memory().logprobChunkSize();
+        for (boolean ckpt : new boolean[] {w.memory().gradientCheckpointing(), true}) {
+            for (int mb = Math.min(w.microBatch(), w.rows()); mb >= 1; mb /= 2) {
+                MemorySettings s = new MemorySettings(chunk, ckpt);
+                long total = of(w.with(mb, s)).total();
+                if (total <= limit) {
+                    StringBuilder k = new StringBuilder();
+                    if (mb != w.microBatch()) {
+                        k.append("training.micro_batch_size=").append(mb).append(' ');
+                    }
+                    if (ckpt && !w.memory().gradientCheckpointing()) {
+                        k.append("training.gradient_checkpointing=true ");
+                    }
+                    if (w.memory().logprobChunkSize() == 0) {
+                        k.append("training.logprob_chunk_size=").append(chunk).append(' ');
+                    }
+                    out.add(k.toString().trim() + " (" + gb(total) + ")");
+                    break;
+                }
+            }
+        }
+        if (!w.lora()) {
+            long total = of(w.withLora()).total();
+            if (total <= limit) {
+                out.add("LoRA adapters, model.lora (" + gb(total) + ")");
+            }
+        }
+        return out.stream().distinct().toList();
+    }
+
+    /** {@return the machine's memory from /proc/meminfo's MemTotal, or -1 where there is none} */
+    public static long machineBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** {@code bytes} in GB (10^9) with one decimal. */
+    static String gb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+    }
+}
