@@ -25,6 +25,11 @@ import java.util.Map;
  * @param maxPromptLength config key {@code max_prompt_length}, default {@code 512}, valid: ≥ 1. Longest
  *     prompt in tokens; longer prompts keep their last {@code max_prompt_length} tokens (left truncation, as
  *     TRL) and a warning is logged.
+ * @param evalFile config key {@code eval_file}, default {@code null}, valid: null, or a path ending in
+ *     .jsonl, .json or .csv; not with {@code task}. Held-out prompts of your own (same format and fields as
+ *     {@code train_file}), evaluated every {@code logging.eval_steps} steps and before training with the
+ *     run's reward functions: greedy and {@code logging.num_generations_eval} sampled completions per prompt;
+ *     the first {@code logging.eval_prompts} rows are used. Metrics {@code eval/...} (see the README).
  */
 @Doc("Training prompts: a file (`train_file`, JSONL or CSV) or a built-in task (`task`); exactly one "
         + "is set. Every field of a row besides the prompt (e.g. `answer`) is passed to the reward "
@@ -51,7 +56,13 @@ public record DataSection(
         @Doc("Longest prompt in tokens; longer prompts keep their last `max_prompt_length` tokens "
                 + "(left truncation, as TRL) and a warning is logged.")
         @Range(min = 1)
-        int maxPromptLength) {
+        int maxPromptLength,
+        @Doc(value = "Held-out prompts of your own (same format and fields as `train_file`), evaluated "
+                + "every `logging.eval_steps` steps and before training with the run's reward functions: "
+                + "greedy and `logging.num_generations_eval` sampled completions per prompt; the first "
+                + "`logging.eval_prompts` rows are used. Metrics `eval/...` (see the README).",
+                valid = "null, or a path ending in .jsonl, .json or .csv; not with `task`")
+        String evalFile) {
 
     /**
      * Fills in defaults for keys left null: no task options.
@@ -63,6 +74,7 @@ public record DataSection(
      * @param messagesField config key {@code messages_field}, see {@link #messagesField()}
      * @param shuffle config key {@code shuffle}, see {@link #shuffle()}
      * @param maxPromptLength config key {@code max_prompt_length}, see {@link #maxPromptLength()}
+     * @param evalFile config key {@code eval_file}, see {@link #evalFile()}
      */
     public DataSection {
         taskOptions = Configs.copyMap(taskOptions);
@@ -70,6 +82,6 @@ public record DataSection(
 
     /** {@return no data source chosen: the config must set {@code train_file} or {@code task}} */
     public static DataSection defaults() {
-        return new DataSection(null, null, Map.of(), "prompt", "messages", true, 512);
+        return new DataSection(null, null, Map.of(), "prompt", "messages", true, 512, null);
     }
 }

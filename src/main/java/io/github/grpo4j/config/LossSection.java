@@ -11,10 +11,14 @@ package io.github.grpo4j.config;
  *     {@code k3}. Per-token KL estimator with Δ = log π_ref − log π_θ (clamped to [−20, 20]): {@code k3} =
  *     exp(Δ) − Δ − 1 (DeepSeekMath, always ≥ 0), {@code k1} = −Δ, {@code k2} = Δ²/2.
  * @param lossType config key {@code loss_type}, default {@code grpo}, valid: {@code grpo}, {@code bnpo},
- *     {@code dapo}, {@code dr_grpo}. Aggregation of per-token losses: {@code grpo} = mean over sequences of
- *     each sequence's token mean (DeepSeekMath); {@code bnpo} = token mean over the batch; {@code dapo} =
- *     token mean over all workers' tokens (equals bnpo on one machine; DAPO, TRL's default); {@code dr_grpo}
- *     = token sum / (N_seq × max_completion_length) (Dr. GRPO).
+ *     {@code dapo}, {@code dr_grpo}, {@code cispo}. Aggregation of per-token losses: {@code grpo} = mean over
+ *     sequences of each sequence's token mean (DeepSeekMath); {@code bnpo} = token mean over the batch;
+ *     {@code dapo} = token mean over all workers' tokens (equals bnpo on one machine; DAPO, TRL's default);
+ *     {@code dr_grpo} = token sum / (N_seq × max_completion_length) (Dr. GRPO). {@code cispo} (MiniMax-M1, as
+ *     TRL) replaces the clipped surrogate by −sg(min(ρ, ε_max))·A·log π_θ on every token, the weight held
+ *     constant so no token loses its gradient, aggregated as dapo; ε_max is {@code epsilon_high} (must be
+ *     set; TRL recommends 5.0); {@code epsilon} and {@code dual_clip} are unused; metric
+ *     {@code cispo_clip_ratio} replaces {@code clip_ratio/*}.
  * @param scaleRewards config key {@code scale_rewards}, default {@code group}, valid: {@code group},
  *     {@code batch}, {@code none}. Advantage scale s in A = (R − mean_group) / s: {@code group} = std of the
  *     group's G rewards; {@code batch} = std of all rewards of the step (mean still per group); {@code none}
@@ -30,7 +34,8 @@ package io.github.grpo4j.config;
  * @param epsilon config key {@code epsilon}, default {@code 0.2}, valid: (0, 1). ε_low of the clipped
  *     surrogate min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) (PPO / DeepSeekMath 0.2).
  * @param epsilonHigh config key {@code epsilon_high}, default {@code null}, valid: null or &gt; 0. ε_high,
- *     the upper clip; null = {@code epsilon}. DAPO's clip-higher uses 0.28.
+ *     the upper clip; null = {@code epsilon}. DAPO's clip-higher uses 0.28. With {@code loss_type: cispo} it
+ *     is ε_max, the cap of the importance weight itself.
  * @param dualClip config key {@code dual_clip}, default {@code null}, valid: null, 0, or &gt; 1. Dual-clip
  *     constant c (verl, typically 3): for A &lt; 0 the per-token objective is max(L, c·A). null or 0
  *     disables.
@@ -48,6 +53,25 @@ package io.github.grpo4j.config;
  *     the initial policy.
  * @param refModelMixupAlpha config key {@code ref_model_mixup_alpha}, default {@code 0.6}, valid: [0, 1]. α
  *     of the reference-model sync; used only when {@code ref_model_sync_steps} &gt; 0.
+ * @param multiObjectiveAggregation config key {@code multi_objective_aggregation}, default
+ *     {@code sum_then_normalize}, valid: {@code sum_then_normalize}, {@code normalize_then_sum}. How several
+ *     reward functions make one advantage (TRL). {@code sum_then_normalize}: the weighted sum R = Σ w_k r_k
+ *     gets group-relative advantages (GRPO). {@code normalize_then_sum} (GDPO, Liu et al. 2026): each
+ *     function's scores are normalised within the group, (r_k − mean) / s, then summed with the weights and
+ *     normalised again over the batch, so distinct reward combinations keep distinct advantages; {@code std}
+ *     and {@code std_eps} apply to both divisors (TRL: sample, 1e-4), {@code scale_rewards} does not; needs
+ *     {@code advantage_estimator: grpo}.
+ * @param entropyCoeff config key {@code entropy_coeff}, default {@code 0.0}. Entropy bonus (verl
+ *     {@code entropy_coeff}): −entropy_coeff × H is added to every completion token's loss and aggregated
+ *     like it, so a positive value pushes the policy's per-token entropy H up against entropy collapse. 0
+ *     disables it; otherwise the full next-token distributions stay in memory for the backward pass: the
+ *     update scores unchunked, {@code training.logprob_chunk_size} and
+ *     {@code training.gradient_checkpointing} do not apply to it.
+ * @param topEntropyQuantile config key {@code top_entropy_quantile}, default {@code 1.0}, valid: (0, 1]. TRL
+ *     {@code top_entropy_quantile} ("Beyond the 80/20 rule", Wang et al. 2025): train the policy term only on
+ *     the tokens whose entropy is in the top q share: ≥ the (1 − q)-quantile of the entropies of the
+ *     micro-batch's completion tokens (linear interpolation; as TRL, per micro-batch). The KL term keeps
+ *     every token, and so does the loss normaliser. 1.0 keeps every token; 0.2 is the paper's choice.
  */
 @Doc("The objective (docs/algorithm.md §2-§5): group-relative advantages, importance ratio, clipped surrogate, "
         + "KL penalty, aggregation over tokens. Defaults are DeepSeekMath's choices.")
@@ -63,8 +87,12 @@ public record LossSection(
         @Doc("Aggregation of per-token losses: `grpo` = mean over sequences of each sequence's token "
                 + "mean (DeepSeekMath); `bnpo` = token mean over the batch; `dapo` = token mean over "
                 + "all workers' tokens (equals bnpo on one machine; DAPO, TRL's default); `dr_grpo` = "
-                + "token sum / (N_seq × max_completion_length) (Dr. GRPO).")
-        @OneOf({"grpo", "bnpo", "dapo", "dr_grpo"})
+                + "token sum / (N_seq × max_completion_length) (Dr. GRPO). `cispo` (MiniMax-M1, as TRL) "
+                + "replaces the clipped surrogate by −sg(min(ρ, ε_max))·A·log π_θ on every token, the "
+                + "weight held constant so no token loses its gradient, aggregated as dapo; ε_max is "
+                + "`epsilon_high` (must be set; TRL recommends 5.0); `epsilon` and `dual_clip` are unused; "
+                + "metric `cispo_clip_ratio` replaces `clip_ratio/*`.")
+        @OneOf({"grpo", "bnpo", "dapo", "dr_grpo", "cispo"})
         String lossType,
         @Doc("Advantage scale s in A = (R − mean_group) / s: `group` = std of the group's G rewards; "
                 + "`batch` = std of all rewards of the step (mean still per group); `none` = 1 "
@@ -86,7 +114,8 @@ public record LossSection(
         @Doc("ε_low of the clipped surrogate min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) (PPO / DeepSeekMath 0.2).")
         @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
         double epsilon,
-        @Doc(value = "ε_high, the upper clip; null = `epsilon`. DAPO's clip-higher uses 0.28.",
+        @Doc(value = "ε_high, the upper clip; null = `epsilon`. DAPO's clip-higher uses 0.28. With "
+                + "`loss_type: cispo` it is ε_max, the cap of the importance weight itself.",
                 valid = "null or > 0")
         @Range(min = 0, minExclusive = true)
         Double epsilonHigh,
@@ -110,12 +139,34 @@ public record LossSection(
         int refModelSyncSteps,
         @Doc("α of the reference-model sync; used only when `ref_model_sync_steps` > 0.")
         @Range(min = 0, max = 1)
-        double refModelMixupAlpha) {
+        double refModelMixupAlpha,
+        @Doc("How several reward functions make one advantage (TRL). `sum_then_normalize`: the weighted "
+                + "sum R = Σ w_k r_k gets group-relative advantages (GRPO). `normalize_then_sum` (GDPO, Liu "
+                + "et al. 2026): each function's scores are normalised within the group, (r_k − mean) / s, "
+                + "then summed with the weights and normalised again over the batch, so distinct reward "
+                + "combinations keep distinct advantages; `std` and `std_eps` apply to both divisors "
+                + "(TRL: sample, 1e-4), `scale_rewards` does not; needs `advantage_estimator: grpo`.")
+        @OneOf({"sum_then_normalize", "normalize_then_sum"})
+        String multiObjectiveAggregation,
+        @Doc("Entropy bonus (verl `entropy_coeff`): −entropy_coeff × H is added to every completion "
+                + "token's loss and aggregated like it, so a positive value pushes the policy's per-token "
+                + "entropy H up against entropy collapse. 0 disables it; otherwise the full next-token "
+                + "distributions stay in memory for the backward pass: the update scores unchunked, "
+                + "`training.logprob_chunk_size` and `training.gradient_checkpointing` do not apply to it.")
+        double entropyCoeff,
+        @Doc("TRL `top_entropy_quantile` (\"Beyond the 80/20 rule\", Wang et al. 2025): train the policy "
+                + "term only on the tokens whose entropy is in the top q share: ≥ the (1 − q)-quantile of "
+                + "the entropies of the micro-batch's completion tokens (linear interpolation; as TRL, "
+                + "per micro-batch). The KL term keeps every token, and so does the loss normaliser. 1.0 "
+                + "keeps every token; 0.2 is the paper's choice.")
+        @Range(min = 0, max = 1, minExclusive = true)
+        double topEntropyQuantile) {
 
     /** {@return DeepSeekMath's defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios} */
     public static LossSection defaults() {
         return new LossSection(0.04, "k3", "grpo", "group", "population", 0.0, "grpo", 0.2, null, null,
-                "token", false, false, 0, 0.6);
+                "token", false, false, 0, 0.6,
+                "sum_then_normalize", 0.0, 1.0);
     }
 
     /** {@return ε_high: {@code epsilon_high} if set, else {@code epsilon}} */

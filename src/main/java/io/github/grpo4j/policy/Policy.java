@@ -40,6 +40,24 @@ public interface Policy extends AutoCloseable {
     TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature);
 
     /**
+     * As {@link #score(NDManager, List, List, double)}; with {@code entropyGradient} the entropies are
+     * differentiable too (for an entropy bonus, {@code loss.entropy_coeff}), at the memory cost of keeping
+     * the full distributions in the autograd graph. The default returns {@code score}'s entropies, so a
+     * policy whose entropies carry no gradient gets no gradient from the bonus.
+     *
+     * @param manager     owns the returned arrays
+     * @param prompts     token ids of the prompt of each row
+     * @param completions token ids of the completion of each row
+     * @param temperature the sampling temperature (0 scores at 1)
+     * @param entropyGradient whether the entropies must be differentiable
+     * @return as {@link #score(NDManager, List, List, double)}
+     */
+    default TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
+            boolean entropyGradient) {
+        return score(manager, prompts, completions, temperature);
+    }
+
+    /**
      * Decodes a completion.
      *
      * @param completion token ids

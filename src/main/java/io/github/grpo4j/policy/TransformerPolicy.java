@@ -156,6 +156,16 @@ public final class TransformerPolicy implements Policy {
      */
     @Override
     public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature) {
+        return score(manager, prompts, completions, temperature, false);
+    }
+
+    /**
+     * As {@link #score(NDManager, List, List, double)}, the entropy differentiable when asked (an entropy
+     * bonus); then the full {@code [B, T, vocab]} distributions stay in the autograd graph.
+     */
+    @Override
+    public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
+            boolean entropyGradient) {
         Layout layout = layout(prompts, completions);
         float t = temperature == 0.0 ? 1f : (float) temperature;
         if (model instanceof Transformer transformer && !GradMode.recording()) {
@@ -176,9 +186,9 @@ public final class TransformerPolicy implements Policy {
             NDArray logSoftmax = Scalars.div(predicting, t).logSoftmax(2); // [B, T, V]
             NDArray target = batch.targets().reshape(b, longestCompletion, 1); // [B, T, 1]
             NDArray logProbs = logSoftmax.gather(target, 2).squeeze(2).mul(batch.valid()); // [B, T]
-            // Entropy is a metric: computed from detached log-probs it keeps no [B, T, V] arrays alive
-            // in the autograd graph.
-            NDArray detached = logSoftmax.stopGradient(); // [B, T, V]
+            // Entropy is a metric unless an entropy bonus needs its gradient: computed from detached
+            // log-probs it keeps no [B, T, V] arrays alive in the autograd graph.
+            NDArray detached = entropyGradient ? logSoftmax : logSoftmax.stopGradient(); // [B, T, V]
             NDArray entropy = detached.exp().mul(detached).sum(new int[] {2}).neg().mul(batch.valid()); // [B, T]
             logProbs.attach(manager);
             entropy.attach(manager);
@@ -190,17 +200,20 @@ public final class TransformerPolicy implements Policy {
      * Scores a micro-batch of the update, inside a gradient collector. With more completion tokens than
      * the memory settings' chunk, or with gradient checkpointing, the log-probs come from
      * {@link ChunkedScoring} and the backward pass is done in chunks; otherwise from {@link #score}.
+     * The chunked backward carries the gradient of the log-probs only, so a differentiable entropy (an
+     * entropy bonus) always takes the unchunked path: neither chunking nor checkpointing applies then.
      *
      * @param scope       owns the arrays; close it after {@link UpdateScores#backward}
      * @param prompts     token ids of the prompt of each row
      * @param completions token ids of the completion of each row
      * @param temperature the sampling temperature (0 scores at 1)
+     * @param entropyGradient whether the entropies must be differentiable (loss.entropy_coeff != 0)
      * @return the scores and their backward pass
      */
     public UpdateScores scoreForUpdate(NDManager scope, List<int[]> prompts, List<int[]> completions,
-            double temperature) {
+            double temperature, boolean entropyGradient) {
         Layout layout = layout(prompts, completions);
-        if (model instanceof Transformer transformer
+        if (!entropyGradient && model instanceof Transformer transformer
                 && (memory.gradientCheckpointing() || memory.chunks(layout.tokens()))) {
             float t = temperature == 0.0 ? 1f : (float) temperature;
             ChunkedScoring.Training training = ChunkedScoring.forTraining(transformer, scope, layout.batch(scope, t),
@@ -222,7 +235,7 @@ public final class TransformerPolicy implements Policy {
                 }
             };
         }
-        return UpdateScores.plain(score(scope, prompts, completions, temperature));
+        return UpdateScores.plain(score(scope, prompts, completions, temperature, entropyGradient));
     }
 
     /**

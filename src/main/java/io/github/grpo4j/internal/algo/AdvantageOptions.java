@@ -13,12 +13,25 @@ import java.util.Objects;
  * @param estimator grpo (centre and scale) or rloo (leave-one-out baseline). RLOO advantages are never
  *     divided by a std, so {@code scaleRewards}, {@code std} and {@code stdEps} do not apply to them
  *     (as in verl and the RLOO paper; docs/algorithm.md §7's rloo row is unscaled)
+ * @param aggregation how several reward functions combine ({@code multi_objective_aggregation}):
+ *     sum first (GRPO) or normalise each within its group first (GDPO); GDPO needs the grpo estimator
  */
 public record AdvantageOptions(
-        ScaleRewards scaleRewards, StdKind std, double stdEps, AdvantageEstimator estimator) {
+        ScaleRewards scaleRewards, StdKind std, double stdEps, AdvantageEstimator estimator,
+        MultiObjectiveAggregation aggregation) {
+
+    /** The options with the rewards summed before normalising (TRL's default aggregation). */
+    public AdvantageOptions(ScaleRewards scaleRewards, StdKind std, double stdEps, AdvantageEstimator estimator) {
+        this(scaleRewards, std, stdEps, estimator, MultiObjectiveAggregation.SUM_THEN_NORMALIZE);
+    }
 
     /** Checks every field; a bad value is a user error naming the config key. */
     public AdvantageOptions {
+        Objects.requireNonNull(aggregation, "aggregation");
+        if (aggregation == MultiObjectiveAggregation.NORMALIZE_THEN_SUM && estimator != AdvantageEstimator.GRPO) {
+            throw new Grpo4jException("multi_objective_aggregation normalize_then_sum (GDPO) needs advantage_estimator "
+                    + "grpo, got " + estimator.configName());
+        }
         Objects.requireNonNull(scaleRewards, "scaleRewards");
         Objects.requireNonNull(std, "std");
         Objects.requireNonNull(estimator, "estimator");

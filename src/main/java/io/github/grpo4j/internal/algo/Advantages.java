@@ -141,6 +141,77 @@ public final class Advantages {
     }
 
     /**
+     * GDPO advantages (TRL {@code multi_objective_aggregation: normalize_then_sum}, Liu et al. 2026): for
+     * each reward function k, its applicable (non-NaN) scores are normalised within each group,
+     * z = (r − mean_group) / s_group, then summed with the functions' weights, c = Σ_k w_k z_k (NaN terms
+     * skipped), and the sums are normalised over the whole batch, A = (c − mean_batch) / s_batch. Both
+     * divisors follow {@code std} and {@code std_eps} exactly as {@link #compute} does (TRL: sample std,
+     * + 1e-4); {@code scale_rewards} does not apply.
+     *
+     * <p>A group where every function scores all its completions alike carries no signal: its rows are
+     * flagged in {@link AdvantageResult#zeroStdRow()}, count towards {@code frac_reward_zero_std}, and get
+     * an advantage of exactly 0 (their sums are 0, so this only differs from TRL by the round-off of the
+     * batch mean, or when some scores are missing). The batch statistics include their rows, as in TRL.
+     * The reward arrays are small (one value per completion and function), so this is plain Java in double.
+     *
+     * @param perFunction {@code [function][completion]} raw scores, NaN where a function does not apply
+     * @param weights one weight per function
+     * @param groupIndex the group (prompt) of each completion
+     * @param o the std kind and epsilon
+     */
+    public static AdvantageResult normalizeThenSum(double[][] perFunction, double[] weights, int[] groupIndex,
+            AdvantageOptions o) {
+        int n = groupIndex.length;
+        Map<Integer, int[]> rowsByGroup = rowsByGroup(groupIndex);
+        double[] combined = new double[n];
+        Map<Integer, Boolean> zeroGroup = new LinkedHashMap<>();
+        rowsByGroup.keySet().forEach(g -> zeroGroup.put(g, true));
+        for (int k = 0; k < perFunction.length; k++) {
+            double[] r = perFunction[k];
+            if (r.length != n) {
+                throw new IllegalArgumentException("function " + k + " has " + r.length + " scores for " + n + " completions");
+            }
+            for (Map.Entry<Integer, int[]> e : rowsByGroup.entrySet()) {
+                // the rows of this group the function applies to
+                int[] rows = Arrays.stream(e.getValue()).filter(i -> !Double.isNaN(r[i])).toArray();
+                if (rows.length == 0) {
+                    continue;
+                }
+                double[] values = Arrays.stream(rows).mapToDouble(i -> r[i]).toArray();
+                if (Arrays.stream(values).anyMatch(v -> v != values[0])) {
+                    zeroGroup.put(e.getKey(), false);
+                }
+                double mean = ReferenceMath.mean(values);
+                double s = scaleDivisor(ReferenceMath.std(values, o.std()), o.stdEps());
+                for (int i : rows) {
+                    combined[i] += weights[k] * ((r[i] - mean) / s);
+                }
+            }
+        }
+        double mean = n == 0 ? 0 : ReferenceMath.mean(combined);
+        double s = scaleDivisor(ReferenceMath.std(combined, o.std()), o.stdEps());
+        double[] adv = new double[n];
+        boolean[] zeroRow = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            zeroRow[i] = zeroGroup.get(groupIndex[i]);
+            adv[i] = zeroRow[i] ? 0.0 : (combined[i] - mean) / s;
+        }
+        return new AdvantageResult(adv, zeroRow, fracRewardZeroStd(zeroRow, groupIndex));
+    }
+
+    /** The row indices of each group, groups in order of first appearance. */
+    private static Map<Integer, int[]> rowsByGroup(int[] groups) {
+        Map<Integer, int[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            int[] rows = out.getOrDefault(groups[i], new int[0]);
+            rows = Arrays.copyOf(rows, rows.length + 1);
+            rows[rows.length - 1] = i;
+            out.put(groups[i], rows);
+        }
+        return out;
+    }
+
+    /**
      * Rows to keep when zero-std groups are filtered out of the loss (DAPO dynamic sampling,
      * {@code filter_zero_std_groups}): the indices i with {@code !zeroStdRow[i]}, in order.
      */

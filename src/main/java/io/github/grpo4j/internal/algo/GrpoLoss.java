@@ -14,8 +14,9 @@ import io.github.grpo4j.internal.tensor.Scalars;
  * <pre>
  *   ρ   = exp(log π_θ − log π_old)                  token level, or GSPO's per-sequence ratio
  *   L   = min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A)      (+ dual clip for A &lt; 0)
+ *         or, for loss_type cispo, sg(min(ρ, ε_high))·A·log π_θ   (MiniMax-M1)
  *   KL  = k1 / k2 / k3 of Δ = clamp(log π_ref − log π_θ, −20, 20)
- *   ℓ   = −(L − β·KL)
+ *   ℓ   = −(L·keep − β·KL) − c_H·H   keep: top_entropy_quantile's mask (1 by default); c_H: entropy_coeff
  *   loss = aggregate(ℓ, mask) normalised by the WHOLE batch's counts (grpo / bnpo / dapo / dr_grpo)
  * </pre>
  *
@@ -46,6 +47,28 @@ public final class GrpoLoss {
             NDArray mask,
             LossOptions o,
             BatchTotals totals) {
+        return compute(logp, oldLogp, refLogp, advantages, mask, o, totals, null);
+    }
+
+    /**
+     * As {@link #compute(NDArray, NDArray, NDArray, NDArray, NDArray, LossOptions, BatchTotals)}, with the
+     * per-token entropies that the entropy options need.
+     *
+     * @param entropy {@code [B, T]} entropy of each token's distribution, or null when neither
+     *     {@code entropy_coeff} nor {@code top_entropy_quantile} is used. With {@code entropy_coeff} ≠ 0 it
+     *     must be differentiable: the bonus −coeff·H is added to every token's loss and aggregated like it.
+     *     With {@code top_entropy_quantile} &lt; 1 the policy term (not the KL) counts only on the tokens
+     *     {@link EntropyMask} keeps, while the normaliser still counts every token (as TRL)
+     */
+    public static LossTerms compute(
+            NDArray logp,
+            NDArray oldLogp,
+            NDArray refLogp,
+            NDArray advantages,
+            NDArray mask,
+            LossOptions o,
+            BatchTotals totals,
+            NDArray entropy) {
         Shape bt = logp.getShape();
         if (bt.dimension() != 2) {
             throw new IllegalArgumentException("logp must be [batch, seq], got " + bt);
@@ -60,6 +83,13 @@ public final class GrpoLoss {
         } else {
             requireShape("refLogp", refLogp, bt);
         }
+        boolean needsEntropy = o.entropyCoeff() != 0 || o.topEntropyQuantile() < 1;
+        if (needsEntropy) {
+            if (entropy == null) {
+                throw new IllegalArgumentException("entropy_coeff / top_entropy_quantile need the entropies");
+            }
+            requireShape("entropy", entropy, bt);
+        }
         DataType type = logp.getDataType();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -72,9 +102,15 @@ public final class GrpoLoss {
             NDArray adv = advantages.toType(type, false).expandDims(1); // [B, 1]
 
             NDArray ratio = ImportanceRatios.of(o.level(), lp.sub(olp), m); // [B, T]
-            NDArray surrogate =
-                    ClippedSurrogate.surrogate(ratio, adv, o.epsilonLow(), o.epsilonHigh(), o.dualClip()); // [B, T]
-            NDArray tokenLoss = surrogate.neg(); // [B, T]
+            boolean cispo = o.lossType() == LossType.CISPO;
+            NDArray objective = cispo
+                    ? cispoObjective(ratio, adv, lp, o.epsilonHigh()) // [B, T]
+                    : ClippedSurrogate.surrogate(ratio, adv, o.epsilonLow(), o.epsilonHigh(), o.dualClip()); // [B, T]
+            NDArray tokenLoss = objective.neg(); // [B, T]
+            NDArray ent = needsEntropy ? NDArrays.where(on, entropy.toType(type, false), logp.zerosLike()) : null;
+            if (o.topEntropyQuantile() < 1) {
+                tokenLoss = tokenLoss.mul(EntropyMask.highEntropy(ent, on, o.topEntropyQuantile())); // [B, T]
+            }
             NDArray kl = null;
             if (refLogp != null) {
                 NDArray rlp = NDArrays.where(on, refLogp.toType(type, false), logp.zerosLike()); // [B, T]
@@ -83,12 +119,20 @@ public final class GrpoLoss {
                     tokenLoss = tokenLoss.add(Scalars.mul(kl, o.beta()));
                 }
             }
+            if (o.entropyCoeff() != 0) {
+                tokenLoss = tokenLoss.sub(Scalars.mul(ent, o.entropyCoeff())); // entropy bonus
+            }
             NDArray loss = LossAggregation.of(o.lossType(), tokenLoss, m, totals); // scalar
 
             // metric sums, fetched in one transfer
             NDArray ratioValue = ratio.stopGradient();
-            NDArray low = ClippedSurrogate.lowClipped(ratioValue, adv, o.epsilonLow()).toType(type, false);
-            NDArray high = ClippedSurrogate.highClipped(ratioValue, adv, o.epsilonHigh()).toType(type, false);
+            NDArray low = cispo
+                    ? m.zerosLike() // CISPO has no lower clip
+                    : ClippedSurrogate.lowClipped(ratioValue, adv, o.epsilonLow()).toType(type, false);
+            NDArray high = cispo
+                    ? ratioValue.gt(o.epsilonHigh()).logicalAnd(adv.gt(0).broadcast(ratioValue.getShape()))
+                            .toType(type, false) // TRL's cispo_clip_ratio
+                    : ClippedSurrogate.highClipped(ratioValue, adv, o.epsilonHigh()).toType(type, false);
             NDArray region = low.maximum(high);
             NDArray klValue = kl == null ? m.zerosLike() : kl.stopGradient();
             NDArray sums = NDArrays.stack(new NDList(
@@ -101,6 +145,15 @@ public final class GrpoLoss {
             NDScope.unregister(loss);
             return new LossTerms(loss, klSum, clipLowSum, clipHighSum, clipRegionSum, tokens, ratioSum);
         }
+    }
+
+    /**
+     * CISPO's per-token objective sg(min(ρ, ε_max))·A·log π_θ: the clipped importance weight is a
+     * constant, so the gradient is min(ρ, ε_max)·A·∇log π_θ on every token, clipped or not.
+     */
+    static NDArray cispoObjective(NDArray ratio, NDArray adv, NDArray logp, double epsilonMax) {
+        NDArray weight = ratio.stopGradient().minimum(epsilonMax); // no gradient path: a plain number is safe
+        return weight.mul(adv).mul(logp);
     }
 
     private static void requireShape(String name, NDArray a, Shape expected) {

@@ -53,7 +53,7 @@ public final class LossAggregation {
         return switch (type) {
             case GRPO -> grpo(tokenLoss, mask, totals);
             case BNPO -> bnpo(tokenLoss, mask, totals);
-            case DAPO -> dapo(tokenLoss, mask, totals);
+            case DAPO, CISPO -> dapo(tokenLoss, mask, totals);
             case DR_GRPO -> drGrpo(tokenLoss, mask, totals);
         };
     }

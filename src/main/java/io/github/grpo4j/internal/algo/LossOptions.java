@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param beta β, weight of the KL penalty (default 0.04, DeepSeekMath); 0 means no reference model
  * @param kl the per-token KL estimator (default k3)
  * @param lossType how per-token losses are aggregated (default grpo)
+ * @param entropyCoeff weight of the entropy bonus: −coeff·H is added to every token's loss, aggregated like
+ *     the rest (verl {@code entropy_coeff}); 0 turns it off
+ * @param topEntropyQuantile q of TRL's {@code top_entropy_quantile}: the policy term counts only on the top
+ *     q share of tokens by entropy ({@link EntropyMask}); 1 keeps every token
  */
 public record LossOptions(
         double epsilonLow,
@@ -24,10 +28,24 @@ public record LossOptions(
         ImportanceSamplingLevel level,
         double beta,
         KlEstimator kl,
-        LossType lossType) {
+        LossType lossType,
+        double entropyCoeff,
+        double topEntropyQuantile) {
+
+    /** The options without entropy bonus or entropy mask. */
+    public LossOptions(double epsilonLow, double epsilonHigh, double dualClip, ImportanceSamplingLevel level,
+            double beta, KlEstimator kl, LossType lossType) {
+        this(epsilonLow, epsilonHigh, dualClip, level, beta, kl, lossType, 0.0, 1.0);
+    }
 
     /** Checks every field; a bad value is a user error naming the config key. */
     public LossOptions {
+        if (!Double.isFinite(entropyCoeff)) {
+            throw new Grpo4jException("entropy_coeff must be a finite number, got " + entropyCoeff);
+        }
+        if (!(topEntropyQuantile > 0 && topEntropyQuantile <= 1)) {
+            throw new Grpo4jException("top_entropy_quantile must be in (0, 1], got " + topEntropyQuantile);
+        }
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(kl, "kl");
         Objects.requireNonNull(lossType, "lossType");

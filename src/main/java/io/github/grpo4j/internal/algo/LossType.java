@@ -14,7 +14,13 @@ public enum LossType {
     /** Σ ℓ m / Σ m over the tokens of all workers' generation batches (DAPO, Yu et al. 2025). */
     DAPO,
     /** Σ ℓ m / (N_seq · max_completion_length): a constant normaliser (Dr. GRPO, Liu et al. 2025). */
-    DR_GRPO;
+    DR_GRPO,
+    /**
+     * CISPO (MiniMax-M1, 2025): ℓ = −sg(min(ρ, ε_max))·A·log π_θ on every token, aggregated as {@link #DAPO}
+     * (TRL's formulation). The importance weight is clipped and held constant, but no token loses its
+     * gradient the way PPO's clip drops it; ε_max is {@code epsilon_high}.
+     */
+    CISPO;
 
     /** The spec / config spelling: the lowercase name, e.g. {@code "dr_grpo"}. */
     public String configName() {

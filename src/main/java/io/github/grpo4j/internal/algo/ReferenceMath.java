@@ -179,7 +179,7 @@ public final class ReferenceMath {
         }
         return switch (type) {
             case GRPO -> total / totals.sequences();
-            case BNPO, DAPO -> total / Math.max(totals.tokens(), 1.0);
+            case BNPO, DAPO, CISPO -> total / Math.max(totals.tokens(), 1.0);
             case DR_GRPO -> total / ((double) totals.sequences() * totals.maxCompletionLength());
         };
     }
@@ -190,7 +190,9 @@ public final class ReferenceMath {
 
     /**
      * Loss of a [B][T] micro-batch: ratios, clipped surrogate, KL (when {@code refLogp} is not null),
-     * per-token loss and aggregation, with the same metric sums as {@link GrpoLoss#compute}.
+     * per-token loss and aggregation, with the same metric sums as {@link GrpoLoss#compute}. For
+     * {@link LossType#CISPO} the objective term is min(ρ, ε_max)·A·log π (its value; the weight carries
+     * no gradient) and the high clip count is ρ &gt; ε_max with A &gt; 0.
      */
     public static LossValues loss(
             double[][] logp,
@@ -219,10 +221,13 @@ public final class ReferenceMath {
                 }
                 double m = mask[i][j];
                 double kl = refLogp == null ? 0.0 : kl(o.kl(), logp[i][j], refLogp[i][j]);
-                double l = surrogate(rho[i][j], a, o.epsilonLow(), o.epsilonHigh(), o.dualClip());
+                boolean cispo = o.lossType() == LossType.CISPO;
+                double l = cispo
+                        ? Math.min(rho[i][j], o.epsilonHigh()) * a * logp[i][j]
+                        : surrogate(rho[i][j], a, o.epsilonLow(), o.epsilonHigh(), o.dualClip());
                 ell[i][j] = tokenLoss(l, kl, o.beta());
-                boolean lo = clippedLow(rho[i][j], a, o.epsilonLow());
-                boolean hi = clippedHigh(rho[i][j], a, o.epsilonHigh());
+                boolean lo = !cispo && clippedLow(rho[i][j], a, o.epsilonLow());
+                boolean hi = cispo ? rho[i][j] > o.epsilonHigh() && a > 0 : clippedHigh(rho[i][j], a, o.epsilonHigh());
                 klSum += m * kl;
                 low += lo ? m : 0;
                 high += hi ? m : 0;

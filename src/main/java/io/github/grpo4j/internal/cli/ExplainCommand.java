@@ -179,6 +179,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 AdvantageEstimator.GRPO);
         LossOptions lo = new LossOptions(epsilon, epsilonHigh == null ? epsilon : epsilonHigh, 0,
                 ImportanceSamplingLevel.TOKEN, beta, KlEstimator.parse(klEstimator), LossType.parse(lossType));
+        if (lo.lossType() == LossType.CISPO) {
+            throw new Grpo4jException("--loss-type cispo: explain walks through the clipped surrogate; valid: grpo, "
+                    + "bnpo, dapo, dr_grpo (docs/configuration.md describes cispo)");
+        }
 
         int[] group = new int[g]; // one group: every output answers the same prompt
         double mean = ReferenceMath.mean(r);
@@ -359,7 +363,7 @@ public final class ExplainCommand implements Callable<Integer> {
     private static String objectiveMeaning(LossType type, int g) {
         String how = switch (type) {
             case GRPO -> "(1/G) sum_i of each output's token mean of (L - beta*KL)";
-            case BNPO, DAPO -> "sum over all tokens of (L - beta*KL) / number of tokens";
+            case BNPO, DAPO, CISPO -> "sum over all tokens of (L - beta*KL) / number of tokens";
             case DR_GRPO -> "sum over tokens of (L - beta*KL) / (G * max_completion_length)";
         };
         return how + "; each output is one token here, so every loss type gives the mean over the " + g

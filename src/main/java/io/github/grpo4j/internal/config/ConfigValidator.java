@@ -72,6 +72,9 @@ public final class ConfigValidator {
             return problems;
         }
         requireFile(base, "data.train_file", trainFile, false, problems);
+        if (config instanceof GrpoConfig c) {
+            requireFile(base, "data.eval_file", c.data().evalFile(), false, problems);
+        }
         requireFile(base, "model.path", model.path(), true, problems);
         requireFile(base, "model.config", model.configPath(), false, problems);
         if (model.tokenizer() != null && !model.tokenizer().startsWith("char:")) {
@@ -107,7 +110,16 @@ public final class ConfigValidator {
                 out.add(new Problem(key, format(n) + " is out of range; valid: " + describe(range)));
             }
             OneOf oneOf = c.getAnnotation(OneOf.class);
-            if (oneOf != null && value != null && !Arrays.asList(oneOf.value()).contains(value)) {
+            if (oneOf != null && value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    Object item = list.get(i);
+                    if (!Arrays.asList(oneOf.value()).contains(item)) {
+                        String closest = Configs.closest(String.valueOf(item), Arrays.asList(oneOf.value()));
+                        out.add(new Problem(key + "[" + i + "]", "'" + item + "' is not an option (did you mean '"
+                                + closest + "'?); valid: " + String.join(", ", oneOf.value())));
+                    }
+                }
+            } else if (oneOf != null && value != null && !Arrays.asList(oneOf.value()).contains(value)) {
                 String closest = Configs.closest(value.toString(), Arrays.asList(oneOf.value()));
                 out.add(new Problem(key, "'" + value + "' is not an option (did you mean '" + closest
                         + "'?); valid: " + String.join(", ", oneOf.value())));
@@ -201,6 +213,19 @@ public final class ConfigValidator {
         }
         warmupRules("training", c.training().warmupRatio(), c.training().warmupSteps(), out);
 
+        if ("cispo".equals(c.loss().lossType()) && c.loss().epsilonHigh() == null) {
+            out.add(new Problem("loss.epsilon_high", "must be set for loss_type: cispo, where it is ε_max, the cap of "
+                    + "the importance weight (not 1 + ε); valid: > 0, e.g. 5.0 (TRL's recommendation)"));
+        }
+        if ("normalize_then_sum".equals(c.loss().multiObjectiveAggregation())
+                && !"grpo".equals(c.loss().advantageEstimator())) {
+            out.add(new Problem("loss.multi_objective_aggregation", "normalize_then_sum (GDPO) needs "
+                    + "advantage_estimator: grpo, not '" + c.loss().advantageEstimator() + "'; valid: sum_then_normalize"));
+        }
+        if (c.data().evalFile() != null && c.data().task() != null) {
+            out.add(new Problem("data.eval_file", "is for your own prompts; a built-in data.task evaluates on its "
+                    + "own held-out split; valid: null with data.task"));
+        }
         Double dual = c.loss().dualClip();
         if (dual != null && dual != 0.0 && !(Double.isFinite(dual) && dual > 1.0)) {
             out.add(new Problem("loss.dual_clip", format(dual) + " is out of range; valid: null or 0 (off), or > 1 (verl uses 3)"));

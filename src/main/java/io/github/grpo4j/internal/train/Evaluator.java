@@ -7,7 +7,9 @@ import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.reward.RewardInput;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a policy on prompts without training: mean reward and pass@k (Chen et al. 2021's unbiased
@@ -22,8 +24,21 @@ public final class Evaluator {
      * @param accuracy     fraction of completions whose reward reaches the threshold (pass@1 for n = 1)
      * @param prompts      number of prompts scored
      * @param samples      completions per prompt (n)
+     * @param rewardMeans  per reward function, in the reward set's order: mean of its applicable (non-null)
+     *                     raw scores over all completions, NaN when it applied to none
      */
-    public record Result(double meanReward, double passAtK, double accuracy, int prompts, int samples) {}
+    public record Result(double meanReward, double passAtK, double accuracy, int prompts, int samples,
+            Map<String, Double> rewardMeans) {
+        /** A result without per-function means. */
+        public Result(double meanReward, double passAtK, double accuracy, int prompts, int samples) {
+            this(meanReward, passAtK, accuracy, prompts, samples, Map.of());
+        }
+
+        /** Copies the map (keeping its order). */
+        public Result {
+            rewardMeans = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rewardMeans));
+        }
+    }
 
     /** Prompts at most this many at a time through generation, to bound memory. */
     static final int CHUNK = 64;
@@ -39,6 +54,9 @@ public final class Evaluator {
         double passSum = 0;
         int correctTotal = 0;
         int count = 0;
+        List<String> names = rewards.names();
+        double[] fnSum = new double[names.size()];
+        int[] fnCount = new int[names.size()];
         for (int start = 0; start < prompts.size(); start += CHUNK) {
             List<Prompt> chunk = prompts.subList(start, Math.min(prompts.size(), start + CHUNK));
             List<int[]> ids = new ArrayList<>(chunk.size());
@@ -53,6 +71,14 @@ public final class Evaluator {
                         c.truncated()[r]));
             }
             RewardResult scored = rewards.score(inputs);
+            for (int f = 0; f < names.size(); f++) {
+                for (double v : scored.perFunction()[f]) {
+                    if (!Double.isNaN(v)) {
+                        fnSum[f] += v;
+                        fnCount[f]++;
+                    }
+                }
+            }
             int[] correct = new int[chunk.size()];
             for (int r = 0; r < c.size(); r++) {
                 double total = scored.total()[r];
@@ -67,7 +93,12 @@ public final class Evaluator {
                 passSum += passAtK(n, c2, k);
             }
         }
-        return new Result(rewardSum / count, passSum / prompts.size(), (double) correctTotal / count, prompts.size(), n);
+        Map<String, Double> means = new LinkedHashMap<>();
+        for (int f = 0; f < names.size(); f++) {
+            means.put(names.get(f), fnCount[f] == 0 ? Double.NaN : fnSum[f] / fnCount[f]);
+        }
+        return new Result(rewardSum / count, passSum / prompts.size(), (double) correctTotal / count, prompts.size(), n,
+                means);
     }
 
     /** Unbiased pass@k from n samples of which c are correct: 1 − C(n−c, k) / C(n, k). */

@@ -7,11 +7,14 @@ import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
+import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.algo.Advantages;
 import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.algo.GrpoLoss;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossTerms;
+import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.reward.RewardSet;
@@ -162,8 +165,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         // rewards: every reward function scores every completion, summed with their weights
         rollouts = rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
         // advantages: each completion's reward against its group's
-        rollouts = rollouts.withAdvantages(
-                Advantages.compute(rollouts.rewards().total(), rollouts.groups(), options.advantage()));
+        rollouts = rollouts.withAdvantages(advantages(rollouts.rewards(), rollouts.groups()));
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (NDManager scope = manager.newSubManager()) {
@@ -187,6 +189,16 @@ public final class GrpoStepTrainer implements AutoCloseable {
             reference.mixFrom(policy, options.refModelMixupAlpha());
         }
         return new StepResult(step, metrics, rollouts.samples(), rollouts.advantages().advantages());
+    }
+
+    /**
+     * Each completion's advantage against its group: from the summed reward, or with
+     * {@code multi_objective_aggregation: normalize_then_sum} (GDPO) from each function normalised first.
+     */
+    private AdvantageResult advantages(RewardResult scores, int[] groups) {
+        return options.advantage().aggregation() == MultiObjectiveAggregation.NORMALIZE_THEN_SUM
+                ? Advantages.normalizeThenSum(scores.perFunction(), scores.weights(), groups, options.advantage())
+                : Advantages.compute(scores.total(), groups, options.advantage());
     }
 
     private static List<int[]> idsOf(List<Prompt> prompts) {
@@ -254,6 +266,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
     /** Averages over the μ updates of one step (kl and entropy: of the first pass, at π_old). */
     private static final class UpdateStats {
         double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
+        Map<String, Double> entropyByPosition = Map.of();
     }
 
     private UpdateStats skippedUpdate() {
@@ -274,6 +287,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
         int mu = options.numIterations();
         batches = new ArrayList<>(batches);
         double tokenCount = Math.max(totals.tokens(), 1e-12);
+        EntropyByPosition byPosition = new EntropyByPosition(options.sampling().maxNewTokens());
+        boolean entropyGradient = options.loss().entropyCoeff() != 0;
         for (int it = 0; it < mu; it++) {
             Gradients.zero(params);
             double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0;
@@ -282,7 +297,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                 try (NDManager mbScope = scope.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
-                            temperature());
+                            temperature(), entropyGradient);
                     NDArray logp = s.logProbs(); // [b, T]
                     NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
                     NDArray old;
@@ -295,11 +310,12 @@ public final class GrpoStepTrainer implements AutoCloseable {
                             batches.set(m, mb.withOldLogProbs(kept));
                         }
                         stats.entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
+                        byPosition.add(s.entropy(), mask);
                     } else {
                         old = mb.oldLogProbs();
                     }
                     LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
-                            mask, options.loss(), totals);
+                            mask, options.loss(), totals, s.entropy());
                     s.backward(collector, terms.loss());
                     loss += terms.loss().getFloat();
                     clipLow += terms.clipLowSum();
@@ -324,6 +340,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         }
         stats.kl /= tokenCount;
         stats.entropy /= tokenCount;
+        stats.entropyByPosition = byPosition.metrics();
         return stats;
     }
 
@@ -338,10 +355,15 @@ public final class GrpoStepTrainer implements AutoCloseable {
             metrics.put("kl", stats.kl);
         }
         metrics.put("entropy", stats.entropy);
+        metrics.putAll(stats.entropyByPosition);
         putLengthMetrics(metrics, rollouts.lengths(), rollouts.completions().truncated());
-        metrics.put("clip_ratio/low_mean", stats.clipLow);
-        metrics.put("clip_ratio/high_mean", stats.clipHigh);
-        metrics.put("clip_ratio/region_mean", stats.clipRegion);
+        if (options.loss().lossType() == LossType.CISPO) {
+            metrics.put("cispo_clip_ratio", stats.clipHigh); // TRL's name: ρ > ε_max with A > 0
+        } else {
+            metrics.put("clip_ratio/low_mean", stats.clipLow);
+            metrics.put("clip_ratio/high_mean", stats.clipHigh);
+            metrics.put("clip_ratio/region_mean", stats.clipRegion);
+        }
         metrics.put("ratio/mean", stats.ratio);
         tokensSeen += rollouts.tokens();
         metrics.put("num_tokens", (double) tokensSeen);

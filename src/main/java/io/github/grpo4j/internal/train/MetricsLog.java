@@ -20,9 +20,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * Append-only writer of a run directory's logs: {@code metrics.jsonl} (one JSON object per step,
@@ -43,6 +45,7 @@ public final class MetricsLog {
     private final Path runDir;
     private final Path metricsFile;
     private final Path samplesFile;
+    private final List<BiConsumer<Integer, Map<String, Double>>> mirrors = new ArrayList<>();
 
     private MetricsLog(Path runDir) {
         this.runDir = runDir;
@@ -76,6 +79,15 @@ public final class MetricsLog {
         MetricsLog log = open(runDir);
         log.truncateAfter(step);
         return log;
+    }
+
+    /**
+     * Also hands every metrics line to {@code sink} (step and the metrics in {@link MetricKeys#ORDER},
+     * null values left out), after it is written to {@code metrics.jsonl}: e.g. a TensorBoard writer.
+     */
+    public synchronized MetricsLog mirrorTo(BiConsumer<Integer, Map<String, Double>> sink) {
+        mirrors.add(Objects.requireNonNull(sink, "sink"));
+        return this;
     }
 
     /**
@@ -121,6 +133,7 @@ public final class MetricsLog {
         requireStep(step);
         ObjectNode line = JSON.createObjectNode();
         line.put("step", step);
+        Map<String, Double> ordered = new LinkedHashMap<>();
         metrics.keySet().stream().sorted(MetricKeys.ORDER).forEach(key -> {
             if (key == null || key.isBlank() || key.equals("step")) {
                 throw new IllegalArgumentException("bad metric name: " + key);
@@ -128,9 +141,13 @@ public final class MetricsLog {
             Double v = metrics.get(key);
             if (v != null) {
                 putNumber(line, key, v);
+                ordered.put(key, v);
             }
         });
         appendLines(metricsFile, List.of(line));
+        for (BiConsumer<Integer, Map<String, Double>> mirror : mirrors) {
+            mirror.accept(step, ordered);
+        }
     }
 
     /** Appends sample completions, one line each: {@code {"step", "prompt", "completion", "reward", "rewards"}}. */

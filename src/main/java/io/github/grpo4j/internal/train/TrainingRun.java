@@ -14,6 +14,7 @@ import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
 import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
 import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.algo.StdKind;
 import io.github.grpo4j.internal.data.DataPosition;
@@ -29,6 +30,7 @@ import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
+import io.github.grpo4j.internal.report.TensorBoardWriter;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
@@ -181,10 +183,12 @@ public final class TrainingRun {
                 t.microBatchSize(),
                 t.numIterations(),
                 new AdvantageOptions(ScaleRewards.parse(l.scaleRewards()), StdKind.parse(l.std()), l.stdEps(),
-                        AdvantageEstimator.parse(l.advantageEstimator())),
+                        AdvantageEstimator.parse(l.advantageEstimator()),
+                        MultiObjectiveAggregation.parse(l.multiObjectiveAggregation())),
                 new LossOptions(l.epsilon(), l.effectiveEpsilonHigh(), l.effectiveDualClip(),
                         ImportanceSamplingLevel.parse(l.importanceSamplingLevel()), l.beta(),
-                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType())),
+                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType()), l.entropyCoeff(),
+                        l.topEntropyQuantile()),
                 l.maskTruncatedCompletions(),
                 l.filterZeroStdGroups(),
                 l.refModelSyncSteps(),
@@ -263,6 +267,14 @@ public final class TrainingRun {
             double earlierSeconds = state == null ? 0 : state.seconds();
             watch = new DivergenceWatch(); // a resumed run judges its whole history
             log.metrics().forEach(row -> watch.add(row.step(), row.values()));
+            if (config.logging().tensorboard()) {
+                if (state == null) {
+                    TensorBoardWriter.startOver(out.resolve(TensorBoardWriter.DIR)); // like the metrics lines
+                }
+                TensorBoardWriter tb = TensorBoardWriter.create(out.resolve(TensorBoardWriter.DIR),
+                        state == null ? 0 : state.step());
+                log.mirrorTo(tb::write);
+            }
             int start = 0;
             DataPosition position = new DataPosition(0, 0);
             if (state != null) {
@@ -275,6 +287,10 @@ public final class TrainingRun {
             PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
                     config.data().shuffle(), position);
             List<Prompt> heldOut = task == null ? List.of() : heldOut(task, encoder);
+            HeldOutData evalData = evalData(encoder, rewards);
+            if (evalData != null && start == 0) {
+                log.append(0, evalData.evaluate(policy));
+            }
 
             Double before = start == 0 ? null : accuracyBefore(log);
             if (!heldOut.isEmpty() && start == 0) {
@@ -306,6 +322,14 @@ public final class TrainingRun {
                         after = accuracy(policy, heldOut, task, step, log);
                         LinesAboveBar.println(lines, console,
                                 String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", step, 100 * after));
+                    }
+                    if (evalData != null && config.logging().evalSteps() > 0
+                            && (step % config.logging().evalSteps() == 0 || step == maxSteps)) {
+                        Map<String, Double> m = evalData.evaluate(policy);
+                        log.append(step, m);
+                        LinesAboveBar.println(lines, console, String.format(Locale.ROOT,
+                                "step %d: eval reward %.4f (greedy), %.4f (sampled)", step,
+                                m.get("eval/greedy/reward"), m.get("eval/sampled/reward")));
                     }
                     watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
                     for (var l : listeners) {
@@ -394,6 +418,19 @@ public final class TrainingRun {
         }
         // The reference is the initial policy: rebuild it exactly as the run started.
         return RunParts.policy(config.model(), tokenizer, config.seed());
+    }
+
+    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
+    private HeldOutData evalData(PromptEncoder encoder, RewardSet rewards) {
+        String file = config.data().evalFile();
+        if (file == null || config.logging().evalSteps() <= 0) {
+            return null;
+        }
+        List<io.github.grpo4j.internal.data.PromptRow> rows =
+                PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
+        rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
+        return new HeldOutData(Prompts.encode(rows, encoder), rewards, config.generation().samplingParams(),
+                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
     }
 
     private List<Prompt> heldOut(Task task, PromptEncoder encoder) {

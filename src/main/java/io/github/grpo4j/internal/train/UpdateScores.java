@@ -18,7 +18,7 @@ public interface UpdateScores {
     /** {@return log π(token) {@code [B, T]}, differentiable, zero past each completion's end} */
     NDArray logProbs();
 
-    /** {@return entropies {@code [B, T]}, no gradient} */
+    /** {@return entropies {@code [B, T]}, differentiable only when asked for by {@link #of}} */
     NDArray entropy();
 
     /**
@@ -29,13 +29,25 @@ public interface UpdateScores {
      */
     void backward(GradientCollector collector, NDArray loss);
 
-    /** Scores a micro-batch for the update; call inside a gradient collector. */
+    /**
+     * Scores a micro-batch for the update; call inside a gradient collector. With {@code entropyGradient}
+     * (an entropy bonus in the loss) the entropies are differentiable and a {@link TransformerPolicy}
+     * scores unchunked, since its chunked backward carries the log-probs' gradient only.
+     *
+     * @param policy          the policy being trained
+     * @param scope           owns the arrays; close it after {@link #backward}
+     * @param prompts         token ids of the prompt of each row
+     * @param completions     token ids of the completion of each row
+     * @param temperature     the sampling temperature (0 scores at 1)
+     * @param entropyGradient whether the entropies must be differentiable
+     * @return the scores and their backward pass
+     */
     static UpdateScores of(Policy policy, NDManager scope, List<int[]> prompts, List<int[]> completions,
-            double temperature) {
+            double temperature, boolean entropyGradient) {
         if (policy instanceof TransformerPolicy tp) {
-            return tp.scoreForUpdate(scope, prompts, completions, temperature);
+            return tp.scoreForUpdate(scope, prompts, completions, temperature, entropyGradient);
         }
-        return plain(policy.score(scope, prompts, completions, temperature));
+        return plain(policy.score(scope, prompts, completions, temperature, entropyGradient));
     }
 
     /** Scores whose log-probs carry their whole autograd graph: one backward does it. */

@@ -46,7 +46,7 @@ class ConfigEnumsTest {
     void unknownValueNamesTheOptionAndEveryValidValue() {
         assertThatThrownBy(() -> LossType.parse("ppo"))
                 .isInstanceOf(Grpo4jException.class)
-                .hasMessage("unknown loss_type 'ppo'; valid values: grpo, bnpo, dapo, dr_grpo");
+                .hasMessage("unknown loss_type 'ppo'; valid values: grpo, bnpo, dapo, dr_grpo, cispo");
         assertThatThrownBy(() -> KlEstimator.parse(null))
                 .isInstanceOf(Grpo4jException.class)
                 .hasMessageContaining("kl_estimator").hasMessageContaining("k1, k2, k3");

@@ -47,7 +47,7 @@ class GrpoLossTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LossType.class)
+    @EnumSource(value = LossType.class, names = "CISPO", mode = EnumSource.Mode.EXCLUDE) // no clipped surrogate
     void seedObjectiveAndMetricsInFloat32(LossType type) {
         try (NDManager m = NDManager.newBaseManager()) {
             LossTerms t = GrpoLoss.compute(f32(m, column(log(NEW))), f32(m, column(log(OLD))),
@@ -303,7 +303,7 @@ class GrpoLossTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LossType.class)
+    @EnumSource(value = LossType.class, names = "CISPO", mode = EnumSource.Mode.EXCLUDE) // its loss has A·log π
     void atRatioOneWithZeroSumAdvantagesTheLossIsZeroButTheGradientIsNot(LossType type) {
         // μ = 1: π_old = π_θ detached, so ρ = 1 exactly, yet ∇ρ = ∇log π_θ
         double[][] logp = {{-0.5, -1.0, -2.0}, {-0.1, -0.7, -1.3}, {-2.2, -0.3, -0.9}, {-1.1, -1.5, -0.2}};

@@ -40,15 +40,15 @@ class ConfigIoTest {
         GrpoConfig d = GrpoConfig.defaults();
         return new GrpoConfig(-3L, "runs/my run: #1",
                 new ModelSection(null, inline, "char:0123456789+-*= \n", null),
-                new DataSection(null, "countdown", Map.of("n", 3), "prompt", "messages", false, 77),
+                new DataSection(null, "countdown", Map.of("n", 3), "prompt", "messages", false, 77, null),
                 List.of(new RewardSpec("acc", "java", "com.example.Acc", 2.5, params),
                         new RewardSpec("true", "regex", null, -1.0, Map.of("pattern", "123"))),
                 "zero",
                 new GenerationSection(4, 32, 0.7, 5, 0.95, 0.05, 1.1, List.of("\n", "123", "true", "null", "#", ": ", "'\"")),
                 new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, "cosine", 0.0, 3, 0.0, 64, true),
                 new LossSection(0.0, "k1", "dr_grpo", "none", "sample", 1e-4, "rloo", 0.1, 0.28, 3.0, "sequence",
-                        true, true, 10, 0.5),
-                new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16));
+                        true, true, 10, 0.5, "sum_then_normalize", 0.01, 0.2),
+                new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16, List.of("tensorboard"), 3, 0.5));
     }
 
     @Test
@@ -97,7 +97,7 @@ class ConfigIoTest {
         Arbitrary<Double> stdEps = Arbitraries.doubles().between(0, 1e-3).ofScale(20);
         return Combinators.combine(beta, eps, high, stdEps)
                 .as((b, e, h, s) -> new LossSection(b, "k3", "grpo", "group", "population", s, "grpo", e, h, null,
-                        "token", false, false, 0, 0.6));
+                        "token", false, false, 0, 0.6, "normalize_then_sum", 0.0, 1.0));
     }
 
     @Provide

@@ -46,7 +46,7 @@ class ConfigLoaderTest {
         GrpoConfig c = parse(MINIMAL);
         GrpoConfig d = GrpoConfig.defaults();
         assertThat(c.model()).isEqualTo(new ModelSection(null, Map.of("hidden_size", 8), "char:0123456789", null));
-        assertThat(c.data()).isEqualTo(new DataSection(null, "arithmetic", Map.of(), "prompt", "messages", true, 512));
+        assertThat(c.data()).isEqualTo(new DataSection(null, "arithmetic", Map.of(), "prompt", "messages", true, 512, null));
         assertThat(c.generation()).isEqualTo(d.generation());
         assertThat(c.training()).isEqualTo(d.training());
         assertThat(c.loss()).isEqualTo(d.loss());
@@ -211,7 +211,7 @@ class ConfigLoaderTest {
                   loss_type: grp
                 """);
         assertThat(e.problems()).containsExactly(
-                "t.yaml:7: loss.loss_type: 'grp' is not an option (did you mean 'grpo'?); valid: grpo, bnpo, dapo, dr_grpo");
+                "t.yaml:7: loss.loss_type: 'grp' is not an option (did you mean 'grpo'?); valid: grpo, bnpo, dapo, dr_grpo, cispo");
     }
 
     @Test

@@ -45,6 +45,12 @@ class ChunkedScoringTest {
 
     /** Log-probs, entropies and every parameter's gradient of loss = Σ w·logp + Σ logp² / 2. */
     static Map<String, float[]> run(TransformerPolicy policy, MemorySettings settings, boolean expectChunked) {
+        return run(policy, settings, expectChunked, false);
+    }
+
+    /** As {@link #run(TransformerPolicy, MemorySettings, boolean)}; with an entropy bonus, loss + Σ entropy. */
+    static Map<String, float[]> run(TransformerPolicy policy, MemorySettings settings, boolean expectChunked,
+            boolean entropyBonus) {
         policy.memory(settings);
         Map<String, NDArray> params = policy.parameters();
         params.values().forEach(p -> p.setRequiresGradient(true));
@@ -56,13 +62,16 @@ class ChunkedScoringTest {
                     g.subi(g);
                 }
             }
-            UpdateScores s = policy.scoreForUpdate(scope, PROMPTS, COMPLETIONS, TEMPERATURE);
+            UpdateScores s = policy.scoreForUpdate(scope, PROMPTS, COMPLETIONS, TEMPERATURE, entropyBonus);
             // the chunked path hands out a leaf; the plain one an array with a graph behind it
             assertThat(s.logProbs().getShape()).isEqualTo(new Shape(3, 5));
             assertThat(!s.getClass().getName().contains("UpdateScores")).isEqualTo(expectChunked);
             NDArray w = OwnedArrays.of(scope, weights(), new Shape(3, 5));
             NDArray loss = s.logProbs().mul(w).sum().add(s.logProbs().square().sum().div(
                     OwnedArrays.of(scope, new float[] {2f}, new Shape())));
+            if (entropyBonus) {
+                loss = loss.add(s.entropy().sum());
+            }
             out.put("logp", s.logProbs().stopGradient().toFloatArray());
             out.put("entropy", s.entropy().toFloatArray());
             s.backward(collector, loss);
@@ -115,6 +124,25 @@ class ChunkedScoringTest {
             assertClose(plain, run(policy, new MemorySettings(1, false), true));  // one token per chunk
             assertClose(plain, run(policy, new MemorySettings(0, true), true));   // checkpointing alone
             assertClose(plain, run(policy, new MemorySettings(7, true), true));   // both
+        }
+    }
+
+    /**
+     * The chunked backward carries the log-probs' gradient only: with a differentiable entropy (an entropy
+     * bonus) the update scores unchunked whatever the memory settings, so the bonus's gradient still reaches
+     * every parameter.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen3"})
+    void anEntropyGradientScoresUnchunkedAndReachesTheParameters(String type) {
+        try (TransformerPolicy policy = policy(type)) {
+            Map<String, float[]> without = run(policy, new MemorySettings(0, false), false, false);
+            Map<String, float[]> plain = run(policy, new MemorySettings(0, false), false, true);
+            // precondition: the bonus's gradient is there (parameters' gradients differ from the loss without it)
+            assertThat(without.keySet().stream().filter(k -> !k.equals("logp") && !k.equals("entropy"))
+                    .anyMatch(k -> !java.util.Arrays.equals(without.get(k), plain.get(k)))).isTrue();
+            assertClose(plain, run(policy, new MemorySettings(4, false), false, true));
+            assertClose(plain, run(policy, new MemorySettings(7, true), false, true));
         }
     }
 

@@ -61,7 +61,7 @@ class RunReportTest {
     void saysWhichPlotsWereSkippedBecauseTheirMetricIsAbsent() {
         assertThat(page).contains("Not plotted:");
         assertThat(page).contains("<b>Clip ratios</b>: no values of clip_ratio/low_mean, clip_ratio/high_mean,"
-                + " clip_ratio/region_mean in metrics.jsonl");
+                + " clip_ratio/region_mean, cispo_clip_ratio in metrics.jsonl");
         assertThat(page).contains("<b>Step time</b>: no values of step_time");
         assertThat(page).doesNotContain("plots/clip_ratio.png").doesNotContain("plots/step_time.png");
     }

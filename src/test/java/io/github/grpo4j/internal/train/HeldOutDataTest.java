@@ -1,0 +1,76 @@
+package io.github.grpo4j.internal.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.policy.Completions;
+import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.reward.RewardFunction;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code data.eval_file} metrics: the same draws as the evaluation makes, scored by hand. */
+class HeldOutDataTest {
+
+    @Test
+    void greedyAndSampledMetricsMatchTheDrawsScoredByHand() {
+        var tok = TinyModels.tokenizer();
+        try (TransformerPolicy policy = TinyModels.policy(41);
+                RewardSet rewards = RewardSet.of(
+                        RewardFunction.of("has_a", (p, c, row) -> c.contains("a") ? 1.0 : 0.0),
+                        RewardFunction.of("length", (p, c, row) -> c.length() / 10.0))) {
+            var prompts = TinyModels.prompts(tok, "abc", "fed", "cc");
+            SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, 0.0, 1.0, 5, List.of());
+            Map<String, Double> m = new HeldOutData(prompts, rewards, sampling, 3, 1.0, 7).evaluate(policy);
+
+            List<int[]> ids = List.of(prompts.get(0).ids(), prompts.get(1).ids(), prompts.get(2).ids());
+            Completions greedy = policy.generate(ids, 1, SamplingParams.greedy(5), Seeds.of(7, 0, Seeds.EVAL));
+            double[] g = byHand(policy, greedy, 3, 1);
+            Completions sampled = policy.generate(ids, 3, sampling, Seeds.of(7, 0, Seeds.EVAL));
+            double[] s = byHand(policy, sampled, 3, 3);
+            assertThat(s[1]).as("the completions are not empty").isGreaterThan(0);
+
+            assertThat(m.get("eval/greedy/reward")).isCloseTo(g[0] + g[1], within(1e-9));
+            assertThat(m.get("eval/greedy/rewards/has_a/mean")).isCloseTo(g[0], within(1e-9));
+            assertThat(m.get("eval/greedy/rewards/length/mean")).isCloseTo(g[1], within(1e-9));
+            assertThat(m.get("eval/greedy/pass@1")).isCloseTo(g[2], within(1e-9));
+            assertThat(m.get("eval/sampled/reward")).isCloseTo(s[0] + s[1], within(1e-9));
+            assertThat(m.get("eval/sampled/rewards/has_a/mean")).isCloseTo(s[0], within(1e-9));
+            assertThat(m.get("eval/sampled/rewards/length/mean")).isCloseTo(s[1], within(1e-9));
+            assertThat(m.get("eval/sampled/pass@1")).isCloseTo(s[2], within(1e-9));
+            assertThat(m.get("eval/sampled/pass@3")).isCloseTo(s[3], within(1e-9));
+        }
+    }
+
+    /**
+     * {mean has_a, mean length score, share of passing completions (total ≥ 1), share of prompts with at
+     * least one passing completion (pass@n with k = n), number of prompts with a mix of passing and failing}.
+     */
+    private static double[] byHand(TransformerPolicy policy, Completions c, int prompts, int n) {
+        double a = 0;
+        double len = 0;
+        int pass = 0;
+        int[] perPrompt = new int[prompts];
+        for (int i = 0; i < c.size(); i++) {
+            String text = policy.decode(c.tokens()[i]);
+            double hasA = text.contains("a") ? 1 : 0;
+            double l = text.length() / 10.0;
+            a += hasA;
+            len += l;
+            if (hasA + l >= 1.0) {
+                pass++;
+                perPrompt[c.promptIndex()[i]]++;
+            }
+        }
+        int solved = 0;
+        int mixed = 0;
+        for (int k : perPrompt) {
+            solved += k > 0 ? 1 : 0;
+            mixed += k > 0 && k < n ? 1 : 0;
+        }
+        return new double[] {a / c.size(), len / c.size(), (double) pass / c.size(), (double) solved / prompts, mixed};
+    }
+}
