@@ -2,13 +2,12 @@ package io.github.grpo4j.internal.cli;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.train.Checkpoints;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,30 +40,17 @@ public final class MergeCommand implements Callable<Integer> {
         try (TransformerPolicy policy = TransformerPolicy.load(model, adapter)) {
             Transformer t = (Transformer) policy.model();
             t.mergeAdapters();
-            deleteTree(tmp);
+            Checkpoints.deleteTree(tmp);
             policy.save(tmp);
             Files.move(tmp, output);
         } catch (IOException e) {
-            deleteTree(tmp);
+            Checkpoints.deleteTree(tmp);
             throw new Grpo4jException("cannot write " + output + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            deleteTree(tmp);
+            Checkpoints.deleteTree(tmp);
             throw e;
         }
         System.out.println("Merged " + adapter + " into " + model + ": " + output);
         return 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new Grpo4jException("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -160,7 +160,8 @@ public final class Checkpoints {
         }
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
