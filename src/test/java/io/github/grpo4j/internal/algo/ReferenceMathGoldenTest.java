@@ -120,8 +120,12 @@ class ReferenceMathGoldenTest {
         assertThat(v.clipLowSum()).isEqualTo(2.0);
         assertThat(v.clipRegionSum()).isEqualTo(3.0);
         assertThat(v.tokens()).isEqualTo(4.0);
-        // one token per sequence: every loss type gives the same number
+        // one token per sequence: every aggregation of the clipped surrogate gives the same number (cispo is
+        // another objective, not an aggregation of this one: CispoLossTest checks it by hand)
         for (LossType type : LossType.values()) {
+            if (type == LossType.CISPO) {
+                continue;
+            }
             LossOptions o = new LossOptions(0.2, 0.2, 0, ImportanceSamplingLevel.TOKEN, 0.04, KlEstimator.K3, type);
             double loss = ReferenceMath.loss(column(log(NEW)), column(log(OLD)), column(log(REF)), adv,
                     ones(4, 1), o, new BatchTotals(4, 4, 1)).loss();
