@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -88,7 +89,7 @@ public final class RunLock implements AutoCloseable {
                 return new RunLock(file);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new Grpo4jException("cannot lock output_dir " + dir + " (" + file + "): " + e.getMessage(), e);
+                throw new Grpo4jException("cannot lock output_dir " + dir + " (" + file + "): " + IoErrors.reason(e), e);
             }
         }
     }

@@ -102,7 +102,7 @@ public final class RunParts {
                 Map<String, Object> read = new ObjectMapper().readValue(Path.of(model.configPath()).toFile(), Map.class);
                 json = new LinkedHashMap<>(read);
             } catch (IOException e) {
-                throw new Grpo4jException("cannot read model.config " + model.configPath() + ": " + e.getMessage(), e);
+                throw new Grpo4jException("cannot read model.config " + model.configPath() + ": " + IoErrors.reason(e), e);
             }
         } else {
             throw new Grpo4jException("set model.path (a Hugging Face directory) or model.config (a config.json for a new model)");
@@ -118,7 +118,7 @@ public final class RunParts {
         try {
             return ModelConfig.parse(new ObjectMapper().writeValueAsString(json));
         } catch (IOException e) {
-            throw new Grpo4jException("model.config cannot be written as JSON: " + e.getMessage(), e);
+            throw new Grpo4jException("model.config cannot be written as JSON: " + IoErrors.reason(e), e);
         }
     }
 
