@@ -16,6 +16,7 @@ import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.health.DivergenceWatch;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
+import io.github.grpo4j.internal.model.ModelParts;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
@@ -143,7 +144,7 @@ public final class TrainingRun {
         ModelConfig model = givenPolicy != null
                 ? (givenPolicy.model() instanceof Transformer t ? t.config() : null)
                 : config.model().path() != null ? ModelConfig.read(Path.of(config.model().path()).resolve("config.json"))
-                : RunParts.freshConfig(config.model(), tokenizer);
+                : ModelParts.freshConfig(config.model(), tokenizer);
         if (model == null) {
             return;
         }
