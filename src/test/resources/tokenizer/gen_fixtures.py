@@ -10,6 +10,8 @@ variables messages, tools=None, documents=None, add_generation_prompt and the sp
 
 Outputs (beside this script):
   chat_expected.json  - real templates (templates/*.jinja) x conversations x add_generation_prompt
+  tool_chat_expected.json - tool conversations rendered with tools=[the calculator's schema], as
+                        transformers' apply_chat_template(messages, tools=...) does
   jinja_cases.json    - small templates exercising the interpreter, with expected output or error
 """
 import json
@@ -209,6 +211,62 @@ CASES = [
 ]
 
 
+# The calculator tool's schema exactly as grpo4j's Calculator.schema() builds it (key order included:
+# tojson keeps it).
+CALCULATOR = {"type": "function", "function": {
+    "name": "calculator",
+    "description": "Evaluates an arithmetic expression exactly (+, -, *, /, parentheses) and returns the result "
+                   "as an integer or a fraction.",
+    "parameters": {"type": "object",
+                   "properties": {"expression": {"type": "string", "description": "the expression, e.g. 1234*5678"}},
+                   "required": ["expression"]}}}
+
+# The stand-in conversation grpo4j renders to find the text between a model turn and the next one.
+MARKER = "\u2063grpo4j-turn\u2063"
+
+TOOL_CONVERSATIONS = {
+    "tool_episode": [
+        {"role": "system", "content": "Use the calculator."},
+        {"role": "user", "content": "What is 123*456?"},
+        {"role": "assistant", "content": "", "tool_calls": [
+            {"type": "function", "function": {"name": "calculator", "arguments": {"expression": "123*456"}}}]},
+        {"role": "tool", "name": "calculator", "content": "56088"},
+        {"role": "assistant", "content": "56088"},
+    ],
+    "user_only": [{"role": "user", "content": "What is 123*456?"}],
+    "stand_in_one_result": [
+        {"role": "user", "content": "?"},
+        {"role": "assistant", "content": MARKER},
+        {"role": "tool", "name": "calculator", "content": "56088"},
+    ],
+    "stand_in_two_results": [
+        {"role": "user", "content": "?"},
+        {"role": "assistant", "content": MARKER},
+        {"role": "tool", "name": "calculator", "content": "56088"},
+        {"role": "tool", "content": "error: unknown tool 'search'; available: calculator"},
+    ],
+}
+
+
+def render_tools():
+    e = env()
+    result = {}
+    for name in ("qwen3", "llama3"):
+        tokens = TEMPLATES[name]
+        t = e.from_string(open(os.path.join(HERE, "templates", name + ".jinja"), encoding="utf-8").read())
+        per = {}
+        for conv_name, msgs in TOOL_CONVERSATIONS.items():
+            for gen in (True, False):
+                key = conv_name + ("+gen" if gen else "")
+                try:
+                    per[key] = {"output": t.render(messages=msgs, tools=[CALCULATOR], documents=None,
+                                                   add_generation_prompt=gen, **tokens)}
+                except Exception as ex:
+                    per[key] = {"error": str(ex)}
+        result[name] = {"special_tokens": tokens, "cases": per}
+    return {"tools": [CALCULATOR], "conversations": TOOL_CONVERSATIONS, "templates": result}
+
+
 def render_cases():
     e = env()
     out = []
@@ -228,5 +286,8 @@ if __name__ == "__main__":
         f.write("\n")
     with open(os.path.join(HERE, "jinja_cases.json"), "w", encoding="utf-8") as f:
         json.dump(render_cases(), f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    with open(os.path.join(HERE, "tool_chat_expected.json"), "w", encoding="utf-8") as f:
+        json.dump(render_tools(), f, ensure_ascii=False, indent=1)
         f.write("\n")
     print("jinja2", jinja2.__version__)

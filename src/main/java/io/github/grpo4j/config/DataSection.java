@@ -11,8 +11,8 @@ import java.util.Map;
  *     has a plain-text prompt under {@code prompt_field} or a chat under {@code messages_field} (not both);
  *     other fields go to the rewards.
  * @param task config key {@code task}, default {@code null}, valid: null, {@code arithmetic},
- *     {@code countdown}, {@code sort}. Built-in synthetic task; it brings its own prompts and verifier
- *     reward.
+ *     {@code countdown}, {@code sort}, {@code calculator}. Built-in synthetic task; it brings its own prompts
+ *     and verifier reward.
  * @param taskOptions config key {@code task_options}, default {@code {}}. Options of the built-in task (see
  *     the task's documentation); ignored for {@code train_file}.
  * @param promptField config key {@code prompt_field}, default {@code prompt}, valid: non-empty. Field holding
@@ -41,7 +41,7 @@ public record DataSection(
                 valid = "null, or a path ending in .jsonl, .json or .csv")
         String trainFile,
         @Doc("Built-in synthetic task; it brings its own prompts and verifier reward.")
-        @OneOf(value = {"arithmetic", "countdown", "sort"}, nullable = true)
+        @OneOf(value = {"arithmetic", "countdown", "sort", "calculator"}, nullable = true)
         String task,
         @Doc("Options of the built-in task (see the task's documentation); ignored for `train_file`.")
         Map<String, Object> taskOptions,

@@ -27,6 +27,7 @@ import java.util.List;
  * @param loss config key {@code loss}: The GRPO objective.
  * @param checkpoint config key {@code checkpoint}: Checkpoints.
  * @param logging config key {@code logging}: Metrics, samples, evaluation.
+ * @param tools config key {@code tools}: Tools the policy may call (multi-turn rollouts).
  */
 @Doc("A GRPO training run.")
 public record GrpoConfig(
@@ -59,7 +60,9 @@ public record GrpoConfig(
         @Doc("Checkpoints.")
         CheckpointSection checkpoint,
         @Doc("Metrics, samples, evaluation.")
-        LoggingSection logging) {
+        LoggingSection logging,
+        @Doc("Tools the policy may call (multi-turn rollouts).")
+        ToolsSection tools) {
 
     /**
      * Sections left null mean "all defaults", as a section left out of a file does.
@@ -75,6 +78,7 @@ public record GrpoConfig(
      * @param loss config key {@code loss}, see {@link #loss()}
      * @param checkpoint config key {@code checkpoint}, see {@link #checkpoint()}
      * @param logging config key {@code logging}, see {@link #logging()}
+     * @param tools config key {@code tools}, see {@link #tools()}
      */
     public GrpoConfig {
         // Library users may leave sections null: they mean "all defaults", as in a file.
@@ -89,6 +93,29 @@ public record GrpoConfig(
         loss = loss == null ? LossSection.defaults() : loss;
         checkpoint = checkpoint == null ? CheckpointSection.defaults() : checkpoint;
         logging = logging == null ? LoggingSection.defaults() : logging;
+        tools = tools == null ? ToolsSection.defaults() : tools;
+    }
+
+    /**
+     * A config without tools (single-turn rollouts), as before tools existed.
+     *
+     * @param seed config key {@code seed}, see {@link #seed()}
+     * @param outputDir config key {@code output_dir}, see {@link #outputDir()}
+     * @param model config key {@code model}, see {@link #model()}
+     * @param data config key {@code data}, see {@link #data()}
+     * @param rewards config key {@code rewards}, see {@link #rewards()}
+     * @param rewardOnError config key {@code reward_on_error}, see {@link #rewardOnError()}
+     * @param generation config key {@code generation}, see {@link #generation()}
+     * @param training config key {@code training}, see {@link #training()}
+     * @param loss config key {@code loss}, see {@link #loss()}
+     * @param checkpoint config key {@code checkpoint}, see {@link #checkpoint()}
+     * @param logging config key {@code logging}, see {@link #logging()}
+     */
+    public GrpoConfig(long seed, String outputDir, ModelSection model, DataSection data, List<RewardSpec> rewards,
+            String rewardOnError, GenerationSection generation, TrainingSection training, LossSection loss,
+            CheckpointSection checkpoint, LoggingSection logging) {
+        this(seed, outputDir, model, data, rewards, rewardOnError, generation, training, loss, checkpoint, logging,
+                null);
     }
 
     /**

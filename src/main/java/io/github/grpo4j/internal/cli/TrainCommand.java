@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "the earlier file is kept as config-N.yaml (default: ${DEFAULT-VALUE}: refused, naming each changed key).")
     boolean allowConfigChange;
 
-    @Option(names = "--task", description = "Built-in task: arithmetic, countdown or sort (default: arithmetic, or the config's).")
+    @Option(names = "--task", description = "Built-in task: arithmetic, countdown, sort or calculator (default: arithmetic, or the config's; calculator brings its own built-in config with tools).")
     String task;
 
     @Option(names = "--steps", description = "GRPO steps, same as --set training.max_steps=N (default: the config's; built-in ${sys:grpo4j.help.builtin.steps}).")

@@ -46,17 +46,38 @@ public final class ConfigLoader {
 
     /** The built-in GRPO run ({@link #DEFAULT_TRAIN_RESOURCE}) with {@code overrides} applied. */
     public static GrpoConfig loadBuiltIn(List<String> overrides) {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_TRAIN_RESOURCE)) {
+        String resource = forTask(DEFAULT_TRAIN_RESOURCE, overrides);
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + DEFAULT_TRAIN_RESOURCE);
+                throw new IllegalStateException("missing resource " + resource);
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            GrpoConfig c = parse(GrpoConfig.class, "default-train.yaml", text, overrides);
-            throwIfAny(ConfigValidator.checkFiles(c, Path.of("")), SourceTree.empty("default-train.yaml"));
+            GrpoConfig c = parse(GrpoConfig.class, name, text, overrides);
+            throwIfAny(ConfigValidator.checkFiles(c, Path.of("")), SourceTree.empty(name));
             return c;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + DEFAULT_TRAIN_RESOURCE, e);
+            throw new IllegalStateException("cannot read " + resource, e);
         }
+    }
+
+    /**
+     * A built-in config resource for the task the overrides name ({@code data.task=calculator} picks
+     * {@code default-train-calculator.yaml} when it exists: a task that needs its own lengths or tools),
+     * else {@code resource}.
+     */
+    public static String forTask(String resource, List<String> overrides) {
+        String task = null;
+        for (String o : overrides) {
+            if (o.startsWith("data.task=")) {
+                task = o.substring("data.task=".length()).strip();
+            }
+        }
+        if (task == null || task.isEmpty() || !task.matches("[a-z_0-9]+")) {
+            return resource;
+        }
+        String own = resource.replace(".yaml", "-" + task + ".yaml");
+        return ConfigLoader.class.getResource(own) != null ? own : resource;
     }
 
     /**

@@ -27,7 +27,7 @@ public record SftDataSection(
                 valid = "null, or a path ending in .jsonl, .json or .csv")
         String trainFile,
         @Doc("Built-in task; its reference solutions are the targets.")
-        @OneOf(value = {"arithmetic", "countdown", "sort"}, nullable = true)
+        @OneOf(value = {"arithmetic", "countdown", "sort", "calculator"}, nullable = true)
         String task,
         @Doc("Options of the built-in task.")
         Map<String, Object> taskOptions,

@@ -39,6 +39,11 @@ public final class Params {
         return map.get(key) != null;
     }
 
+    /** The value as given (a map, list, string, number, boolean), or null when absent. */
+    public Object raw(String key) {
+        return map.get(key);
+    }
+
     /** Whether the key holds a list (as opposed to a single value). */
     public boolean isList(String key) {
         return map.get(key) instanceof List<?>;

@@ -181,6 +181,11 @@ public final class CharTokenizer implements Tokenizer {
     }
 
     @Override
+    public java.util.Optional<ChatTemplate> chatTemplate() {
+        return java.util.Optional.ofNullable(chatTemplate);
+    }
+
+    @Override
     public String applyChatTemplate(List<Map<String, Object>> messages, boolean addGenerationPrompt) {
         if (chatTemplate == null) {
             throw new Grpo4jException("this character tokenizer has no chat template: give prompts as plain text, "

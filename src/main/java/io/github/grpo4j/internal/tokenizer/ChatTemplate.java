@@ -18,9 +18,11 @@ import java.util.Map;
 public final class ChatTemplate {
     private final JinjaTemplate template;
     private final Map<String, Object> specialTokens;
+    private final String source;
 
-    private ChatTemplate(JinjaTemplate template, Map<String, Object> specialTokens) {
+    private ChatTemplate(JinjaTemplate template, Map<String, Object> specialTokens, String source) {
         this.template = template;
+        this.source = source;
         this.specialTokens = Map.copyOf(specialTokens);
     }
 
@@ -34,7 +36,7 @@ public final class ChatTemplate {
      * @throws Grpo4jException if the template does not parse, naming the line
      */
     public static ChatTemplate parse(String source, String name, Map<String, ?> specialTokens) {
-        return new ChatTemplate(JinjaTemplate.parse(source, name), new HashMap<>(specialTokens));
+        return new ChatTemplate(JinjaTemplate.parse(source, name), new HashMap<>(specialTokens), source);
     }
 
     /** Renders {@code messages} (maps with "role" and "content", optionally "tool_calls", ...). */
@@ -65,6 +67,12 @@ public final class ChatTemplate {
         return specialTokens;
     }
 
+    /** {@return the Jinja source} */
+    public String source() {
+        return source;
+    }
+
+    /** {@return where the template came from, for messages} */
     public String name() {
         return template.name();
     }

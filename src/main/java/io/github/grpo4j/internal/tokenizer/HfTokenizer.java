@@ -274,6 +274,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 + "a chat template")).apply(messages, addGenerationPrompt, extraVariables);
     }
 
+    @Override
     public Optional<ChatTemplate> chatTemplate() {
         return Optional.ofNullable(chatTemplate);
     }

@@ -29,6 +29,11 @@ public interface Tokenizer {
      */
     String applyChatTemplate(List<Map<String, Object>> messages, boolean addGenerationPrompt);
 
+    /** {@return the chat template, when this tokenizer has one} */
+    default java.util.Optional<ChatTemplate> chatTemplate() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Writes the tokenizer files into {@code directory} (for Hugging Face tokenizers:
      * {@code tokenizer.json}, {@code tokenizer_config.json}) so a saved model directory loads again.

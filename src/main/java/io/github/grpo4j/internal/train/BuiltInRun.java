@@ -61,7 +61,8 @@ public final class BuiltInRun {
 
     /** The warm start's config: model, tokenizer, task and seed of the GRPO config, training from the resource. */
     static SftConfig sftConfig(GrpoConfig grpo, Path outputDir, List<String> overrides) {
-        try (InputStream in = BuiltInRun.class.getResourceAsStream(SFT_RESOURCE)) {
+        String resource = ConfigLoader.forTask(SFT_RESOURCE, List.of("data.task=" + grpo.data().task()));
+        try (InputStream in = BuiltInRun.class.getResourceAsStream(resource)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> sft = YAML.readValue(in, Map.class);
             @SuppressWarnings("unchecked")

@@ -50,6 +50,28 @@ public final class Evaluator {
      */
     public static Result evaluate(Policy policy, List<Prompt> prompts, RewardSet rewards, SamplingParams sampling,
             int n, int k, double threshold, long seed) {
+        return evaluate(policy, policy::generate, prompts, rewards, sampling, n, k, threshold, seed);
+    }
+
+    /** How completions are sampled: a policy's own {@code generate}, or multi-turn episodes with tools. */
+    @FunctionalInterface
+    public interface Sampler {
+        /**
+         * @param prompts prompt token ids
+         * @param n       completions per prompt
+         * @param params  sampling parameters
+         * @param seed    seeds the sampling
+         * @return {@code n} completions per prompt, consecutive
+         */
+        Completions generate(List<int[]> prompts, int n, SamplingParams params, long seed);
+    }
+
+    /**
+     * As {@link #evaluate(Policy, List, RewardSet, SamplingParams, int, int, double, long)}, sampling with
+     * {@code sampler}; {@code policy} decodes.
+     */
+    public static Result evaluate(Policy policy, Sampler sampler, List<Prompt> prompts, RewardSet rewards,
+            SamplingParams sampling, int n, int k, double threshold, long seed) {
         double rewardSum = 0;
         double passSum = 0;
         int correctTotal = 0;
@@ -63,11 +85,11 @@ public final class Evaluator {
             for (Prompt p : chunk) {
                 ids.add(p.ids());
             }
-            Completions c = policy.generate(ids, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
+            Completions c = sampler.generate(ids, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
             List<RewardInput> inputs = new ArrayList<>(c.size());
             for (int r = 0; r < c.size(); r++) {
                 Prompt p = chunk.get(c.promptIndex()[r]);
-                inputs.add(new RewardInput(p.text(), policy.decode(c.tokens()[r]), p.row(), c.tokens()[r].length,
+                inputs.add(new RewardInput(p.text(), policy.decode(c.tokens()[r]), p.row(), c.sampledCount(r),
                         c.truncated()[r]));
             }
             RewardResult scored = rewards.score(inputs);

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.agent.Episodes;
+import io.github.grpo4j.internal.agent.MultiTurnRollout;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
@@ -169,6 +171,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private long tokensSeen;
     private StepPhase.Listener phases = phase -> { };
+    private MultiTurnRollout multiTurn;
 
     /**
      * @param policy    trained in place
@@ -231,6 +234,14 @@ public final class GrpoStepTrainer implements AutoCloseable {
     }
 
     /**
+     * Makes every later step's rollouts multi-turn episodes with tools (null: single-turn completions).
+     * The caller keeps ownership of the tools.
+     */
+    public void multiTurn(MultiTurnRollout rollout) {
+        this.multiTurn = rollout;
+    }
+
+    /**
      * Runs step {@code step} (1-based) on {@code prompts}: prompts → rollouts → rewards → advantages →
      * loss → AdamW, then the reference's periodic sync.
      */
@@ -239,12 +250,16 @@ public final class GrpoStepTrainer implements AutoCloseable {
             throw new Grpo4jException("step " + step + " has no prompts");
         }
         long t0 = System.nanoTime();
-        // prompts → rollouts: G completions per prompt
-        Completions c = policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(),
-                Seeds.of(options.seed(), step, Seeds.GENERATION));
+        // prompts → rollouts: G completions (or multi-turn episodes with tools) per prompt
+        long seed = Seeds.of(options.seed(), step, Seeds.GENERATION);
+        Episodes episodes = multiTurn == null ? null
+                : multiTurn.generate(policy, idsOf(prompts), options.numGenerations(), options.sampling(), seed);
+        Completions c = episodes != null ? episodes.completions()
+                : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), seed);
         long t1 = System.nanoTime();
         phases.ended(StepPhase.GENERATION);
-        Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
+        Rollouts rollouts = episodes == null ? Rollouts.generated(prompts, c, decode(c))
+                : Rollouts.generated(prompts, c, decode(c)).withConversations(episodes.conversations());
         // rewards: every reward function scores every completion, summed with their weights
         rollouts = rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
         // advantages: each completion's reward against its group's
@@ -265,6 +280,9 @@ public final class GrpoStepTrainer implements AutoCloseable {
             long t2 = System.nanoTime();
             phases.ended(StepPhase.UPDATE);
             putMetrics(metrics, rollouts, stats);
+            if (episodes != null) {
+                metrics.putAll(episodes.metrics());
+            }
             putTimings(metrics, rollouts, t0, t1, tRef0, tRef1, t2);
         }
         // every ref_model_sync_steps the reference moves towards the policy (TRL)

@@ -26,6 +26,9 @@ public record Rollouts(
         List<Prompt> prompts, Completions completions, List<String> texts, RewardResult rewards,
         AdvantageResult advantages) {
 
+    /** The row field that holds a multi-turn episode's messages (assistant turns and tool results). */
+    public static final String CONVERSATION = "conversation";
+
     /** Completions of {@code prompts} sampled by a policy, with their decoded texts; not scored yet. */
     public static Rollouts generated(List<Prompt> prompts, Completions completions, List<String> texts) {
         List<Prompt> perRow = new ArrayList<>(completions.size());
@@ -33,6 +36,21 @@ public record Rollouts(
             perRow.add(prompts.get(g));
         }
         return new Rollouts(List.copyOf(perRow), completions, List.copyOf(texts), null, null);
+    }
+
+    /**
+     * This batch with each row's conversation (a multi-turn episode's assistant turns and tool results)
+     * added to its dataset row under {@value #CONVERSATION}, where reward functions read it.
+     */
+    public Rollouts withConversations(List<List<Map<String, Object>>> conversations) {
+        List<Prompt> perRow = new ArrayList<>(size());
+        for (int r = 0; r < size(); r++) {
+            Prompt p = prompts.get(r);
+            Map<String, Object> row = new LinkedHashMap<>(p.row());
+            row.put(CONVERSATION, conversations.get(r));
+            perRow.add(new Prompt(p.text(), p.ids(), row));
+        }
+        return new Rollouts(perRow, completions, texts, rewards, advantages);
     }
 
     /** This batch with its rewards. */
@@ -55,11 +73,11 @@ public record Rollouts(
         return completions.promptIndex();
     }
 
-    /** Completion length of each row in tokens. */
+    /** Completion length of each row in tokens the model sampled (tool results in an episode left out). */
     public int[] lengths() {
         int[] out = new int[size()];
         for (int r = 0; r < out.length; r++) {
-            out[r] = completions.tokens()[r].length;
+            out[r] = completions.sampledCount(r);
         }
         return out;
     }
@@ -87,7 +105,7 @@ public record Rollouts(
         List<RewardInput> inputs = new ArrayList<>(size());
         for (int r = 0; r < size(); r++) {
             Prompt p = prompts.get(r);
-            inputs.add(new RewardInput(p.text(), texts.get(r), p.row(), completions.tokens()[r].length,
+            inputs.add(new RewardInput(p.text(), texts.get(r), p.row(), completions.sampledCount(r),
                     completions.truncated()[r]));
         }
         return inputs;
@@ -102,14 +120,16 @@ public record Rollouts(
         List<int[]> tokens = new ArrayList<>(rows.length);
         float[] adv = new float[rows.length];
         float[] weights = new float[rows.length];
+        List<boolean[]> sampled = new ArrayList<>(rows.length);
         for (int i = 0; i < rows.length; i++) {
             int r = rows[i];
             promptIds.add(prompts.get(r).ids());
             tokens.add(completions.tokens()[r]);
             adv[i] = advantages == null ? 0f : (float) advantages.advantages()[r];
             weights[i] = maskTruncated && completions.truncated()[r] ? 0f : 1f;
+            sampled.add(completions.sampled() == null ? null : completions.sampled()[r]);
         }
-        return new MicroBatch(rows, promptIds, tokens, adv, weights, null, null);
+        return new MicroBatch(rows, promptIds, tokens, adv, weights, sampled, null, null);
     }
 
     /** Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation). */
@@ -121,7 +141,7 @@ public record Rollouts(
                 per.put(rewards.names().get(k), rewards.perFunction()[k][r]);
             }
             out.add(new Sample(prompts.get(r).text(), texts.get(r), rewards.total()[r], per,
-                    completions.tokens()[r].length, completions.truncated()[r]));
+                    completions.sampledCount(r), completions.truncated()[r]));
         }
         return out;
     }

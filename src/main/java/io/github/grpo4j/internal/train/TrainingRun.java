@@ -22,7 +22,16 @@ import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
 import io.github.grpo4j.internal.report.TensorBoardWriter;
+import io.github.grpo4j.internal.agent.MultiTurnRollout;
+import io.github.grpo4j.internal.agent.ToolTurns;
+import io.github.grpo4j.internal.agent.ToolsInTemplate;
 import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tokenizer.ChatTemplate;
+import io.github.grpo4j.internal.tools.ToolBox;
+import io.github.grpo4j.internal.tools.ToolCallFormat;
+import io.github.grpo4j.internal.tools.ToolCallParser;
+import io.github.grpo4j.internal.tools.Tools;
+import io.github.grpo4j.tools.Tool;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
@@ -55,8 +64,11 @@ public final class TrainingRun {
     private TransformerPolicy givenPolicy;
     private PromptDataset givenPrompts;
     private RewardSet givenRewards;
+    private List<Tool> givenTools = List.of();
+    private ToolCallParser givenParser;
     private long memoryLimit;
     private DivergenceWatch watch = new DivergenceWatch();
+    private MultiTurnRollout multiTurn;
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
         this.config = config;
@@ -93,6 +105,21 @@ public final class TrainingRun {
     /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
     public TrainingRun rewards(RewardSet rewards) {
         this.givenRewards = rewards;
+        return this;
+    }
+
+    /**
+     * Lets the policy call these tools too (besides the config's {@code tools.functions}): rollouts become
+     * multi-turn episodes. The run closes them at its end.
+     */
+    public TrainingRun tools(List<? extends Tool> tools) {
+        this.givenTools = List.copyOf(tools);
+        return this;
+    }
+
+    /** Reads tool calls with this parser instead of the format {@code tools.call_format} names. */
+    public TrainingRun toolCallParser(ToolCallParser parser) {
+        this.givenParser = parser;
         return this;
     }
 
@@ -192,7 +219,15 @@ public final class TrainingRun {
                 : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
                         config.data().messagesField(), task, config.seed(),
                         config.training().maxSteps() * config.training().perStepPrompts());
-        PromptEncoder encoder = new PromptEncoder(tokenizer, config.data().maxPromptLength());
+        ToolBox toolBox = config.tools().enabled() || !givenTools.isEmpty()
+                ? Tools.create(config.tools(), givenTools) : null;
+        // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
+        PromptEncoder encoder = new PromptEncoder(toolBox == null ? tokenizer : new ToolsInTemplate(tokenizer, toolBox),
+                config.data().maxPromptLength());
+        multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, givenParser != null ? givenParser
+                : ToolCallFormat.parse(config.tools().callFormat(),
+                        tokenizer.chatTemplate().map(ChatTemplate::source).orElse(null)),
+                new ToolTurns(tokenizer, toolBox, Map.of()), config.tools().maxTurns());
         GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
 
         Checkpoints.TrainerState state = from.map(Checkpoints::readState).orElse(null);
@@ -220,9 +255,11 @@ public final class TrainingRun {
             reference.memory(memory);
         }
         RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
-        try (RewardSet closeRewards = ownRewards;
+        try (ToolBox closeTools = toolBox;
+                RewardSet closeRewards = ownRewards;
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
+            trainer.multiTurn(multiTurn);
             // written once the parts are built, so a run that fails to start leaves no config.yaml behind
             dir.writeConfig(config, resume);
             // a resumed run redoes every step after its checkpoint, and all of them when there is none
@@ -411,10 +448,17 @@ public final class TrainingRun {
                 config.generation().maxCompletionLength(), config.generation().stop());
         try (RewardSet verifier = new RewardSet(List.of(task.verifier()), null,
                 io.github.grpo4j.reward.RewardOnError.ZERO)) {
-            Evaluator.Result r = Evaluator.evaluate(policy, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
+            Evaluator.Sampler sampler = multiTurn == null ? policy::generate
+                    : (ids, n, params, seed) -> multiTurn.generate(policy, ids, n, params, seed).completions();
+            Evaluator.Result r = Evaluator.evaluate(policy, sampler, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("eval/accuracy", r.accuracy());
             m.put("eval/reward", r.meanReward());
+            if (multiTurn != null) {
+                // the same model answering alone: a tool call gets no result, so it is not an answer
+                Evaluator.Result alone = Evaluator.evaluate(policy, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
+                m.put("eval/accuracy_without_tools", alone.accuracy());
+            }
             log.append(step, m);
             watch.add(step, m);
             return r.accuracy();

@@ -41,7 +41,7 @@ class ConfigDocsTest {
         assertThat(md).contains("| `num_generations` | integer | `8` | ≥ 2 |")
                 .contains("| `learning_rate` | number | `1.0e-6` | > 0 |")
                 .contains("| `loss_type` | string | `grpo` | `grpo`, `bnpo`, `dapo`, `dr_grpo`, `cispo` |")
-                .contains("| `task` | string | `null` | null, `arithmetic`, `countdown`, `sort` |")
+                .contains("| `task` | string | `null` | null, `arithmetic`, `countdown`, `sort`, `calculator` |")
                 .contains("| `epsilon_high` | number or null | `null` | null or > 0 |")
                 .contains("### `rewards[]`")
                 .contains("### `loss`");

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of built-in tasks: {@code arithmetic}, {@code countdown}, {@code sort}. */
+/** The registry of built-in tasks: {@code arithmetic}, {@code countdown}, {@code sort}, {@code calculator}. */
 public final class Tasks {
     private static final Map<String, List<String>> PARAMS = new LinkedHashMap<>();
 
@@ -14,6 +14,7 @@ public final class Tasks {
         PARAMS.put("arithmetic", ArithmeticTask.PARAMS);
         PARAMS.put("countdown", CountdownTask.PARAMS);
         PARAMS.put("sort", SortTask.PARAMS);
+        PARAMS.put("calculator", CalculatorTask.PARAMS);
     }
 
     private Tasks() {}
@@ -45,6 +46,7 @@ public final class Tasks {
         return switch (name) {
             case "arithmetic" -> ArithmeticTask.create(p);
             case "countdown" -> CountdownTask.create(p);
+            case "calculator" -> CalculatorTask.create(p);
             default -> SortTask.create(p);
         };
     }
