@@ -209,7 +209,9 @@ public final class ChunkedScoring {
             }
             try (NDManager em = scope.newSubManager()) {
                 NDArray embedded = model.embed(batch.ids(), em);
-                collector.backward(embedded.mul(grad).sum());
+                if (model.embeddingTrains()) { // a frozen embedding (LoRA) has no graph to backpropagate into
+                    collector.backward(embedded.mul(grad).sum());
+                }
             }
             grad.close();
         }

@@ -462,6 +462,11 @@ public final class Transformer implements CausalLm {
         return x;
     }
 
+    /** Whether the embedding weight requires a gradient (not when it is frozen under LoRA adapters). */
+    boolean embeddingTrains() {
+        return embed.hasGradient();
+    }
+
     /** The number of decoder layers. */
     int layerCount() {
         return layers.length;

@@ -208,4 +208,30 @@ class ChunkedScoringTest {
             }
         }
     }
+
+    /**
+     * With LoRA adapters (a frozen base, embedding included) chunking and checkpointing give the plain
+     * gradients of the adapters.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2"})
+    void withLoraChunksAndCheckpointingGiveThePlainAdapterGradients(String type) {
+        try (TransformerPolicy policy = policy(type)) {
+            Transformer model = (Transformer) policy.model();
+            model.attachAdapters(LoraAdapters.init(model.config(), LoraAdaptersTest.allLinear(4), 3));
+            LoraAdaptersTest.randomB(model.adapters(), 4);
+            Map<String, float[]> plain = run(policy, new MemorySettings(0, false), false);
+            assertThat(plain.keySet()).anyMatch(k -> k.endsWith("lora_A.weight"));
+            for (var e : plain.entrySet()) {
+                double norm = 0;
+                for (float v : e.getValue()) {
+                    norm += v * v;
+                }
+                assertThat(norm).as(e.getKey()).isPositive();
+            }
+            assertClose(plain, run(policy, new MemorySettings(4, false), true));
+            assertClose(plain, run(policy, new MemorySettings(0, true), true));
+            assertClose(plain, run(policy, new MemorySettings(7, true), true));
+        }
+    }
 }
