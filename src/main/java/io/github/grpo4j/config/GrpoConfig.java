@@ -112,7 +112,7 @@ public record GrpoConfig(
      * @param logging config key {@code logging}, see {@link #logging()}
      */
     public GrpoConfig(long seed, String outputDir, ModelSection model, DataSection data, List<RewardSpec> rewards,
-            String rewardOnError, GenerationSection generation, TrainingSection training, LossSection loss,
+            RewardOnError rewardOnError, GenerationSection generation, TrainingSection training, LossSection loss,
             CheckpointSection checkpoint, LoggingSection logging) {
         this(seed, outputDir, model, data, rewards, rewardOnError, generation, training, loss, checkpoint, logging,
                 null);
