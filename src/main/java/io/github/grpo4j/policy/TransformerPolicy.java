@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.generate.Generator;
-import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.model.CausalLm;
 import io.github.grpo4j.internal.model.ChunkedScoring;
 import io.github.grpo4j.internal.model.LoraAdapters;
 import io.github.grpo4j.internal.model.MemorySettings;
+import io.github.grpo4j.internal.model.ModelParts;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tensor.GradMode;
@@ -18,7 +19,7 @@ import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tensor.Scalars;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizers;
-import io.github.grpo4j.internal.train.RunParts;
+import io.github.grpo4j.internal.train.Seeds;
 import io.github.grpo4j.internal.train.UpdateScores;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,7 +93,10 @@ public final class TransformerPolicy implements Policy {
      * @throws Grpo4jException when the directory, config or tokenizer is missing or invalid
      */
     public static TransformerPolicy fromConfig(ModelSection model, long seed) {
-        return RunParts.policy(model, RunParts.tokenizer(model, null), seed);
+        Tokenizer tokenizer = Tokenizers.forModel(model, null);
+        return new TransformerPolicy(
+                ModelParts.transformer(model, tokenizer, Seeds.of(seed, 0, Seeds.INIT), Seeds.of(seed, 0, Seeds.LORA)),
+                tokenizer);
     }
 
     /**

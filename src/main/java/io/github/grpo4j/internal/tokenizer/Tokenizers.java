@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.tokenizer;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.ModelSection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,5 +29,27 @@ public final class Tokenizers {
         }
         throw new Grpo4jException("no tokenizer in " + dir + ": expected tokenizer.json (Hugging Face) or "
                 + CharTokenizer.FILE_NAME + " (grpo4j character tokenizer)");
+    }
+
+    /**
+     * The tokenizer a {@code model} section names: {@code char:<alphabet>}, a directory, the model's own, or
+     * else a character tokenizer over {@code fallbackAlphabet} (a built-in task's; null when there is none).
+     */
+    public static Tokenizer forModel(ModelSection model, String fallbackAlphabet) {
+        String spec = model.tokenizer();
+        if (spec != null && spec.startsWith("char:")) {
+            return CharTokenizer.of(spec.substring("char:".length()));
+        }
+        if (spec != null) {
+            return load(Path.of(spec));
+        }
+        if (model.path() != null) {
+            return load(Path.of(model.path()));
+        }
+        if (fallbackAlphabet != null) {
+            return CharTokenizer.of(fallbackAlphabet);
+        }
+        throw new Grpo4jException("model.tokenizer is not set and there is no model.path or data.task to take one from; "
+                + "set model.tokenizer to a directory with tokenizer.json or to char:<alphabet>");
     }
 }

@@ -1,6 +1,5 @@
 package io.github.grpo4j.internal.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
@@ -10,13 +9,10 @@ import io.github.grpo4j.internal.data.PromptRow;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.data.tasks.Tasks;
-import io.github.grpo4j.internal.model.LoraAdapters;
-import io.github.grpo4j.internal.model.ModelConfig;
-import io.github.grpo4j.internal.model.PeftAdapter;
+import io.github.grpo4j.internal.model.ModelParts;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.reward.RewardRegistry;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizers;
 import io.github.grpo4j.policy.TransformerPolicy;
@@ -39,21 +35,7 @@ public final class RunParts {
 
     /** The tokenizer: {@code char:<alphabet>}, a directory, the model's own, or the task's alphabet. */
     public static Tokenizer tokenizer(ModelSection model, Task task) {
-        String spec = model.tokenizer();
-        if (spec != null && spec.startsWith("char:")) {
-            return CharTokenizer.of(spec.substring("char:".length()));
-        }
-        if (spec != null) {
-            return Tokenizers.load(Path.of(spec));
-        }
-        if (model.path() != null) {
-            return Tokenizers.load(Path.of(model.path()));
-        }
-        if (task != null) {
-            return CharTokenizer.of(task.alphabet());
-        }
-        throw new Grpo4jException("model.tokenizer is not set and there is no model.path or data.task to take one from; "
-                + "set model.tokenizer to a directory with tokenizer.json or to char:<alphabet>");
+        return Tokenizers.forModel(model, task == null ? null : task.alphabet());
     }
 
     /**
@@ -61,65 +43,15 @@ public final class RunParts {
      * {@code model.config} (vocabulary size and special tokens filled in from the tokenizer).
      */
     public static TransformerPolicy policy(ModelSection model, Tokenizer tokenizer, long seed) {
-        Transformer base = model.path() != null ? Transformer.load(Path.of(model.path()))
-                : Transformer.random(freshConfig(model, tokenizer), Seeds.of(seed, 0, Seeds.INIT));
-        try {
-            withAdapters(base, model, seed);
-        } catch (RuntimeException e) {
-            base.close();
-            throw e;
-        }
-        return new TransformerPolicy(base, tokenizer);
-    }
-
-    /**
-     * Attaches the LoRA adapters {@code model} asks for: read from {@code model.adapter}, or new ones from
-     * {@code model.lora}; none when neither is set.
-     */
-    public static void withAdapters(Transformer base, ModelSection model, long seed) {
-        long loraSeed = Seeds.of(seed, 0, Seeds.LORA);
-        if (model.adapter() != null) {
-            Double dropout = model.lora() == null ? null : model.lora().loraDropout();
-            base.attachAdapters(PeftAdapter.read(Path.of(model.adapter()), base.config(), dropout, loraSeed));
-        } else if (model.lora() != null) {
-            base.attachAdapters(LoraAdapters.init(base.config(), model.lora(), loraSeed));
-        }
+        return new TransformerPolicy(
+                ModelParts.transformer(model, tokenizer, Seeds.of(seed, 0, Seeds.INIT), Seeds.of(seed, 0, Seeds.LORA)),
+                tokenizer);
     }
 
     /** The reference model named by {@code model.ref_model}, or null to copy the initial policy. */
     public static TransformerPolicy reference(ModelSection model, Tokenizer tokenizer) {
         return model.refModel() == null ? null
                 : new TransformerPolicy(Transformer.load(Path.of(model.refModel())), tokenizer);
-    }
-
-    static ModelConfig freshConfig(ModelSection model, Tokenizer tokenizer) {
-        Map<String, Object> json;
-        if (model.inlineConfig() != null) {
-            json = new LinkedHashMap<>(model.inlineConfig());
-        } else if (model.configPath() != null) {
-            try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> read = new ObjectMapper().readValue(Path.of(model.configPath()).toFile(), Map.class);
-                json = new LinkedHashMap<>(read);
-            } catch (IOException e) {
-                throw new Grpo4jException("cannot read model.config " + model.configPath() + ": " + IoErrors.reason(e), e);
-            }
-        } else {
-            throw new Grpo4jException("set model.path (a Hugging Face directory) or model.config (a config.json for a new model)");
-        }
-        json.putIfAbsent("vocab_size", tokenizer.vocabSize());
-        json.putIfAbsent("eos_token_id", tokenizer.eosIds()[0]);
-        json.putIfAbsent("pad_token_id", tokenizer.padId());
-        Object vocab = json.get("vocab_size");
-        if (vocab instanceof Number n && n.intValue() < tokenizer.vocabSize()) {
-            throw new Grpo4jException("model.config vocab_size " + n + " is smaller than the tokenizer's vocabulary ("
-                    + tokenizer.vocabSize() + ")");
-        }
-        try {
-            return ModelConfig.parse(new ObjectMapper().writeValueAsString(json));
-        } catch (IOException e) {
-            throw new Grpo4jException("model.config cannot be written as JSON: " + IoErrors.reason(e), e);
-        }
     }
 
     /** The built-in task named by {@code data.task}, or null. */
@@ -165,7 +97,7 @@ public final class RunParts {
     }
 
     /** The reward functions of the config, or the task's own when none are listed. */
-    public static RewardSet rewards(List<RewardSpec> specs, String onError, Task task) {
+    public static RewardSet rewards(List<RewardSpec> specs, RewardOnError onError, Task task) {
         List<RewardFunction> fns = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
@@ -183,7 +115,7 @@ public final class RunParts {
                 weights.add(s.weight());
             }
         }
-        return new RewardSet(fns, weights, RewardOnError.parse(onError));
+        return new RewardSet(fns, weights, onError);
     }
 
     private static RewardFunction create(RewardSpec s) {

@@ -83,7 +83,7 @@ class SftRunTest {
     @Test
     void aModelSaveThatStopsHalfwayLeavesNoModelDirectoryThatCountsAsComplete(@TempDir Path tmp) {
         Tokenizer chars = CharTokenizer.of("0123456789,");
-        var modelConfig = RunParts.freshConfig(config(tmp).model(), chars);
+        var modelConfig = io.github.grpo4j.internal.model.ModelParts.freshConfig(config(tmp).model(), chars);
         Path fin = tmp.resolve("sft").resolve("final");
         try (TransformerPolicy broken = new TransformerPolicy(Transformer.random(modelConfig, 1), new Unsaveable(chars))) {
             assertThatThrownBy(() -> SftRun.saveAtomically(broken, fin)).isInstanceOf(UnsupportedOperationException.class);
