@@ -45,7 +45,7 @@ class ConfigIoTest {
                         new RewardSpec("true", "regex", null, -1.0, Map.of("pattern", "123"))),
                 "zero",
                 new GenerationSection(4, 32, 0.7, 5, 0.95, 0.05, 1.1, List.of("\n", "123", "true", "null", "#", ": ", "'\"")),
-                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, "cosine", 0.0, 3, 0.0, 64, true),
+                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, "cosine", 0.0, 3, 0.0, 64, true, 2, true, 5),
                 new LossSection(0.0, "k1", "dr_grpo", "none", "sample", 1e-4, "rloo", 0.1, 0.28, 3.0, "sequence",
                         true, true, 10, 0.5, "sum_then_normalize", 0.01, 0.2),
                 new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16, List.of("tensorboard"), 3, 0.5));
@@ -106,6 +106,6 @@ class ConfigIoTest {
         Arbitrary<Integer> steps = Arbitraries.integers().between(1, Integer.MAX_VALUE);
         Arbitrary<Double> wd = Arbitraries.doubles().between(0, 1e6).ofScale(20);
         return Combinators.combine(lr, steps, wd)
-                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, "linear", 0.0, 0, 1.0, 256, false));
+                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, "linear", 0.0, 0, 1.0, 256, false, 1, false, 0));
     }
 }
