@@ -3,7 +3,6 @@ package io.github.grpo4j.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.internal.generate.Generator;
@@ -168,11 +167,14 @@ public final class TransformerPolicy implements Policy {
             boolean entropyGradient) {
         Layout layout = layout(prompts, completions);
         float t = temperature == 0.0 ? 1f : (float) temperature;
-        if (model instanceof Transformer transformer && !GradMode.recording()) {
-            // values only (reference, evaluation): the head runs in chunks, no [B, T, vocab] array is kept
+        Transformer transformer = model instanceof Transformer.BaseView view ? view.model()
+                : model instanceof Transformer tm ? tm : null;
+        if (transformer != null && !GradMode.recording()) {
+            // values only (reference, evaluation): the head runs in chunks, no [B, T, vocab] array is kept;
+            // a LoRA run's reference (the base view) too, with the adapters off
             try (NDManager scope = manager.newSubManager()) {
-                NDArray[] r = ChunkedScoring.values(transformer, manager, layout.batch(scope, t),
-                        memory.chunkFor(layout.tokens()));
+                NDArray[] r = ChunkedScoring.values(transformer, !(model instanceof Transformer.BaseView), manager,
+                        layout.batch(scope, t), memory.chunkFor(layout.tokens()));
                 return new TokenScores(r[0], r[1]);
             }
         }
@@ -218,22 +220,7 @@ public final class TransformerPolicy implements Policy {
             float t = temperature == 0.0 ? 1f : (float) temperature;
             ChunkedScoring.Training training = ChunkedScoring.forTraining(transformer, scope, layout.batch(scope, t),
                     memory.chunkFor(layout.tokens()), memory.gradientCheckpointing());
-            return new UpdateScores() {
-                @Override
-                public NDArray logProbs() {
-                    return training.logProbs();
-                }
-
-                @Override
-                public NDArray entropy() {
-                    return training.entropy();
-                }
-
-                @Override
-                public void backward(GradientCollector collector, NDArray loss) {
-                    training.backward(collector, loss);
-                }
-            };
+            return new UpdateScores.Computed(training.logProbs(), training.entropy(), true, training::backward);
         }
         return UpdateScores.plain(score(scope, prompts, completions, temperature, entropyGradient));
     }

@@ -19,12 +19,14 @@ import java.util.function.ToLongFunction;
  * @param machine          CPU and core count
  * @param threads          PyTorch intra-op threads in effect
  * @param parameters       N, the model's parameter count
+ * @param adapterParameters n, the LoRA adapters' parameter count (0 for full fine-tuning)
  * @param matmulFlopsPerS  measured fp32 1024×1024 matmul throughput, the MFU denominator
  * @param steps            the timed steps, in order
  * @param peakResidentBytes peak resident memory of the process over the run (model construction and warm-up
  *                          included), or -1
  */
-public record BenchReport(BenchOptions options, Machine machine, int threads, long parameters, double matmulFlopsPerS,
+public record BenchReport(BenchOptions options, Machine machine, int threads, long parameters,
+        long adapterParameters, double matmulFlopsPerS,
         List<StepTiming> steps, long peakResidentBytes) {
 
     /** The step after which resident memory is the baseline of the flatness check. */
@@ -38,11 +40,16 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
 
     /** This report with another MFU denominator. */
     public BenchReport withMatmulFlopsPerS(double flopsPerS) {
-        return new BenchReport(options, machine, threads, parameters, flopsPerS, steps, peakResidentBytes);
+        return new BenchReport(options, machine, threads, parameters, adapterParameters, flopsPerS, steps,
+                peakResidentBytes);
     }
 
-    /** Nominal model FLOPs of one step ({@link Flops#step}). */
+    /** Nominal model FLOPs of one step ({@link Flops#step}, or {@link Flops#loraStep} when LoRA trains). */
     public double flopsPerStep() {
+        if (options.lora() != null) {
+            return Flops.loraStep(parameters, adapterParameters, options.rows(), options.promptLength(),
+                    options.maxNewTokens(), options.beta() > 0, options.iterations());
+        }
         return Flops.step(parameters, options.rows(), options.promptLength(), options.maxNewTokens(),
                 options.beta() > 0, options.iterations());
     }
@@ -110,6 +117,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
             w.put("lora_r", options.lora().r());
             w.put("lora_alpha", options.lora().loraAlpha());
             w.put("lora_target_modules", options.lora().targetModules());
+            w.put("adapter_parameters", adapterParameters);
         }
         m.put("workload", w);
         Map<String, Object> mc = new LinkedHashMap<>();
@@ -131,6 +139,13 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         phases.put("reference", maxPeak(StepTiming::referencePeakBytes));
         phases.put("update", maxPeak(StepTiming::updatePeakBytes));
         m.put("peak_resident_bytes_by_phase", phases);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("generation", median(StepTiming::generationCpu));
+        cpu.put("reference", median(StepTiming::referenceCpu));
+        cpu.put("update", median(StepTiming::updateCpu));
+        cpu.put("step", median(StepTiming::stepCpu));
+        m.put("cpu_s", cpu);
+        m.put("java_heap_committed_bytes", Runtime.getRuntime().totalMemory());
         m.put("flops_per_step", flopsPerStep());
         m.put("achieved_flops_per_s", achievedFlopsPerS());
         m.put("mfu", mfu());
@@ -148,6 +163,10 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
             row.put("generation_peak_bytes", s.generationPeakBytes());
             row.put("reference_peak_bytes", s.referencePeakBytes());
             row.put("update_peak_bytes", s.updatePeakBytes());
+            row.put("generation_cpu_s", s.generationCpu());
+            row.put("reference_cpu_s", s.referenceCpu());
+            row.put("update_cpu_s", s.updateCpu());
+            row.put("step_cpu_s", s.stepCpu());
             return row;
         }).toList());
         return m;

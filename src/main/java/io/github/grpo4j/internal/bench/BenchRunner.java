@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.bench;
 
+import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
 import io.github.grpo4j.internal.algo.KlEstimator;
@@ -42,16 +43,25 @@ public final class BenchRunner {
         SplittableRandom promptRng = new SplittableRandom(options.seed());
         List<StepTiming> timed = new ArrayList<>(options.steps());
         long peak;
+        long adapterParameters;
         try (TransformerPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
+            adapterParameters = options.lora() == null ? 0
+                    : policy.parameters().values().stream().mapToLong(NDArray::size).sum();
             PhasePeaks peaks = new PhasePeaks();
-            trainer.onPhaseEnd(peaks);
+            PhaseCpu cpu = new PhaseCpu();
+            trainer.onPhaseEnd(phase -> {
+                cpu.ended(phase);
+                peaks.ended(phase);
+            });
             int total = options.warmup() + options.steps();
             for (int step = 1; step <= total; step++) {
                 List<Prompt> prompts = prompts(promptRng, tokenizer, options);
                 peaks.stepStarts();
+                cpu.stepStarts();
                 Map<String, Double> m = trainer.step(step, prompts).metrics();
+                double stepCpu = cpu.sinceStepStart();
                 // Outside the timed step: collect the step's Java garbage (op wrappers, index objects,
                 // about 10 MB) now, so the young generation does not keep touching fresh heap pages for
                 // the first ~100 steps; resident memory then measures native memory, which must stay flat.
@@ -60,7 +70,9 @@ public final class BenchRunner {
                     StepTiming t = new StepTiming(m.get("timing/generation"), m.get("timing/reference"),
                             m.get("timing/update"), m.get("step_time"), m.get("gen_tokens_per_s"),
                             m.get("train_tokens_per_s"), ProcMemory.residentBytes(), peaks.last(StepPhase.GENERATION),
-                            peaks.last(StepPhase.REFERENCE), peaks.last(StepPhase.UPDATE));
+                            peaks.last(StepPhase.REFERENCE), peaks.last(StepPhase.UPDATE),
+                            cpu.last(StepPhase.GENERATION), cpu.last(StepPhase.REFERENCE), cpu.last(StepPhase.UPDATE),
+                            stepCpu);
                     timed.add(t);
                     if (progress != null) {
                         progress.accept(t);
@@ -69,7 +81,8 @@ public final class BenchRunner {
             }
             peak = peaks.overall();
         }
-        return new BenchReport(options, Machine.current(), threads, config.parameterCount(), matmulFlopsPerS, timed,
+        return new BenchReport(options, Machine.current(), threads, config.parameterCount(), adapterParameters,
+                matmulFlopsPerS, timed,
                 peak);
     }
 

@@ -10,6 +10,11 @@ package io.github.grpo4j.internal.bench;
  *   <li>update {@code 6N·(P + T)} per iteration: forward (2N) and backward (4N).</li>
  * </ul>
  * Attention's score/context matmuls are not counted (the usual 6N convention).
+ *
+ * <p>When only LoRA adapters train ({@link #loraStep}; n adapter parameters beside the N frozen ones) the
+ * backward computes the gradient of every activation (2(N + n): it must flow through the frozen matrices)
+ * but weight gradients of the adapters only (2n), so per token: generation through the adapters 2(N + n),
+ * the reference with the adapters off 2N, and the update 2(N + n) + 2(N + n) + 2n = 4N + 6n.
  */
 public final class Flops {
     private Flops() {}
@@ -38,6 +43,23 @@ public final class Flops {
         double perRow = generation(params, promptLength, newTokens)
                 + (withReference ? reference(params, promptLength, newTokens) : 0.0)
                 + iterations * update(params, promptLength, newTokens);
+        return rows * perRow;
+    }
+
+    /** Update FLOPs of one completion per optimizer iteration when only LoRA adapters train. */
+    public static double loraUpdate(long baseParams, long adapterParams, int promptLength, int newTokens) {
+        return (4.0 * baseParams + 6.0 * adapterParams) * (promptLength + newTokens);
+    }
+
+    /**
+     * FLOPs of a whole step when only LoRA adapters ({@code adapterParams}) train on a frozen base of
+     * {@code baseParams}: generation through the adapters, the reference without them, the LoRA update.
+     */
+    public static double loraStep(long baseParams, long adapterParams, int rows, int promptLength, int newTokens,
+            boolean withReference, int iterations) {
+        double perRow = generation(baseParams + adapterParams, promptLength, newTokens)
+                + (withReference ? reference(baseParams, promptLength, newTokens) : 0.0)
+                + iterations * loraUpdate(baseParams, adapterParams, promptLength, newTokens);
         return rows * perRow;
     }
 

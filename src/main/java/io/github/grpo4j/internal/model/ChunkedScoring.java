@@ -62,11 +62,13 @@ public final class ChunkedScoring {
 
     /**
      * Log-probs and entropies {@code [B, T]} (zero past each completion's end) in {@code out}, without
-     * gradients.
+     * gradients, the LoRA adapters on or off ({@code withAdapters} false: the base model, a LoRA run's
+     * reference).
      */
-    public static NDArray[] values(Transformer model, NDManager out, Batch batch, int chunkTokens) {
+    public static NDArray[] values(Transformer model, boolean withAdapters, NDManager out, Batch batch,
+            int chunkTokens) {
         try (GradMode off = GradMode.off(); NDManager scope = out.newSubManager()) {
-            NDArray hidden = body(model, batch, scope, null);
+            NDArray hidden = body(model, batch, scope, null, withAdapters);
             NDArray[] r = headValues(model, hidden, batch, chunkTokens, scope);
             r[0].attach(out);
             r[1].attach(out);
@@ -89,10 +91,10 @@ public final class ChunkedScoring {
         NDArray hidden;
         if (checkpointing) {
             try (GradMode off = GradMode.off()) {
-                hidden = body(model, batch, scope, layerInputs);
+                hidden = body(model, batch, scope, layerInputs, true);
             }
         } else {
-            hidden = body(model, batch, scope, null); // keeps its graph for the body's backward
+            hidden = body(model, batch, scope, null, true); // keeps its graph for the body's backward
         }
         NDArray detached = hidden.stopGradient();        // [B*T, D], a leaf
         detached.attach(scope);
@@ -215,10 +217,13 @@ public final class ChunkedScoring {
 
     /**
      * The decoder body on the batch: the last layer's output at the predicting positions, flattened to
-     * {@code [B*T, D]}, in {@code scope}. With {@code layerInputs}, each layer's input is kept there.
+     * {@code [B*T, D]}, in {@code scope}. With {@code layerInputs}, each layer's input is kept there. Without
+     * {@code withAdapters}, the base model's (LoRA adapters off).
      */
-    private static NDArray body(Transformer model, Batch batch, NDManager scope, List<NDArray> layerInputs) {
-        boolean dropout = model.beginLayerForward(); // false without gradient recording (values, checkpointing)
+    private static NDArray body(Transformer model, Batch batch, NDManager scope, List<NDArray> layerInputs,
+            boolean withAdapters) {
+        // false without gradient recording (values, checkpointing) or with the adapters off
+        boolean dropout = withAdapters && model.beginLayerForward();
         int width = (int) batch.ids().getShape().get(1);
         Transformer.Tables tables = model.tables(batch.positions(), batch.mask(), width, scope);
         NDArray x = model.embed(batch.ids(), scope);
@@ -232,7 +237,7 @@ public final class ChunkedScoring {
                 } else {
                     x.tempAttach(lm); // ops on x land in lm; x itself returns to scope, kept for the recomputation
                 }
-                NDArray next = model.layer(l, x, tables, lm, dropout);
+                NDArray next = model.layer(l, x, tables, lm, dropout, withAdapters);
                 next.attach(scope);
                 x = next;
             }

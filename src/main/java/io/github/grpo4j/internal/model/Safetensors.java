@@ -123,7 +123,7 @@ public final class Safetensors {
         try {
             json = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw corrupt(file, "header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw corrupt(file, "header is not valid JSON: " + IoErrors.reason(e));
         }
         if (json == null || !json.isObject()) {
             throw corrupt(file, "header is not a JSON object");

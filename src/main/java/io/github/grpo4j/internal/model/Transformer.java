@@ -287,43 +287,59 @@ public final class Transformer implements CausalLm {
      * a LoRA run. Closing the view closes nothing; it has no trainable parameters.
      */
     public CausalLm baseView() {
-        Transformer self = this;
-        return new CausalLm() {
-            @Override
-            public int vocabSize() {
-                return self.vocabSize();
-            }
+        return new BaseView(this);
+    }
 
-            @Override
-            public int maxPositions() {
-                return self.maxPositions();
-            }
+    /**
+     * A model seen with its LoRA adapters switched off ({@link #baseView}): every forward is the base
+     * model's, sharing its weights.
+     */
+    public static final class BaseView implements CausalLm {
+        private final Transformer model;
 
-            @Override
-            public KvCache newCache(NDManager m, int batch, int capacity) {
-                return self.newCache(m, batch, capacity);
-            }
+        private BaseView(Transformer model) {
+            this.model = model;
+        }
 
-            @Override
-            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
-                return self.forward(ids, positions, attentionMask, cache, 0, false);
-            }
+        /** {@return the model whose adapters this view switches off} */
+        public Transformer model() {
+            return model;
+        }
 
-            @Override
-            public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int first) {
-                return self.forward(ids, positions, attentionMask, cache, first, false);
-            }
+        @Override
+        public int vocabSize() {
+            return model.vocabSize();
+        }
 
-            @Override
-            public Map<String, NDArray> parameters() {
-                return Map.of();
-            }
+        @Override
+        public int maxPositions() {
+            return model.maxPositions();
+        }
 
-            @Override
-            public void close() {
-                // a view: the model owns the weights
-            }
-        };
+        @Override
+        public KvCache newCache(NDManager m, int batch, int capacity) {
+            return model.newCache(m, batch, capacity);
+        }
+
+        @Override
+        public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache) {
+            return model.forward(ids, positions, attentionMask, cache, 0, false);
+        }
+
+        @Override
+        public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KvCache cache, int first) {
+            return model.forward(ids, positions, attentionMask, cache, first, false);
+        }
+
+        @Override
+        public Map<String, NDArray> parameters() {
+            return Map.of();
+        }
+
+        @Override
+        public void close() {
+            // a view: the model owns the weights
+        }
     }
 
     // ---------------------------------------------------------------- forward
@@ -466,11 +482,17 @@ public final class Transformer implements CausalLm {
      * {@code [B, S, D]}; intermediates land in {@code x}'s manager (attach {@code x} to a layer scope).
      */
     NDArray layer(int l, NDArray x, Tables t, NDManager lm, boolean dropout) {
+        return layer(l, x, t, lm, dropout, true);
+    }
+
+    /** As {@link #layer(int, NDArray, Tables, NDManager, boolean)}, the adapters on or off. */
+    NDArray layer(int l, NDArray x, Tables t, NDManager lm, boolean dropout, boolean withAdapters) {
+        LoraAdapters lora = withAdapters ? adapters : null;
         Layer w = layers[l];
         float eps = (float) config.rmsNormEps();
         NDArray mid = x.add(attention(w, l, rmsNorm(x, w.inputNorm(), eps), t.ropeQ(), t.rope(), t.bias(), null, lm,
-                adapters, dropout));
-        return mid.add(mlp(w, l, rmsNorm(mid, w.postNorm(), eps), adapters, dropout)); // [B, S, D]
+                lora, dropout));
+        return mid.add(mlp(w, l, rmsNorm(mid, w.postNorm(), eps), lora, dropout)); // [B, S, D]
     }
 
     /** Final norm and output head: hidden states {@code [..., D]} to logits {@code [..., vocab]}. */

@@ -2,6 +2,7 @@ package io.github.grpo4j.internal.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public record RunData(Path runDir, Map<String, NavigableMap<Integer, Double>> se
                     e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
         } catch (IOException e) {
             // optional file: a broken one must not stop the report of an otherwise good run
-            notes.add(RunFiles.SUMMARY + " could not be read: " + e.getMessage().lines().findFirst().orElse(""));
+            notes.add(RunFiles.SUMMARY + " could not be read: " + IoErrors.reason(e));
         }
         return out;
     }

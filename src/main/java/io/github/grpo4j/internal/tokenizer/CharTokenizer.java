@@ -298,7 +298,7 @@ public final class CharTokenizer implements Tokenizer {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new Grpo4jException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new Grpo4jException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new Grpo4jException(file + ": not a character tokenizer (field \"format\" must be \"" + FORMAT + "\")");

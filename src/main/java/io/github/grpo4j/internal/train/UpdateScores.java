@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A micro-batch's scores in the update: log-probs to build the loss on, entropies, and the backward
@@ -50,23 +51,33 @@ public interface UpdateScores {
         return plain(policy.score(scope, prompts, completions, temperature, entropyGradient));
     }
 
+    /**
+     * Whether the scores were computed in chunks with a hand-made backward pass (a {@link TransformerPolicy}'s
+     * memory settings), rather than with one differentiable forward.
+     *
+     * @return true for the chunked path
+     */
+    boolean chunked();
+
     /** Scores whose log-probs carry their whole autograd graph: one backward does it. */
     static UpdateScores plain(Policy.TokenScores s) {
-        return new UpdateScores() {
-            @Override
-            public NDArray logProbs() {
-                return s.logProbs();
-            }
+        return new Computed(s.logProbs(), s.entropy(), false, GradientCollector::backward);
+    }
 
-            @Override
-            public NDArray entropy() {
-                return s.entropy();
-            }
+    /**
+     * Scores and the backward pass that goes with them.
+     *
+     * @param logProbs     log π(token) {@code [B, T]}, differentiable
+     * @param entropy      entropies {@code [B, T]}
+     * @param chunked      whether the backward pass is done in chunks
+     * @param backwardPass adds the gradient of a loss to the parameters' gradients
+     */
+    record Computed(NDArray logProbs, NDArray entropy, boolean chunked,
+            BiConsumer<GradientCollector, NDArray> backwardPass) implements UpdateScores {
 
-            @Override
-            public void backward(GradientCollector collector, NDArray loss) {
-                collector.backward(loss);
-            }
-        };
+        @Override
+        public void backward(GradientCollector collector, NDArray loss) {
+            backwardPass.accept(collector, loss);
+        }
     }
 }

@@ -19,7 +19,7 @@ class BenchPartsTest {
             long rss = i == steps - 1 ? rssLast : rssFirst;
             timings.add(new StepTiming(0.3 + i * 0.01, 0.1, 0.5, 1.0 + i * 0.1, 1000 + i, 2000 + i, rss));
         }
-        return new BenchReport(BenchOptions.defaults(), new Machine("Test CPU", 2, false), 2, 3_051_264L, 200e9,
+        return new BenchReport(BenchOptions.defaults(), new Machine("Test CPU", 2, false), 2, 3_051_264L, 0L, 200e9,
                 timings, 123_456_789L);
     }
 
@@ -27,7 +27,7 @@ class BenchPartsTest {
     void jsonHasEveryReportedField() throws Exception {
         JsonNode j = new ObjectMapper().readTree(report(5, 1000, 1100).toJson());
         assertThat(j.fieldNames()).toIterable().contains("workload", "machine", "generation_s", "reference_s",
-                "update_s", "step_s", "gen_tokens_per_s", "train_tokens_per_s", "peak_resident_bytes",
+                "update_s", "step_s", "gen_tokens_per_s", "train_tokens_per_s", "peak_resident_bytes", "cpu_s",
                 "flops_per_step", "achieved_flops_per_s", "mfu", "resident_baseline_step", "resident_growth",
                 "per_step");
         assertThat(j.get("machine").fieldNames()).toIterable().contains("cpu", "processors", "threads",

@@ -35,6 +35,23 @@ class FlopsTest {
         assertThat(Flops.update(n, 3, 5)).isEqualTo(48_000);
     }
 
+    /**
+     * LoRA: no weight gradients of the frozen base, so the update is 4N + 6n per token (activation gradients
+     * through every matrix, weight gradients of the adapters only); the reference runs the base alone.
+     */
+    @Test
+    void loraStepCountsActivationGradientsEverywhereAndWeightGradientsOfTheAdaptersOnly() {
+        long n = 1000;
+        long a = 10;
+        // per row, prompt 3 + 5 new: generation 2(N + n)·7, reference 2N·8, update (2(N+n) + 2(N+n) + 2n)·8
+        double perRow = 2.0 * 1010 * 7 + 2.0 * 1000 * 8 + (2.0 * 1010 + 2.0 * 1010 + 2.0 * 10) * 8;
+        assertThat(Flops.loraStep(n, a, 2, 3, 5, true, 1)).isEqualTo(2 * perRow);
+        assertThat(Flops.loraUpdate(n, a, 3, 5)).isEqualTo(32_480);
+        assertThat(Flops.loraStep(n, a, 2, 3, 5, false, 2)).isEqualTo(2 * (2.0 * 1010 * 7 + 2 * 32_480));
+        // less than full fine-tuning of the same base, which also computes the base's weight gradients
+        assertThat(Flops.loraStep(n, a, 2, 3, 5, true, 1)).isLessThan(Flops.step(n, 2, 3, 5, true, 1));
+    }
+
     @Test
     void mfuIsAchievedOverPeakAndNanWithoutTime() {
         assertThat(Flops.mfu(100e9, 2.0, 200e9)).isCloseTo(0.25, within(1e-12));

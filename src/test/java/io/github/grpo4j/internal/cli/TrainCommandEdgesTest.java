@@ -34,7 +34,7 @@ class TrainCommandEdgesTest {
         assertThat(r.out()).contains("built-in " + builtIn.training().maxSteps() + ")")
                 .contains("built-in " + builtIn.outputDir() + ")")
                 .doesNotContain("${sys:");
-        assertThat(builtIn.training().maxSteps()).as("the README's figure").isEqualTo(600);
+        assertThat(builtIn.training().maxSteps()).as("the README's figure").isEqualTo(1400);
     }
 
     @Test

@@ -103,6 +103,7 @@ class ConfigLoaderTest {
         assertThat(c.generation().topP()).isEqualTo(0.9);
         assertThat(c.generation().samplingParams().maxNewTokens()).isEqualTo(256);
         assertThat(c.training().learningRate()).isEqualTo(1e-4);
+        assertThat(c.training().numIterations()).isEqualTo(1);
         assertThat(c.loss().beta()).isZero();
         assertThat(c.loss().effectiveEpsilonHigh()).isEqualTo(0.28);
         assertThat(c.loss().effectiveDualClip()).isEqualTo(3.0);
@@ -406,7 +407,8 @@ class ConfigLoaderTest {
         assertThat(c.rewards()).isEmpty();
         assertThat(c.generation().numGenerations()).isEqualTo(8);
         assertThat(c.training().perStepPrompts()).isEqualTo(32);
-        assertThat(c.training().learningRate()).isEqualTo(5e-5);
+        assertThat(c.training().learningRate()).isEqualTo(1e-4);
+        assertThat(c.training().numIterations()).isEqualTo(1);
         assertThat(c.loss().beta()).isEqualTo(0.04);
         assertThat(c.model().inlineConfig()).containsEntry("hidden_size", 128).containsEntry("num_hidden_layers", 4)
                 .containsEntry("num_attention_heads", 4).containsEntry("num_key_value_heads", 2)

@@ -68,14 +68,16 @@ class MemoryEstimateTest {
     }
 
     /**
-     * The estimate against the measured peak of a real step, from 30 % below to 50 % above it. The model
-     * (31k vocabulary, 20 M parameters: 80 MB of weights, about 0.5 GB with reference, gradients and AdamW)
-     * is large enough that real tensors dominate what the step adds, and small enough for a few seconds. Measured: the rise
-     * of the process's peak resident memory from right after the policy is built (its weights are added
-     * back), so the JVM, the PyTorch runtime and earlier tests do not count.
+     * The estimate against the measured peak of a real step, within ±30 %. The model (31k vocabulary, 20 M
+     * parameters: 80 MB of weights, about 0.5 GB with reference, gradients and AdamW) is large enough that
+     * real tensors dominate what the step adds, and small enough for a few seconds. Measured: the rise of the
+     * process's peak resident memory from right after the policy is built (its weights are added back), so
+     * the JVM and the PyTorch runtime do not count. The build runs this class in a fresh JVM of its own:
+     * after other tests, pages they freed stay resident and are reused, and the measured rise fell short of
+     * the step's allocations (estimate 1.33× the measurement then; 0.94× in a fresh JVM, 30 Nov 2026).
      */
     @Test
-    void estimateIsWithinThirtyPercentBelowOrFiftyAboveTheMeasuredPeak() {
+    void estimateIsWithinThirtyPercentOfTheMeasuredPeak() {
         assumeTrue(ProcMemory.resetPeak(), "needs Linux's /proc/self/clear_refs");
         StringBuilder alphabet = new StringBuilder("abcdef");
         for (char ch = 0x4E00; ch < 0x4E00 + 31_000; ch++) {
@@ -99,11 +101,11 @@ class MemoryEstimateTest {
             MemoryEstimate e = MemoryEstimate.of(new MemoryEstimate.Workload(config, 8, 8, prompt,
                     options.sampling().maxNewTokens(), true, new MemorySettings(0, false), false));
             assertThat(measured).isGreaterThan(4 * 4 * config.parameterCount()); // weights, reference, moments at least
-            // Looser above: where earlier tests ran in the same JVM, pages they freed stay resident and are
-            // reused, so the measured rise can fall short of what the step allocates (seen: 1.33x after a
-            // larger batch of tests, 1.0x alone). The build runs this class in a fresh JVM for that reason.
+            // in the test's output file (target/surefire-reports), for re-checking the bounds
+            System.out.printf("memory estimate %d bytes, measured %d bytes, ratio %.3f%n", e.peak(), measured,
+                    (double) e.peak() / measured);
             assertThat((double) e.peak()).as("estimate %s vs measured %s", e.peak(), measured)
-                    .isBetween(0.7 * measured, 1.5 * measured);
+                    .isBetween(0.7 * measured, 1.3 * measured);
         }
     }
 }
