@@ -35,7 +35,8 @@ import java.util.stream.IntStream;
 /**
  * One GRPO step, docs/algorithm.md §1, over any {@link Policy}: rollout → reward → group-relative advantages →
  * reference log-probs → μ passes of micro-batched, gradient-accumulated AdamW updates of the clipped
- * surrogate with KL penalty.
+ * surrogate with KL penalty. {@link #round} runs several steps on one generation ({@code steps_per_generation})
+ * and, with {@link #dynamicSampling}, resamples until the groups have signal ({@link DynamicSampling}).
  *
  * <p>The loop around it (data, checkpoints, metrics files) lives in {@link TrainingRun}; this class
  * holds what one step needs and the state that carries over between steps (optimizer, reference).
