@@ -1,5 +1,6 @@
 package io.github.grpo4j;
 
+import io.github.grpo4j.config.Default;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
@@ -136,7 +137,7 @@ public final class GrpoTrainer implements AutoCloseable {
         if (rewards.isEmpty()) {
             return run.run(resume);
         }
-        try (RewardSet set = new RewardSet(rewards, weights, RewardOnError.parse(config.rewardOnError()))) {
+        try (RewardSet set = new RewardSet(rewards, weights, config.rewardOnError())) {
             return run.rewards(set).run(resume);
         }
     }

@@ -14,13 +14,15 @@ public record CheckpointSection(
         @Doc("Write a checkpoint every this many steps (and always after the last step); 0: only the "
                 + "final one.")
         @Range(min = 0)
+        @Default("50")
         int saveSteps,
         @Doc("Keep at most this many checkpoints, deleting the oldest; 0 keeps all.")
         @Range(min = 0)
+        @Default("2")
         int saveTotalLimit) {
 
     /** {@return the defaults: a checkpoint every 50 steps, the last 2 kept}*/
     public static CheckpointSection defaults() {
-        return new CheckpointSection(50, 2);
+        return Defaults.of(CheckpointSection.class);
     }
 }

@@ -46,16 +46,20 @@ public record DataSection(
         @Doc("Options of the built-in task (see the task's documentation); ignored for `train_file`.")
         Map<String, Object> taskOptions,
         @Doc(value = "Field holding a plain-text prompt (TRL's standard format).", valid = "non-empty")
+        @Default("prompt")
         String promptField,
         @Doc(value = "Field holding a chat prompt: a list of {role, content} maps, rendered with the "
                 + "tokenizer's chat template (TRL's conversational format).", valid = "non-empty")
+        @Default("messages")
         String messagesField,
         @Doc("Shuffle the prompts each epoch, with a seed derived from `seed` and the epoch number "
                 + "(so a resumed run continues with the same order).")
+        @Default("true")
         boolean shuffle,
         @Doc("Longest prompt in tokens; longer prompts keep their last `max_prompt_length` tokens "
                 + "(left truncation, as TRL) and a warning is logged.")
         @Range(min = 1)
+        @Default("512")
         int maxPromptLength,
         @Doc(value = "Held-out prompts of your own (same format and fields as `train_file`), evaluated "
                 + "every `logging.eval_steps` steps and before training with the run's reward functions: "
@@ -82,6 +86,6 @@ public record DataSection(
 
     /** {@return no data source chosen: the config must set {@code train_file} or {@code task}} */
     public static DataSection defaults() {
-        return new DataSection(null, null, Map.of(), "prompt", "messages", true, 512, null);
+        return Defaults.of(DataSection.class);
     }
 }

@@ -33,27 +33,34 @@ public record GenerationSection(
         @Doc("G: completions sampled per prompt, the group whose rewards are normalised together "
                 + "(TRL `num_generations`). Completions are independent samples and may repeat.")
         @Range(min = 2)
+        @Default("8")
         int numGenerations,
         @Doc("Longest completion in tokens; a completion that reaches it without EOS is *truncated* "
                 + "(see `loss.mask_truncated_completions`, metric `completions/clipped_ratio`).")
         @Range(min = 1)
+        @Default("256")
         int maxCompletionLength,
         @Doc(value = "Logits are divided by the temperature before sampling. Must be > 0: with greedy "
                 + "decoding all G completions are equal and every advantage is 0.",
                 valid = "> 0")
         @Range(min = 0, minExclusive = true)
+        @Default("1.0")
         double temperature,
         @Doc("Sample only among the k most likely tokens; 0 disables.")
         @Range(min = 0)
+        @Default("0")
         int topK,
         @Doc("Nucleus sampling: the smallest set of tokens whose probability sums to ≥ top_p; 1.0 disables.")
         @Range(min = 0, minExclusive = true, max = 1)
+        @Default("1.0")
         double topP,
         @Doc("Drop tokens with probability below min_p × the top token's probability; 0 disables.")
         @Range(min = 0, max = 1, maxExclusive = true)
+        @Default("0.0")
         double minP,
         @Doc("CTRL-style penalty on tokens already present in the prompt or completion; 1.0 disables.")
         @Range(min = 0, minExclusive = true)
+        @Default("1.0")
         double repetitionPenalty,
         @Doc(value = "A completion ends once its text contains one of these strings (besides EOS).",
                 valid = "list of non-empty strings")
@@ -77,7 +84,7 @@ public record GenerationSection(
 
     /** {@return TRL's defaults: G = 8, 256 tokens, temperature 1, no truncation, no penalty, no stop strings} */
     public static GenerationSection defaults() {
-        return new GenerationSection(8, 256, 1.0, 0, 1.0, 0.0, 1.0, List.of());
+        return Defaults.of(GenerationSection.class);
     }
 
     /** {@return these settings as the sampling parameters a {@link io.github.grpo4j.policy.Policy} takes} */

@@ -2,6 +2,7 @@ package io.github.grpo4j.config;
 
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
+import io.github.grpo4j.reward.RewardOnError;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,9 +32,11 @@ import java.util.List;
 public record GrpoConfig(
         @Doc("Seed of the run's single random source (data order, sampling, initialisation). The "
                 + "same seed and config give the same run.")
+        @Default("0")
         long seed,
         @Doc(value = "Run directory: resolved config, metrics, samples, checkpoints, report.",
                 valid = "non-empty")
+        @Default("runs/grpo")
         String outputDir,
         @Doc("The policy model.")
         ModelSection model,
@@ -45,8 +48,8 @@ public record GrpoConfig(
         List<RewardSpec> rewards,
         @Doc("A reward function that throws: `raise` stops the run with the error (naming the "
                 + "function and prompt); `zero` scores that completion 0 and logs a warning.")
-        @OneOf({"raise", "zero"})
-        String rewardOnError,
+        @Default("raise")
+        RewardOnError rewardOnError,
         @Doc("Rollout sampling.")
         GenerationSection generation,
         @Doc("Steps, batch shape, optimiser.")
@@ -75,11 +78,12 @@ public record GrpoConfig(
      */
     public GrpoConfig {
         // Library users may leave sections null: they mean "all defaults", as in a file.
-        outputDir = outputDir == null ? "runs/grpo" : outputDir;
+        // (the defaults themselves have no null key, so defaults() is only asked for a key left null)
+        outputDir = outputDir == null ? defaults().outputDir() : outputDir;
         model = model == null ? ModelSection.defaults() : model;
         data = data == null ? DataSection.defaults() : data;
         rewards = rewards == null ? List.of() : List.copyOf(rewards);
-        rewardOnError = rewardOnError == null ? "raise" : rewardOnError;
+        rewardOnError = rewardOnError == null ? defaults().rewardOnError() : rewardOnError;
         generation = generation == null ? GenerationSection.defaults() : generation;
         training = training == null ? TrainingSection.defaults() : training;
         loss = loss == null ? LossSection.defaults() : loss;
@@ -107,8 +111,6 @@ public record GrpoConfig(
      * @return the default config
      */
     public static GrpoConfig defaults() {
-        return new GrpoConfig(0L, "runs/grpo", ModelSection.defaults(), DataSection.defaults(), List.of(),
-                "raise", GenerationSection.defaults(), TrainingSection.defaults(), LossSection.defaults(),
-                CheckpointSection.defaults(), LoggingSection.defaults());
+        return Defaults.of(GrpoConfig.class);
     }
 }

@@ -30,18 +30,22 @@ import java.util.List;
 public record LoggingSection(
         @Doc("Log metrics every this many steps.")
         @Range(min = 1)
+        @Default("1")
         int loggingSteps,
         @Doc("Completions per logged step written to `samples.jsonl` (prompt, completion, rewards, "
                 + "advantage); 0 writes none.")
         @Range(min = 0)
+        @Default("4")
         int numSampleRows,
         @Doc("Evaluate every this many steps (and at the last step): a built-in task's held-out "
                 + "accuracy, or `data.eval_file`; 0 disables.")
         @Range(min = 0)
+        @Default("0")
         int evalSteps,
         @Doc("Prompts per evaluation (for a built-in task: generated with a seed different from "
                 + "training; for `data.eval_file`: its first rows).")
         @Range(min = 1)
+        @Default("64")
         int evalPrompts,
         @Doc(value = "Where else metrics go besides `metrics.jsonl` (TRL `report_to`): `tensorboard` writes "
                 + "every metric, with its step, as TensorBoard scalar event files under "
@@ -52,9 +56,11 @@ public record LoggingSection(
         @Doc("Sampled completions per prompt when evaluating `data.eval_file` (TRL "
                 + "`num_generations_eval`); pass@1 and pass@n are estimated from them.")
         @Range(min = 1)
+        @Default("4")
         int numGenerationsEval,
         @Doc("When evaluating `data.eval_file`, a completion passes (counts for pass@k) when its total "
                 + "reward (weighted sum of the reward functions) is at least this.")
+        @Default("1.0")
         double evalPassThreshold) {
 
     /**
@@ -74,7 +80,7 @@ public record LoggingSection(
 
     /** {@return every key at its default} */
     public static LoggingSection defaults() {
-        return new LoggingSection(1, 4, 0, 64, List.of(), 4, 1.0);
+        return Defaults.of(LoggingSection.class);
     }
 
     /** {@return whether {@code report_to} lists {@code tensorboard}} */

@@ -27,20 +27,25 @@ import java.util.List;
 public record LoraSection(
         @Doc("Rank of the adapters.")
         @Range(min = 1)
+        @Default("8")
         int r,
         @Doc("Scale numerator: the update is scaled by lora_alpha / r (lora_alpha / sqrt(r) with `use_rslora`).")
         @Range(min = 0, minExclusive = true)
+        @Default("8")
         double loraAlpha,
         @Doc("Dropout probability on the adapters' input during the update (PEFT applies it in training "
                 + "mode); generation and the reference and old log-probs see none.")
         @Range(min = 0, max = 1, maxExclusive = true)
+        @Default("0.0")
         double loraDropout,
         @Doc(value = "Linear layers to adapt, by module name (`q_proj`, `k_proj`, `v_proj`, `o_proj`, "
                 + "`gate_proj`, `up_proj`, `down_proj`), or `all-linear` for every linear layer except the output "
                 + "head, as PEFT does.",
                 valid = "a non-empty list of module names, or all-linear")
+        @Default({"q_proj", "v_proj"})
         List<String> targetModules,
         @Doc("Rank-stabilised LoRA: scale by lora_alpha / sqrt(r) instead of lora_alpha / r.")
+        @Default("false")
         boolean useRslora) {
 
     /**
@@ -63,7 +68,7 @@ public record LoraSection(
 
     /** {@return PEFT's defaults: r 8, lora_alpha 8, lora_dropout 0, q_proj and v_proj, no rsLoRA} */
     public static LoraSection defaults() {
-        return new LoraSection(8, 8, 0.0, List.of("q_proj", "v_proj"), false);
+        return Defaults.of(LoraSection.class);
     }
 
     /**

@@ -79,11 +79,12 @@ public record LossSection(
         @Doc("β, coefficient of the per-token KL penalty to the reference model (DeepSeekMath 0.04). "
                 + "0 disables the penalty and the reference model is not loaded.")
         @Range(min = 0)
+        @Default("0.04")
         double beta,
         @Doc("Per-token KL estimator with Δ = log π_ref − log π_θ (clamped to [−20, 20]): `k3` = "
                 + "exp(Δ) − Δ − 1 (DeepSeekMath, always ≥ 0), `k1` = −Δ, `k2` = Δ²/2.")
-        @OneOf({"k1", "k2", "k3"})
-        String klEstimator,
+        @Default("k3")
+        KlEstimator klEstimator,
         @Doc("Aggregation of per-token losses: `grpo` = mean over sequences of each sequence's token "
                 + "mean (DeepSeekMath); `bnpo` = token mean over the batch; `dapo` = token mean over "
                 + "all workers' tokens (equals bnpo on one machine; DAPO, TRL's default); `dr_grpo` = "
@@ -92,27 +93,29 @@ public record LossSection(
                 + "weight held constant so no token loses its gradient, aggregated as dapo; ε_max is "
                 + "`epsilon_high` (must be set; TRL recommends 5.0); `epsilon` and `dual_clip` are unused; "
                 + "metric `cispo_clip_ratio` replaces `clip_ratio/*`.")
-        @OneOf({"grpo", "bnpo", "dapo", "dr_grpo", "cispo"})
-        String lossType,
+        @Default("grpo")
+        LossType lossType,
         @Doc("Advantage scale s in A = (R − mean_group) / s: `group` = std of the group's G rewards; "
                 + "`batch` = std of all rewards of the step (mean still per group); `none` = 1 "
                 + "(Dr. GRPO).")
-        @OneOf({"group", "batch", "none"})
-        String scaleRewards,
+        @Default("group")
+        ScaleRewards scaleRewards,
         @Doc("Standard deviation used for `scale_rewards`: `population` (÷N, numpy's np.std, as "
                 + "the worked example) or `sample` (÷(N−1), Bessel, as TRL and verl).")
-        @OneOf({"population", "sample"})
-        String std,
+        @Default("population")
+        StdKind std,
         @Doc("0: divide by s, or by 1 where s == 0 (as in the worked example). > 0: divide by s + std_eps (TRL 1e-4, "
                 + "verl 1e-6).")
         @Range(min = 0)
+        @Default("0.0")
         double stdEps,
         @Doc("`grpo`: A = (R − mean) / s. `rloo`: A_i = R_i − mean of the other G−1 rewards of the group "
                 + "(leave-one-out; `scale_rewards` does not apply).")
-        @OneOf({"grpo", "rloo"})
-        String advantageEstimator,
+        @Default("grpo")
+        AdvantageEstimator advantageEstimator,
         @Doc("ε_low of the clipped surrogate min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) (PPO / DeepSeekMath 0.2).")
         @Range(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+        @Default("0.2")
         double epsilon,
         @Doc(value = "ε_high, the upper clip; null = `epsilon`. DAPO's clip-higher uses 0.28. With "
                 + "`loss_type: cispo` it is ε_max, the cap of the importance weight itself.",
@@ -125,20 +128,24 @@ public record LossSection(
         Double dualClip,
         @Doc("`token`: a ratio per token (GRPO). `sequence`: one ratio per completion, the exp of the "
                 + "mean token log-ratio (GSPO).")
-        @OneOf({"token", "sequence"})
-        String importanceSamplingLevel,
+        @Default("token")
+        ImportanceSamplingLevel importanceSamplingLevel,
         @Doc("Completions that hit `max_completion_length` without EOS get no loss (DAPO's overlong "
                 + "filtering); they still count in the group statistics.")
+        @Default("false")
         boolean maskTruncatedCompletions,
         @Doc("Groups whose G rewards are all equal (zero std, no signal; metric `frac_reward_zero_std`) "
                 + "are left out of the loss (DAPO dynamic sampling, without resampling).")
+        @Default("false")
         boolean filterZeroStdGroups,
         @Doc("Every this many steps the reference model is replaced by α·π_θ + (1−α)·π_ref (TRL, "
                 + "TR-DPO). 0: never, π_ref stays the initial policy.")
         @Range(min = 0)
+        @Default("0")
         int refModelSyncSteps,
         @Doc("α of the reference-model sync; used only when `ref_model_sync_steps` > 0.")
         @Range(min = 0, max = 1)
+        @Default("0.6")
         double refModelMixupAlpha,
         @Doc("How several reward functions make one advantage (TRL). `sum_then_normalize`: the weighted "
                 + "sum R = Σ w_k r_k gets group-relative advantages (GRPO). `normalize_then_sum` (GDPO, Liu "
@@ -146,13 +153,14 @@ public record LossSection(
                 + "then summed with the weights and normalised again over the batch, so distinct reward "
                 + "combinations keep distinct advantages; `std` and `std_eps` apply to both divisors "
                 + "(TRL: sample, 1e-4), `scale_rewards` does not; needs `advantage_estimator: grpo`.")
-        @OneOf({"sum_then_normalize", "normalize_then_sum"})
-        String multiObjectiveAggregation,
+        @Default("sum_then_normalize")
+        MultiObjectiveAggregation multiObjectiveAggregation,
         @Doc("Entropy bonus (verl `entropy_coeff`): −entropy_coeff × H is added to every completion "
                 + "token's loss and aggregated like it, so a positive value pushes the policy's per-token "
                 + "entropy H up against entropy collapse. 0 disables it; otherwise the full next-token "
                 + "distributions stay in memory for the backward pass: the update scores unchunked, "
                 + "`training.logprob_chunk_size` and `training.gradient_checkpointing` do not apply to it.")
+        @Default("0.0")
         double entropyCoeff,
         @Doc("TRL `top_entropy_quantile` (\"Beyond the 80/20 rule\", Wang et al. 2025): train the policy "
                 + "term only on the tokens whose entropy is in the top q share: ≥ the (1 − q)-quantile of "
@@ -160,13 +168,12 @@ public record LossSection(
                 + "per micro-batch). The KL term keeps every token, and so does the loss normaliser. 1.0 "
                 + "keeps every token; 0.2 is the paper's choice.")
         @Range(min = 0, max = 1, minExclusive = true)
+        @Default("1.0")
         double topEntropyQuantile) {
 
     /** {@return DeepSeekMath's defaults: β 0.04, k3, grpo loss, group population std, ε 0.2, token ratios} */
     public static LossSection defaults() {
-        return new LossSection(0.04, "k3", "grpo", "group", "population", 0.0, "grpo", 0.2, null, null,
-                "token", false, false, 0, 0.6,
-                "sum_then_normalize", 0.0, 1.0);
+        return Defaults.of(LossSection.class);
     }
 
     /** {@return ε_high: {@code epsilon_high} if set, else {@code epsilon}} */

@@ -50,6 +50,7 @@ public record ModelSection(
                 + "`loss.beta` is 0.")
         String refModel,
         @Doc("LoRA adapters to train instead of every weight (PEFT `LoraConfig` keys). null: full fine-tuning.")
+        @Default("null")
         LoraSection lora,
         @Doc("A PEFT LoRA adapter directory (`adapter_config.json`, `adapter_model.safetensors`) for the "
                 + "base model, trained further: its rank, alpha and target modules replace `lora`'s (whose "
@@ -70,7 +71,7 @@ public record ModelSection(
 
     /** {@return no model chosen: the config must set {@code path} or {@code config}} */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null, null, null);
+        return Defaults.of(ModelSection.class);
     }
 
     /**

@@ -43,6 +43,7 @@ public record RewardSpec(
         String className,
         @Doc(value = "Weight w_k of this function in the total reward.", valid = "finite")
         @Range
+        @Default("1.0")
         double weight,
         @Doc("Parameters of the reward type (e.g. `field: answer`, `pattern: ...`).")
         Map<String, Object> params) {
@@ -62,6 +63,6 @@ public record RewardSpec(
 
     /** {@return the defaults of a list entry; {@code name} and {@code type} must be given} */
     public static RewardSpec defaults() {
-        return new RewardSpec(null, null, null, 1.0, Map.of());
+        return Defaults.of(RewardSpec.class);
     }
 }

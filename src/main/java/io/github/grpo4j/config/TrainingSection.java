@@ -63,61 +63,75 @@ package io.github.grpo4j.config;
 public record TrainingSection(
         @Doc("Training steps (rollout + update rounds). One step = P prompts × G completions.")
         @Range(min = 1)
+        @Default("100")
         int maxSteps,
         @Doc("P: prompts drawn from the data per step; each is sampled G times, so a step has P×G "
                 + "completions.")
         @Range(min = 1)
+        @Default("8")
         int perStepPrompts,
         @Doc("Completions per forward/backward pass; gradients are accumulated over the P×G rows "
                 + "of a step. P×G need not be a multiple: the last micro-batch is smaller. The loss is "
                 + "normalised by whole-batch counts, so this changes memory use, not the result.")
         @Range(min = 1)
+        @Default("16")
         int microBatchSize,
         @Doc("μ: optimisation passes over each step's rollouts (TRL `num_iterations`). With μ = 1 "
                 + "π_old is the current policy detached: the ratio is 1 in value but its gradient is "
                 + "∇log π_θ, so a loss near 0 is expected, not a bug.")
         @Range(min = 1)
+        @Default("1")
         int numIterations,
         @Doc("Peak AdamW learning rate. Default 1e-6 is TRL's GRPO default, meant for pretrained "
                 + "models; tiny from-scratch models (the built-in config) need ~1e-4.")
         @Range(min = 0, minExclusive = true)
+        @Default("1e-6")
         double learningRate,
         @Doc("AdamW β1.")
         @Range(min = 0, max = 1, maxExclusive = true)
+        @Default("0.9")
         double adamBeta1,
         @Doc("AdamW β2 (TRL's GRPO default 0.99).")
         @Range(min = 0, max = 1, maxExclusive = true)
+        @Default("0.99")
         double adamBeta2,
         @Doc("AdamW ε.")
         @Range(min = 0, minExclusive = true)
+        @Default("1e-8")
         double adamEpsilon,
         @Doc("AdamW decoupled weight decay.")
         @Range(min = 0)
+        @Default("0.0")
         double weightDecay,
         @Doc("Learning-rate schedule after warm-up: constant, linear decay to 0, or cosine decay to 0 "
                 + "at `max_steps`.")
-        @OneOf({"constant", "linear", "cosine"})
-        String lrSchedulerType,
+        @Default("constant")
+        LrSchedulerType lrSchedulerType,
         @Doc(value = "Linear warm-up from 0 over this fraction of `max_steps`.",
                 valid = "[0, 1); 0 when `warmup_steps` > 0")
         @Range(min = 0, max = 1, maxExclusive = true)
+        @Default("0.0")
         double warmupRatio,
         @Doc(value = "Linear warm-up from 0 over this many steps (instead of `warmup_ratio`).",
                 valid = "≥ 0; 0 when `warmup_ratio` > 0")
         @Range(min = 0)
+        @Default("0")
         int warmupSteps,
         @Doc("Clip the global gradient L2 norm to this value; 0 disables clipping.")
         @Range(min = 0)
+        @Default("1.0")
         double maxGradNorm,
         @Doc("Completion tokens (rows × positions) whose vocabulary logits exist at once when log-probs "
                 + "and entropies are computed (policy, old and reference); the update's backward pass "
                 + "through the output head runs chunk by chunk too. Same values and gradients; with a "
                 + "large vocabulary it saves most of the update's memory. 0: all tokens at once.")
         @Range(min = 0)
+        @Default("256")
         int logprobChunkSize,
         @Doc("Recompute each decoder layer's activations in the backward pass instead of keeping them "
                 + "(only each layer's input is kept): less memory for long completions, about one more "
                 + "forward pass of time. Same gradients (TRL `gradient_checkpointing`).")
+        @Default("false")
         boolean gradientCheckpointing,
         @Doc("Optimizer steps per generation (TRL `steps_per_generation`, verl's mini-batches): one generation "
                 + "samples this many steps' prompts at once, and each step's groups are then its own AdamW "
@@ -125,21 +139,23 @@ public record TrainingSection(
                 + "policy that generated them. With `num_iterations` μ, the μ passes go over the steps in turn. "
                 + "`max_steps` still counts optimizer steps (of `num_iterations` updates each).")
         @Range(min = 1)
+        @Default("1")
         int stepsPerGeneration,
         @Doc("DAPO's dynamic sampling (verl `algorithm.filter_groups`): groups whose rewards are all equal "
                 + "are dropped and generation continues with new prompts from the data until every prompt "
                 + "slot of the step holds a group with signal (the excess is cut off), or until "
                 + "`max_generation_batches` is reached; then the step trains on what it has.")
+        @Default("false")
         boolean dynamicSampling,
         @Doc("With `dynamic_sampling`: generation batches per step at most (verl `max_num_gen_batches`, "
                 + "whose default 0 is kept: no limit, so data whose groups never vary loops for ever).")
         @Range(min = 0)
+        @Default("0")
         int maxGenerationBatches) {
 
     /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {
-        return new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8, 0.0, "constant", 0.0, 0, 1.0, 256, false,
-                1, false, 0);
+        return Defaults.of(TrainingSection.class);
     }
 
     /** {@return the warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps)} */

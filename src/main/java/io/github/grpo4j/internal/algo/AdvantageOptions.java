@@ -1,6 +1,10 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
+import io.github.grpo4j.internal.config.ConfigValidator;
 import java.util.Objects;
 
 /**
@@ -25,19 +29,15 @@ public record AdvantageOptions(
         this(scaleRewards, std, stdEps, estimator, MultiObjectiveAggregation.SUM_THEN_NORMALIZE);
     }
 
-    /** Checks every field; a bad value is a user error naming the config key. */
+    /**
+     * Rejects missing enums only: the values come from a config that {@code ConfigValidator} checked (or a
+     * command whose flags it checked), the one place each rule is written.
+     */
     public AdvantageOptions {
-        Objects.requireNonNull(aggregation, "aggregation");
-        if (aggregation == MultiObjectiveAggregation.NORMALIZE_THEN_SUM && estimator != AdvantageEstimator.GRPO) {
-            throw new Grpo4jException("multi_objective_aggregation normalize_then_sum (GDPO) needs advantage_estimator "
-                    + "grpo, got " + estimator.configName());
-        }
         Objects.requireNonNull(scaleRewards, "scaleRewards");
         Objects.requireNonNull(std, "std");
         Objects.requireNonNull(estimator, "estimator");
-        if (!(stdEps >= 0) || Double.isInfinite(stdEps)) {
-            throw new Grpo4jException("std_eps must be a finite number >= 0, got " + stdEps);
-        }
+        Objects.requireNonNull(aggregation, "aggregation");
     }
 
     /** DeepSeekMath's choice: group std, population, no epsilon, grpo. */

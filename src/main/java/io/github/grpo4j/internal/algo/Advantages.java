@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.algo;
 
+import io.github.grpo4j.config.AdvantageEstimator;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

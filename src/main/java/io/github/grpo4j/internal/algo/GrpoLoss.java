@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**

@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.algo;
 
 import ai.djl.ndarray.NDArray;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
 
 /** Importance ratios π_θ / π_old (docs/algorithm.md §3) on {@code [B, T]} log-prob tensors. */
 public final class ImportanceRatios {

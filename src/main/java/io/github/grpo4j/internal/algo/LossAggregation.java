@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.algo;
 
 import ai.djl.ndarray.NDArray;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.tensor.Scalars;
 
 /**

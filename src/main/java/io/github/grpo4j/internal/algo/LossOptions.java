@@ -1,6 +1,9 @@
 package io.github.grpo4j.internal.algo;
 
-import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.internal.config.ConfigValidator;
 import java.util.Objects;
 
 /**
@@ -38,32 +41,14 @@ public record LossOptions(
         this(epsilonLow, epsilonHigh, dualClip, level, beta, kl, lossType, 0.0, 1.0);
     }
 
-    /** Checks every field; a bad value is a user error naming the config key. */
+    /**
+     * Rejects missing enums only: the values come from a config that {@code ConfigValidator} checked (or a
+     * command whose flags it checked), the one place each rule is written.
+     */
     public LossOptions {
-        if (!Double.isFinite(entropyCoeff)) {
-            throw new Grpo4jException("entropy_coeff must be a finite number, got " + entropyCoeff);
-        }
-        if (!(topEntropyQuantile > 0 && topEntropyQuantile <= 1)) {
-            throw new Grpo4jException("top_entropy_quantile must be in (0, 1], got " + topEntropyQuantile);
-        }
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(kl, "kl");
         Objects.requireNonNull(lossType, "lossType");
-        // open interval, as the config record states: ε = 0 clips every ratio to 1 (no update after the
-        // first pass), ε = 1 makes the lower clip 0, i.e. none
-        if (!(epsilonLow > 0 && epsilonLow < 1)) {
-            throw new Grpo4jException("epsilon must be in (0, 1), got " + epsilonLow);
-        }
-        if (!(epsilonHigh > 0) || Double.isInfinite(epsilonHigh)) {
-            throw new Grpo4jException("epsilon_high must be a finite number > 0, got " + epsilonHigh);
-        }
-        if (!(dualClip == 0 || (dualClip > 1 && !Double.isInfinite(dualClip)))) {
-            throw new Grpo4jException(
-                    "dual_clip must be 0 (off) or a finite number > 1 (verl uses 3), got " + dualClip);
-        }
-        if (!(beta >= 0) || Double.isInfinite(beta)) {
-            throw new Grpo4jException("beta must be a finite number >= 0, got " + beta);
-        }
     }
 
     /** ε 0.2 both sides, no dual clip, token level, β 0.04, k3, grpo: DeepSeekMath. */

@@ -1,5 +1,9 @@
 package io.github.grpo4j.internal.algo;
 
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.StdKind;
 /**
  * The GRPO math of docs/algorithm.md §2–§5 in plain {@code double}s with hand loops: the readable, independent
  * twin of {@link Advantages} and {@link GrpoLoss}. The {@code explain} command prints these numbers and

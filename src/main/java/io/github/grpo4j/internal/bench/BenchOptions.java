@@ -2,7 +2,7 @@ package io.github.grpo4j.internal.bench;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
 import java.util.List;

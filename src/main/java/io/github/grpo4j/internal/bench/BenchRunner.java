@@ -1,9 +1,10 @@
 package io.github.grpo4j.internal.bench;
 
 import ai.djl.ndarray.NDArray;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
@@ -105,11 +106,14 @@ public final class BenchRunner {
     static GrpoStepTrainer.Options trainerOptions(BenchOptions o) {
         SamplingParams sampling = new SamplingParams(o.temperature(), 0, 1.0, 0.0, 1.0, o.maxNewTokens(), List.of());
         int micro = o.microBatch() == 0 ? o.rows() : o.microBatch();
-        return new GrpoStepTrainer.Options(o.generations(), sampling, micro, o.iterations(), AdvantageOptions.defaults(),
-                new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, o.beta(), KlEstimator.K3, o.lossType()),
-                false, false, 0, 0.6,
-                new LrSchedule(LrSchedule.Kind.CONSTANT, o.learningRate(), 0, o.warmup() + o.steps()),
-                AdamW.Options.defaults(), o.maxGradNorm(), o.seed());
+        return GrpoStepTrainer.Options.defaults()
+                .withBatch(o.generations(), micro, o.iterations())
+                .withSampling(sampling)
+                .withObjective(AdvantageOptions.defaults(),
+                        new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, o.beta(), KlEstimator.K3, o.lossType()))
+                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, o.learningRate(), 0, o.warmup() + o.steps()),
+                        AdamW.Options.defaults(), o.maxGradNorm())
+                .withSeed(o.seed());
     }
 
     /**

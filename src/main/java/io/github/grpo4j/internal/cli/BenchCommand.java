@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.bench.BenchOptions;
 import io.github.grpo4j.internal.bench.BenchReport;
 import io.github.grpo4j.internal.bench.BenchRunner;
@@ -116,7 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The options the flags describe. */
     BenchOptions options() {
         return new BenchOptions(modelType, vocab, hidden, layers, heads, kvHeads, intermediate, tied, prompts, group,
-                promptLength, maxNew, temperature, beta, iterations, LossType.parse(lossType), lr, maxGradNorm,
+                promptLength, maxNew, temperature, beta, iterations,
+                OptionNames.parse(LossType.class, "loss_type", lossType), lr, maxGradNorm,
                 microBatch, threads, warmup, steps, seed,
                 new MemorySettings(logprobChunkSize, gradientCheckpointing), lora());
     }

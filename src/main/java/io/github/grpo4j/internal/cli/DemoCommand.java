@@ -3,14 +3,18 @@ package io.github.grpo4j.internal.cli;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.internal.algo.AdvantageEstimator;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossSection;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.LrSchedulerType;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossType;
-import io.github.grpo4j.internal.algo.ScaleRewards;
-import io.github.grpo4j.internal.algo.StdKind;
+import io.github.grpo4j.internal.config.ConfigValidator;
 import io.github.grpo4j.internal.policy.CategoricalPolicy;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.train.AdamW;
@@ -111,12 +115,17 @@ public final class DemoCommand implements Callable<Integer> {
         if (numIterations < 1 || maxSteps < 1) {
             throw new Grpo4jException("--num-iterations and --max-steps must be at least 1");
         }
-        var advantage = new AdvantageOptions(ScaleRewards.GROUP, StdKind.parse(std), 0.0, AdvantageEstimator.GRPO);
+        var advantage = new AdvantageOptions(ScaleRewards.GROUP, OptionNames.parse(StdKind.class, "std", std), 0.0, AdvantageEstimator.GRPO);
+        ConfigValidator.checkFlag(LossSection.class, "epsilon", "--epsilon", epsilon);
+        ConfigValidator.checkFlag(LossSection.class, "beta", "--beta", beta);
         var loss = new LossOptions(epsilon, epsilon, 0.0, ImportanceSamplingLevel.TOKEN, beta, KlEstimator.K3, LossType.GRPO);
-        var options = new GrpoStepTrainer.Options(numGenerations, SamplingParams.defaults(1), numGenerations, numIterations,
-                advantage, loss, false, false, 0, 0.6,
-                new LrSchedule(LrSchedule.Kind.CONSTANT, learningRate, 0, maxSteps),
-                new AdamW.Options(0.9, 0.999, 1e-8, 0.0), 0.0, seed);
+        var options = GrpoStepTrainer.Options.defaults()
+                .withBatch(numGenerations, numGenerations, numIterations)
+                .withSampling(SamplingParams.defaults(1))
+                .withObjective(advantage, loss)
+                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, learningRate, 0, maxSteps),
+                        new AdamW.Options(0.9, 0.999, 1e-8, 0.0), 0.0)
+                .withSeed(seed);
         if (answerRewards.length != ANSWERS.size()) {
             throw new Grpo4jException("--rewards needs " + ANSWERS.size() + " values (one per answer " + ANSWERS
                     + "); got " + answerRewards.length);

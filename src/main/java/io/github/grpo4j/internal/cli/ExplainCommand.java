@@ -4,17 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.algo.AdvantageEstimator;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossSection;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.Advantages;
 import io.github.grpo4j.internal.algo.BatchTotals;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.algo.ReferenceMath;
-import io.github.grpo4j.internal.algo.ScaleRewards;
-import io.github.grpo4j.internal.algo.StdKind;
+import io.github.grpo4j.internal.config.ConfigValidator;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -175,10 +178,18 @@ public final class ExplainCommand implements Callable<Integer> {
         double[] pNew = probabilities("--new-probs", newProbs, g);
         double[] pOld = probabilities("--old-probs", oldProbs, g);
         double[] pRef = refProbs == null ? pOld.clone() : probabilities("--ref-probs", refProbs, g);
-        AdvantageOptions ao = new AdvantageOptions(ScaleRewards.parse(scaleRewards), StdKind.parse(std), stdEps,
+        ConfigValidator.checkFlag(LossSection.class, "epsilon", "--epsilon", epsilon);
+        if (epsilonHigh != null) {
+            ConfigValidator.checkFlag(LossSection.class, "epsilonHigh", "--epsilon-high", epsilonHigh);
+        }
+        ConfigValidator.checkFlag(LossSection.class, "beta", "--beta", beta);
+        ConfigValidator.checkFlag(LossSection.class, "stdEps", "--std-eps", stdEps);
+        AdvantageOptions ao = new AdvantageOptions(OptionNames.parse(ScaleRewards.class, "scale_rewards", scaleRewards),
+                OptionNames.parse(StdKind.class, "std", std), stdEps,
                 AdvantageEstimator.GRPO);
         LossOptions lo = new LossOptions(epsilon, epsilonHigh == null ? epsilon : epsilonHigh, 0,
-                ImportanceSamplingLevel.TOKEN, beta, KlEstimator.parse(klEstimator), LossType.parse(lossType));
+                ImportanceSamplingLevel.TOKEN, beta, OptionNames.parse(KlEstimator.class, "kl_estimator", klEstimator),
+                OptionNames.parse(LossType.class, "loss_type", lossType));
         if (lo.lossType() == LossType.CISPO) {
             throw new Grpo4jException("--loss-type cispo: explain walks through the clipped surrogate; valid: grpo, "
                     + "bnpo, dapo, dr_grpo (docs/configuration.md describes cispo)");

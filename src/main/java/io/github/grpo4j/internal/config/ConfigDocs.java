@@ -175,8 +175,8 @@ public final class ConfigDocs {
         if (t == boolean.class) {
             return "boolean";
         }
-        if (t == String.class) {
-            return "string";
+        if (t == String.class || t.isEnum()) {
+            return "string"; // an option enum is written as one of its names
         }
         if (t == Map.class) {
             return "mapping";
@@ -196,10 +196,11 @@ public final class ConfigDocs {
         if (d != null && !d.valid().isEmpty()) {
             return d.valid();
         }
-        OneOf oneOf = c.getAnnotation(OneOf.class);
-        if (oneOf != null) {
-            String v = List.of(oneOf.value()).stream().map(s -> "`" + s + "`").collect(Collectors.joining(", "));
-            return oneOf.nullable() ? "null, " + v : v;
+        List<String> options = Configs.options(c);
+        if (!options.isEmpty()) {
+            String v = options.stream().map(s -> "`" + s + "`").collect(Collectors.joining(", "));
+            OneOf oneOf = c.getAnnotation(OneOf.class);
+            return oneOf != null && oneOf.nullable() ? "null, " + v : v;
         }
         Range r = c.getAnnotation(Range.class);
         if (r != null) {
@@ -221,6 +222,9 @@ public final class ConfigDocs {
         }
         if (v instanceof Map<?, ?> m && m.isEmpty()) {
             return "{}";
+        }
+        if (v instanceof Enum<?> e) {
+            return Configs.optionName(e);
         }
         return v.toString();
     }

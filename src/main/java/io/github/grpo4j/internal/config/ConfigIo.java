@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.IoErrors;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -80,6 +81,9 @@ public final class ConfigIo {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             list.forEach(v -> array.add(valueTree(v)));
             return array;
+        }
+        if (value instanceof Enum<?> e) {
+            return JsonNodeFactory.instance.textNode(Configs.optionName(e));
         }
         return PLAIN.valueToTree(value);
     }

@@ -1,10 +1,13 @@
 package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.AdvantageEstimator;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.config.ModelSection;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
 import io.github.grpo4j.config.RewardSpec;
@@ -110,22 +113,21 @@ public final class ConfigValidator {
                 out.add(new Problem(key, format(n) + " is out of range; valid: " + describe(range)));
             }
             OneOf oneOf = c.getAnnotation(OneOf.class);
+            List<String> options = Configs.options(c);
             if (oneOf != null && value instanceof List<?> list) {
                 for (int i = 0; i < list.size(); i++) {
                     Object item = list.get(i);
-                    if (!Arrays.asList(oneOf.value()).contains(item)) {
-                        String closest = Configs.closest(String.valueOf(item), Arrays.asList(oneOf.value()));
-                        out.add(new Problem(key + "[" + i + "]", "'" + item + "' is not an option (did you mean '"
-                                + closest + "'?); valid: " + String.join(", ", oneOf.value())));
+                    if (!options.contains(item)) {
+                        out.add(new Problem(key + "[" + i + "]", notAnOption(String.valueOf(item), options)));
                     }
                 }
-            } else if (oneOf != null && value != null && !Arrays.asList(oneOf.value()).contains(value)) {
-                String closest = Configs.closest(value.toString(), Arrays.asList(oneOf.value()));
-                out.add(new Problem(key, "'" + value + "' is not an option (did you mean '" + closest
-                        + "'?); valid: " + String.join(", ", oneOf.value())));
+            } else if (oneOf != null && value != null && !options.contains(value)) {
+                out.add(new Problem(key, notAnOption(value.toString(), options)));
             }
-            if (oneOf != null && value == null && !oneOf.nullable()) {
-                out.add(new Problem(key, "must be set; valid: " + String.join(", ", oneOf.value())));
+            // an option enum can only hold a valid value; null is the one mistake left (a record built in code)
+            boolean nullable = oneOf != null && oneOf.nullable();
+            if (!options.isEmpty() && value == null && !nullable) {
+                out.add(new Problem(key, "must be set; valid: " + String.join(", ", options)));
             }
             if (value instanceof Record r) {
                 annotations(r, key, out);
@@ -139,6 +141,31 @@ public final class ConfigValidator {
         }
     }
 
+
+    /**
+     * Checks a command-line flag that sets a config key against that key's {@link Range}, so a command that
+     * takes the value directly (explain, demo) applies the same rule as a config file.
+     *
+     * @throws Grpo4jException "FLAG: VALUE is out of range; valid: ..." when the value is outside the range
+     */
+    public static double checkFlag(Class<? extends Record> section, String component, String flag, double value) {
+        RecordComponent c = Arrays.stream(section.getRecordComponents()).filter(r -> r.getName().equals(component))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException(section.getSimpleName() + " has no " + component));
+        Range range = c.getAnnotation(Range.class);
+        if (!Double.isFinite(value)) {
+            throw new Grpo4jException(flag + ": " + value + " is not a finite number; valid: " + describe(range));
+        }
+        if (range != null && !inRange(value, range)) {
+            throw new Grpo4jException(flag + ": " + format(value) + " is out of range; valid: " + describe(range));
+        }
+        return value;
+    }
+
+    /** "'x' is not an option (did you mean 'y'?); valid: a, b, c". */
+    static String notAnOption(String value, List<String> options) {
+        return "'" + value + "' is not an option (did you mean '" + Configs.closest(value, options)
+                + "'?); valid: " + String.join(", ", options);
+    }
 
     static boolean inRange(double v, Range r) {
         boolean aboveMin = r.minExclusive() ? v > r.min() : v >= r.min();
@@ -213,14 +240,14 @@ public final class ConfigValidator {
         }
         warmupRules("training", c.training().warmupRatio(), c.training().warmupSteps(), out);
 
-        if ("cispo".equals(c.loss().lossType()) && c.loss().epsilonHigh() == null) {
+        if (c.loss().lossType() == LossType.CISPO && c.loss().epsilonHigh() == null) {
             out.add(new Problem("loss.epsilon_high", "must be set for loss_type: cispo, where it is ε_max, the cap of "
                     + "the importance weight (not 1 + ε); valid: > 0, e.g. 5.0 (TRL's recommendation)"));
         }
-        if ("normalize_then_sum".equals(c.loss().multiObjectiveAggregation())
-                && !"grpo".equals(c.loss().advantageEstimator())) {
+        if (c.loss().multiObjectiveAggregation() == MultiObjectiveAggregation.NORMALIZE_THEN_SUM
+                && c.loss().advantageEstimator() != AdvantageEstimator.GRPO) {
             out.add(new Problem("loss.multi_objective_aggregation", "normalize_then_sum (GDPO) needs "
-                    + "advantage_estimator: grpo, not '" + c.loss().advantageEstimator() + "'; valid: sum_then_normalize"));
+                    + "advantage_estimator: grpo, not '" + Configs.optionName(c.loss().advantageEstimator()) + "'; valid: sum_then_normalize"));
         }
         if (c.data().evalFile() != null && c.data().task() != null) {
             out.add(new Problem("data.eval_file", "is for your own prompts; a built-in data.task evaluates on its "

@@ -1,10 +1,14 @@
 package io.github.grpo4j.internal.config;
 
+import io.github.grpo4j.config.OneOf;
+import io.github.grpo4j.internal.OptionNames;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Small helpers shared by the loader, validator, writer and docs generator. */
@@ -31,6 +35,24 @@ public final class Configs {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The valid spellings of a key that takes one of a fixed set of values: its option enum's names
+     * ({@link #optionName}) or its {@link OneOf} list; empty for other keys.
+     */
+    public static List<String> options(RecordComponent component) {
+        Class<?> type = component.getType();
+        if (type.isEnum()) {
+            return Arrays.stream(type.getEnumConstants()).map(e -> optionName((Enum<?>) e)).toList();
+        }
+        OneOf oneOf = component.getAnnotation(OneOf.class);
+        return oneOf == null ? List.of() : List.of(oneOf.value());
+    }
+
+    /** An option's spelling in a config file: the enum constant's lowercase name, e.g. {@code dr_grpo}. */
+    public static String optionName(Enum<?> option) {
+        return OptionNames.of(option);
     }
 
     /** The record's {@code static defaults()} instance. */

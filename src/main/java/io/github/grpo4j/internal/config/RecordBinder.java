@@ -57,6 +57,9 @@ final class RecordBinder {
         if (raw == boolean.class || raw == Boolean.class) {
             return bindBoolean(node, raw, dflt, path);
         }
+        if (raw.isEnum()) {
+            return bindOption(node, raw, dflt, path);
+        }
         if (raw == String.class) {
             if (node.isNull() || node.isTextual()) {
                 return node.isNull() ? null : node.textValue();
@@ -141,6 +144,23 @@ final class RecordBinder {
         }
         m.append(" Valid keys: ").append(String.join(", ", valid));
         return m.toString();
+    }
+
+    /** One of an option enum's values, spelled as {@link Configs#optionName} writes it. */
+    private Object bindOption(JsonNode node, Class<?> type, Object dflt, String path) {
+        List<String> valid = Arrays.stream(type.getEnumConstants()).map(e -> Configs.optionName((Enum<?>) e)).toList();
+        if (node.isNull()) {
+            return problem(path, "must be set; valid: " + String.join(", ", valid), dflt);
+        }
+        if (!node.isTextual()) {
+            return problem(path, "expected a string, got " + SourceTree.describe(node)
+                    + (node.isValueNode() ? "; quote it to make it a string" : ""), dflt);
+        }
+        int i = valid.indexOf(node.textValue());
+        if (i < 0) {
+            return problem(path, ConfigValidator.notAnOption(node.textValue(), valid), dflt);
+        }
+        return type.getEnumConstants()[i];
     }
 
     private Object bindInteger(JsonNode node, Class<?> raw, Object dflt, String path, long min, long max) {

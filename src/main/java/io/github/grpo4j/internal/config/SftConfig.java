@@ -1,6 +1,8 @@
 package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.config.CheckpointSection;
+import io.github.grpo4j.config.Default;
+import io.github.grpo4j.config.Defaults;
 import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LoggingSection;
@@ -20,8 +22,10 @@ import io.github.grpo4j.config.ModelSection;
 @Doc("A supervised fine-tuning run (warm start): cross-entropy on the target completion tokens.")
 public record SftConfig(
         @Doc("Seed of the run's random source.")
+        @Default("0")
         long seed,
         @Doc(value = "Run directory.", valid = "non-empty")
+        @Default("runs/sft")
         String outputDir,
         @Doc("The model to fine-tune (same keys as for GRPO).")
         ModelSection model,
@@ -45,7 +49,6 @@ public record SftConfig(
     }
 
     public static SftConfig defaults() {
-        return new SftConfig(0L, "runs/sft", ModelSection.defaults(), SftDataSection.defaults(),
-                SftTrainingSection.defaults(), CheckpointSection.defaults(), LoggingSection.defaults());
+        return Defaults.of(SftConfig.class);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.config;
 
+import io.github.grpo4j.config.Default;
+import io.github.grpo4j.config.Defaults;
 import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
@@ -30,16 +32,21 @@ public record SftDataSection(
         @Doc("Options of the built-in task.")
         Map<String, Object> taskOptions,
         @Doc(value = "Field holding a plain-text prompt.", valid = "non-empty")
+        @Default("prompt")
         String promptField,
         @Doc(value = "Field holding a chat prompt (list of {role, content}).", valid = "non-empty")
+        @Default("messages")
         String messagesField,
         @Doc(value = "Field holding the target completion the model learns to produce (the loss is on these "
                 + "tokens only).", valid = "non-empty")
+        @Default("completion")
         String completionField,
         @Doc("Shuffle the examples each epoch (seeded).")
+        @Default("true")
         boolean shuffle,
         @Doc("Longest prompt + completion in tokens; longer prompts are left-truncated with a warning.")
         @Range(min = 2)
+        @Default("512")
         int maxLength) {
 
     public SftDataSection {
@@ -47,6 +54,6 @@ public record SftDataSection(
     }
 
     public static SftDataSection defaults() {
-        return new SftDataSection(null, null, Map.of(), "prompt", "messages", "completion", true, 512);
+        return Defaults.of(SftDataSection.class);
     }
 }

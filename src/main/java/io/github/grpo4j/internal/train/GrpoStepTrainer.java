@@ -7,6 +7,12 @@ import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.LossSection;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.TrainingSection;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.algo.Advantages;
@@ -14,9 +20,6 @@ import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.algo.GrpoLoss;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossTerms;
-import io.github.grpo4j.internal.algo.LossType;
-import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
-import io.github.grpo4j.internal.algo.ScaleRewards;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tensor.GradMode;
@@ -75,7 +78,91 @@ public final class GrpoStepTrainer implements AutoCloseable {
             LrSchedule schedule,
             AdamW.Options adam,
             double maxGradNorm,
-            long seed) {}
+            long seed) {
+
+        /**
+         * The options a validated config asks for. Warm-up and schedule length count optimizer updates:
+         * μ per step.
+         */
+        public static Options from(GrpoConfig c) {
+            TrainingSection t = c.training();
+            LossSection l = c.loss();
+            int updates = t.maxSteps() * t.numIterations();
+            int warmup = t.effectiveWarmupSteps() * t.numIterations();
+            return new Options(
+                    c.generation().numGenerations(),
+                    c.generation().samplingParams(),
+                    t.microBatchSize(),
+                    t.numIterations(),
+                    new AdvantageOptions(l.scaleRewards(), l.std(), l.stdEps(), l.advantageEstimator(),
+                            l.multiObjectiveAggregation()),
+                    new LossOptions(l.epsilon(), l.effectiveEpsilonHigh(), l.effectiveDualClip(),
+                            l.importanceSamplingLevel(), l.beta(), l.klEstimator(), l.lossType(), l.entropyCoeff(),
+                            l.topEntropyQuantile()),
+                    l.maskTruncatedCompletions(),
+                    l.filterZeroStdGroups(),
+                    l.refModelSyncSteps(),
+                    l.refModelMixupAlpha(),
+                    new LrSchedule(t.lrSchedulerType(), t.learningRate(), warmup, updates),
+                    new AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
+                    t.maxGradNorm(),
+                    c.seed());
+        }
+
+        /** {@return the options of the default config ({@link GrpoConfig#defaults()})} */
+        public static Options defaults() {
+            return from(GrpoConfig.defaults());
+        }
+
+        /** {@return these options with G completions per prompt, micro-batches of that many rows and μ passes} */
+        public Options withBatch(int numGenerations, int microBatchSize, int numIterations) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with other generation settings} */
+        public Options withSampling(SamplingParams sampling) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with other advantage and loss settings} */
+        public Options withObjective(AdvantageOptions advantage, LossOptions loss) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with DAPO's row filters: truncated completions, zero-std groups} */
+        public Options withFilters(boolean maskTruncatedCompletions, boolean filterZeroStdGroups) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with the reference moving towards the policy every {@code steps} steps by α} */
+        public Options withReferenceSync(int refModelSyncSteps, double refModelMixupAlpha) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with another optimizer: schedule, AdamW settings, gradient clip} */
+        public Options withOptimizer(LrSchedule schedule, AdamW.Options adam, double maxGradNorm) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+
+        /** {@return these options with another seed} */
+        public Options withSeed(long seed) {
+            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                    adam, maxGradNorm, seed);
+        }
+    }
 
 
     private final Policy policy;
@@ -93,10 +180,6 @@ public final class GrpoStepTrainer implements AutoCloseable {
      * @param reference frozen reference model, or null to copy the policy now (ignored when β = 0)
      */
     public GrpoStepTrainer(Policy policy, Policy reference, Options options, RewardSet rewards) {
-        if (options.numGenerations() < 2) {
-            throw new Grpo4jException("num_generations must be at least 2 (a group needs two completions to compare); got "
-                    + options.numGenerations());
-        }
         this.policy = policy;
         this.options = options;
         this.rewards = rewards;

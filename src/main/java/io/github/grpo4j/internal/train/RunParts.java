@@ -165,7 +165,7 @@ public final class RunParts {
     }
 
     /** The reward functions of the config, or the task's own when none are listed. */
-    public static RewardSet rewards(List<RewardSpec> specs, String onError, Task task) {
+    public static RewardSet rewards(List<RewardSpec> specs, RewardOnError onError, Task task) {
         List<RewardFunction> fns = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
@@ -183,7 +183,7 @@ public final class RunParts {
                 weights.add(s.weight());
             }
         }
-        return new RewardSet(fns, weights, RewardOnError.parse(onError));
+        return new RewardSet(fns, weights, onError);
     }
 
     private static RewardFunction create(RewardSpec s) {

@@ -55,7 +55,7 @@ public final class SftRun {
         PromptEncoder encoder = new PromptEncoder(tokenizer, d.maxLength());
         SftTrainingSection t = config.training();
         var options = new SftTrainer.Options(t.microBatchSize(),
-                new LrSchedule(LrSchedule.Kind.parse(t.lrSchedulerType()), t.learningRate(), t.effectiveWarmupSteps(),
+                new LrSchedule(t.lrSchedulerType(), t.learningRate(), t.effectiveWarmupSteps(),
                         t.maxSteps()),
                 new io.github.grpo4j.internal.train.AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
                 t.maxGradNorm());

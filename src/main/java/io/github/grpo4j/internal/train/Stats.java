@@ -1,7 +1,7 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.config.StdKind;
 import io.github.grpo4j.internal.algo.ReferenceMath;
-import io.github.grpo4j.internal.algo.StdKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

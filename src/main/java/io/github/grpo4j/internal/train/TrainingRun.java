@@ -6,17 +6,7 @@ import io.github.grpo4j.StepListener;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
-import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.TrainingSection;
-import io.github.grpo4j.internal.algo.AdvantageEstimator;
-import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
-import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossType;
-import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
-import io.github.grpo4j.internal.algo.ScaleRewards;
-import io.github.grpo4j.internal.algo.StdKind;
 import io.github.grpo4j.internal.data.DataPosition;
 import io.github.grpo4j.internal.data.PromptDataset;
 import io.github.grpo4j.internal.data.PromptEncoder;
@@ -178,34 +168,6 @@ public final class TrainingRun {
         return new DynamicSampling.Options(t.dynamicSampling(), t.maxGenerationBatches());
     }
 
-    /** The GRPO options of a config. */
-    public static GrpoStepTrainer.Options options(GrpoConfig c) {
-        TrainingSection t = c.training();
-        LossSection l = c.loss();
-        int updates = t.maxSteps() * t.numIterations();
-        int warmup = t.effectiveWarmupSteps() * t.numIterations();
-        return new GrpoStepTrainer.Options(
-                c.generation().numGenerations(),
-                c.generation().samplingParams(),
-                t.microBatchSize(),
-                t.numIterations(),
-                new AdvantageOptions(ScaleRewards.parse(l.scaleRewards()), StdKind.parse(l.std()), l.stdEps(),
-                        AdvantageEstimator.parse(l.advantageEstimator()),
-                        MultiObjectiveAggregation.parse(l.multiObjectiveAggregation())),
-                new LossOptions(l.epsilon(), l.effectiveEpsilonHigh(), l.effectiveDualClip(),
-                        ImportanceSamplingLevel.parse(l.importanceSamplingLevel()), l.beta(),
-                        KlEstimator.parse(l.klEstimator()), LossType.parse(l.lossType()), l.entropyCoeff(),
-                        l.topEntropyQuantile()),
-                l.maskTruncatedCompletions(),
-                l.filterZeroStdGroups(),
-                l.refModelSyncSteps(),
-                l.refModelMixupAlpha(),
-                new LrSchedule(LrSchedule.Kind.parse(t.lrSchedulerType()), t.learningRate(), warmup, updates),
-                new AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
-                t.maxGradNorm(),
-                c.seed());
-    }
-
     /**
      * Runs (or, with {@code resume}, continues) the configured training.
      *
@@ -237,7 +199,7 @@ public final class TrainingRun {
                         config.data().messagesField(), task, config.seed(),
                         config.training().maxSteps() * config.training().perStepPrompts());
         PromptEncoder encoder = new PromptEncoder(tokenizer, config.data().maxPromptLength());
-        GrpoStepTrainer.Options options = options(config);
+        GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
 
         Checkpoints.TrainerState state = from.map(Checkpoints::readState).orElse(null);
         if (state != null && state.seed() != config.seed()) {

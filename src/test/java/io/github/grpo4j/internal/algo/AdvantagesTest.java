@@ -1,19 +1,22 @@
 package io.github.grpo4j.internal.algo;
 
-import static io.github.grpo4j.internal.algo.SeedExample.*;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.github.grpo4j.internal.algo.SeedExample.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** {@link Advantages} on NDArrays against the golden table (float32 1e-6, float64 1e-12) and the twin. */
 class AdvantagesTest {

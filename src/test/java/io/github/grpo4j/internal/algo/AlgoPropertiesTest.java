@@ -1,11 +1,14 @@
 package io.github.grpo4j.internal.algo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -16,6 +19,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Invariants of the GRPO math, on the double twin and on NDArrays. */
 class AlgoPropertiesTest {

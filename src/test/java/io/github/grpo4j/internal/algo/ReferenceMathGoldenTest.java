@@ -1,10 +1,16 @@
 package io.github.grpo4j.internal.algo;
 
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
+import org.junit.jupiter.api.Test;
+
 import static io.github.grpo4j.internal.algo.SeedExample.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
-import org.junit.jupiter.api.Test;
 
 /** Every row of docs/algorithm.md §7's golden table, computed by the double twin, to 1e-12. */
 class ReferenceMathGoldenTest {

@@ -1,5 +1,8 @@
 package io.github.grpo4j.internal.algo;
 
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
 /** The worked example of docs/algorithm.md §7 (docs/algorithm.md §7): four answers to "What is the capital of France?". */
 final class SeedExample {
     static final double[] REWARDS = {0.9, 0.1, 0.1, 0.1};

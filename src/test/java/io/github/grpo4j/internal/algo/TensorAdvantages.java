@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.grpo4j.config.StdKind;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,15 +2,24 @@ package io.github.grpo4j.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.grpo4j.config.AdvantageEstimator;
 import io.github.grpo4j.config.CheckpointSection;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GenerationSection;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
 import io.github.grpo4j.config.LoggingSection;
 import io.github.grpo4j.config.LossSection;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.config.ModelSection;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
 import io.github.grpo4j.config.TrainingSection;
+import io.github.grpo4j.reward.RewardOnError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,11 +52,13 @@ class ConfigIoTest {
                 new DataSection(null, "countdown", Map.of("n", 3), "prompt", "messages", false, 77, null),
                 List.of(new RewardSpec("acc", "java", "com.example.Acc", 2.5, params),
                         new RewardSpec("true", "regex", null, -1.0, Map.of("pattern", "123"))),
-                "zero",
+                RewardOnError.ZERO,
                 new GenerationSection(4, 32, 0.7, 5, 0.95, 0.05, 1.1, List.of("\n", "123", "true", "null", "#", ": ", "'\"")),
-                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, "cosine", 0.0, 3, 0.0, 64, true, 2, true, 5),
-                new LossSection(0.0, "k1", "dr_grpo", "none", "sample", 1e-4, "rloo", 0.1, 0.28, 3.0, "sequence",
-                        true, true, 10, 0.5, "sum_then_normalize", 0.01, 0.2),
+                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, LrSchedulerType.COSINE, 0.0, 3, 0.0, 64, true,
+                        2, true, 5),
+                new LossSection(0.0, KlEstimator.K1, LossType.DR_GRPO, ScaleRewards.NONE, StdKind.SAMPLE, 1e-4,
+                        AdvantageEstimator.RLOO, 0.1, 0.28, 3.0, ImportanceSamplingLevel.SEQUENCE, true, true, 10, 0.5,
+                        MultiObjectiveAggregation.SUM_THEN_NORMALIZE, 0.01, 0.2),
                 new CheckpointSection(0, 0), new LoggingSection(2, 0, 5, 16, List.of("tensorboard"), 3, 0.5));
     }
 
@@ -96,8 +107,9 @@ class ConfigIoTest {
         Arbitrary<Double> high = Arbitraries.doubles().between(1e-9, 5).ofScale(20).injectNull(0.3);
         Arbitrary<Double> stdEps = Arbitraries.doubles().between(0, 1e-3).ofScale(20);
         return Combinators.combine(beta, eps, high, stdEps)
-                .as((b, e, h, s) -> new LossSection(b, "k3", "grpo", "group", "population", s, "grpo", e, h, null,
-                        "token", false, false, 0, 0.6, "normalize_then_sum", 0.0, 1.0));
+                .as((b, e, h, s) -> new LossSection(b, KlEstimator.K3, LossType.GRPO, ScaleRewards.GROUP,
+                        StdKind.POPULATION, s, AdvantageEstimator.GRPO, e, h, null, ImportanceSamplingLevel.TOKEN, false,
+                        false, 0, 0.6, MultiObjectiveAggregation.NORMALIZE_THEN_SUM, 0.0, 1.0));
     }
 
     @Provide
@@ -106,6 +118,7 @@ class ConfigIoTest {
         Arbitrary<Integer> steps = Arbitraries.integers().between(1, Integer.MAX_VALUE);
         Arbitrary<Double> wd = Arbitraries.doubles().between(0, 1e6).ofScale(20);
         return Combinators.combine(lr, steps, wd)
-                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, "linear", 0.0, 0, 1.0, 256, false, 1, false, 0));
+                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, LrSchedulerType.LINEAR, 0.0, 0, 1.0, 256, false,
+                        1, false, 0));
     }
 }

@@ -7,9 +7,12 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.KlEstimator;
 import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.config.StdKind;
+import io.github.grpo4j.reward.RewardOnError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +57,7 @@ class ConfigLoaderTest {
         assertThat(c.logging()).isEqualTo(d.logging());
         assertThat(c.seed()).isZero();
         assertThat(c.outputDir()).isEqualTo("runs/grpo");
-        assertThat(c.rewardOnError()).isEqualTo("raise");
+        assertThat(c.rewardOnError()).isEqualTo(RewardOnError.RAISE);
     }
 
     @Test
@@ -65,8 +68,8 @@ class ConfigLoaderTest {
         assertThat(d.training().learningRate()).isEqualTo(1e-6);
         assertThat(d.training().adamBeta2()).isEqualTo(0.99);
         assertThat(d.loss().beta()).isEqualTo(0.04);
-        assertThat(d.loss().klEstimator()).isEqualTo("k3");
-        assertThat(d.loss().std()).isEqualTo("population");
+        assertThat(d.loss().klEstimator()).isEqualTo(KlEstimator.K3);
+        assertThat(d.loss().std()).isEqualTo(StdKind.POPULATION);
         assertThat(d.loss().stdEps()).isZero();
         assertThat(d.loss().epsilon()).isEqualTo(0.2);
         assertThat(d.loss().effectiveEpsilonHigh()).isEqualTo(0.2);
@@ -435,7 +438,7 @@ class ConfigLoaderTest {
     void checkValidatesRecordsBuiltInCode() {
         GrpoConfig ok = parse(MINIMAL);
         ConfigValidator.check(ok);
-        GrpoConfig bad = new GrpoConfig(1, "", ok.model(), ok.data(), List.of(), "raise", ok.generation(),
+        GrpoConfig bad = new GrpoConfig(1, "", ok.model(), ok.data(), List.of(), RewardOnError.RAISE, ok.generation(),
                 ok.training(), ok.loss(), ok.checkpoint(), ok.logging());
         assertThatThrownBy(() -> ConfigValidator.check(bad)).isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration: output_dir: must be set; valid: a non-empty string");

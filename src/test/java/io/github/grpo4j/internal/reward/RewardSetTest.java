@@ -188,13 +188,6 @@ class RewardSetTest {
     }
 
     @Test
-    void rewardOnErrorParsesConfigSpellings() {
-        assertThat(RewardOnError.parse("raise")).isEqualTo(RewardOnError.RAISE);
-        assertThat(RewardOnError.parse(" ZERO ")).isEqualTo(RewardOnError.ZERO);
-        assertThatThrownBy(() -> RewardOnError.parse("ignore")).hasMessageContaining("raise, zero");
-    }
-
-    @Test
     void closeClosesEveryFunction() {
         AtomicInteger closed = new AtomicInteger();
         RewardFunction c = new RewardFunction() {

@@ -1,15 +1,16 @@
 package io.github.grpo4j.internal.train;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.config.LrSchedulerType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class AdamWTest {
 
@@ -127,16 +128,16 @@ class AdamWTest {
 
     @Test
     void scheduleWarmsUpThenDecaysLikeTransformers() {
-        var linear = new LrSchedule(LrSchedule.Kind.LINEAR, 1.0, 2, 10);
+        var linear = new LrSchedule(LrSchedulerType.LINEAR, 1.0, 2, 10);
         assertThat(linear.at(0)).isEqualTo(0.0);
         assertThat(linear.at(1)).isEqualTo(0.5);
         assertThat(linear.at(2)).isEqualTo(1.0);
         assertThat(linear.at(6)).isCloseTo(0.5, within(1e-12));
         assertThat(linear.at(10)).isEqualTo(0.0);
-        var cosine = new LrSchedule(LrSchedule.Kind.COSINE, 2.0, 0, 10);
+        var cosine = new LrSchedule(LrSchedulerType.COSINE, 2.0, 0, 10);
         assertThat(cosine.at(0)).isEqualTo(2.0);
         assertThat(cosine.at(5)).isCloseTo(1.0, within(1e-12));
         assertThat(cosine.at(10)).isCloseTo(0.0, within(1e-12));
-        assertThat(new LrSchedule(LrSchedule.Kind.CONSTANT, 3.0, 0, 10).at(7)).isEqualTo(3.0);
+        assertThat(new LrSchedule(LrSchedulerType.CONSTANT, 3.0, 0, 10).at(7)).isEqualTo(3.0);
     }
 }

@@ -1,22 +1,21 @@
 package io.github.grpo4j.internal.train;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.internal.algo.AdvantageEstimator;
+import io.github.grpo4j.config.AdvantageEstimator;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.LrSchedulerType;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
+import io.github.grpo4j.config.ScaleRewards;
+import io.github.grpo4j.config.StdKind;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossType;
-import io.github.grpo4j.internal.algo.MultiObjectiveAggregation;
-import io.github.grpo4j.internal.algo.ScaleRewards;
-import io.github.grpo4j.internal.algo.StdKind;
 import io.github.grpo4j.internal.model.Safetensors;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.reward.RewardSet;
@@ -40,6 +39,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The real GRPO and SFT steps against an independent float64 PyTorch implementation
@@ -249,21 +251,26 @@ class CrossImplementationStepTest {
     private static GrpoStepTrainer.Options options(JsonNode c) {
         var sampling = new SamplingParams(BATCH.get("temperature").asDouble(), 0, 1.0, 0.0, 1.0,
                 BATCH.get("max_completion_length").asInt(), List.of());
-        var advantage = new AdvantageOptions(ScaleRewards.GROUP, StdKind.parse(c.get("std").asText()),
+        var advantage = new AdvantageOptions(ScaleRewards.GROUP, OptionNames.parse(StdKind.class, "std", c.get("std").asText()),
                 c.get("std_eps").asDouble(), AdvantageEstimator.GRPO,
-                MultiObjectiveAggregation.parse(c.get("multi_objective_aggregation").asText()));
+                OptionNames.parse(MultiObjectiveAggregation.class, "multi_objective_aggregation",
+                        c.get("multi_objective_aggregation").asText()));
         var loss = new LossOptions(BATCH.get("epsilon").asDouble(), c.get("epsilon_high").asDouble(),
-                c.get("dual_clip").asDouble(), ImportanceSamplingLevel.parse(c.get("importance_sampling_level").asText()),
-                c.get("beta").asDouble(), KlEstimator.parse(c.get("kl_estimator").asText()),
-                LossType.parse(c.get("loss_type").asText()), c.get("entropy_coeff").asDouble(), 1.0);
-        return new GrpoStepTrainer.Options(BATCH.get("num_generations").asInt(), sampling,
-                BATCH.get("micro_batch_size").asInt(), c.get("mu").asInt(), advantage, loss,
-                c.get("mask_truncated_completions").asBoolean(), c.get("filter_zero_std_groups").asBoolean(),
-                0, 0.6, schedule(), adam(), BATCH.get("max_grad_norm").asDouble(), 0);
+                c.get("dual_clip").asDouble(), OptionNames.parse(ImportanceSamplingLevel.class, "importance_sampling_level", c.get("importance_sampling_level").asText()),
+                c.get("beta").asDouble(), OptionNames.parse(KlEstimator.class, "kl_estimator", c.get("kl_estimator").asText()),
+                OptionNames.parse(LossType.class, "loss_type", c.get("loss_type").asText()),
+                c.get("entropy_coeff").asDouble(), 1.0);
+        return GrpoStepTrainer.Options.defaults()
+                .withBatch(BATCH.get("num_generations").asInt(), BATCH.get("micro_batch_size").asInt(), c.get("mu").asInt())
+                .withSampling(sampling)
+                .withObjective(advantage, loss)
+                .withFilters(c.get("mask_truncated_completions").asBoolean(), c.get("filter_zero_std_groups").asBoolean())
+                .withOptimizer(schedule(), adam(), BATCH.get("max_grad_norm").asDouble())
+                .withSeed(0);
     }
 
     private static LrSchedule schedule() {
-        return new LrSchedule(LrSchedule.Kind.parse(BATCH.get("lr_scheduler_type").asText()),
+        return new LrSchedule(OptionNames.parse(LrSchedulerType.class, "lr_scheduler_type", BATCH.get("lr_scheduler_type").asText()),
                 BATCH.get("learning_rate").asDouble(), BATCH.get("warmup_updates").asInt(),
                 BATCH.get("total_updates").asInt());
     }

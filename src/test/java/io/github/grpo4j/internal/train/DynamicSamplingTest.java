@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardFunction;

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.Grpo4jException;
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardFunction;
@@ -238,11 +240,11 @@ class GrpoStepTrainerTest {
                 assertThatThrownBy(() -> trainer.step(1, List.of())).isInstanceOf(Grpo4jException.class)
                         .hasMessageContaining("no prompts");
             }
-            var one = TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2);
-            var groupOfOne = new GrpoStepTrainer.Options(1, one.sampling(), 16, 1, one.advantage(), one.loss(), false, false,
-                    0, 0.6, one.schedule(), one.adam(), 1.0, 0);
-            assertThatThrownBy(() -> new GrpoStepTrainer(policy, null, groupOfOne, rewards))
-                    .isInstanceOf(Grpo4jException.class).hasMessageContaining("num_generations");
+            // the step trusts validated options: a group of one is the config's error, written once there
+            assertThatThrownBy(() -> ConfigLoader.parse(GrpoConfig.class, "t.yaml", "data: {task: arithmetic}",
+                    List.of("generation.num_generations=1")))
+                    .isInstanceOf(Grpo4jException.class)
+                    .hasMessageContaining("generation.num_generations: 1 is out of range; valid: ≥ 2");
         }
     }
 
@@ -262,8 +264,8 @@ class GrpoStepTrainerTest {
     @Test
     void filteringZeroStdGroupsLeavesTheirCompletionsOutOfTheUpdate() {
         var base = TinyModels.options(LossType.GRPO, 16, 1, 0.0, 1e-2);
-        var filtering = new GrpoStepTrainer.Options(4, base.sampling(), 16, 1, base.advantage(), base.loss(), false, true,
-                0, 0.6, base.schedule(), base.adam(), 1.0, 7);
+        var filtering = base.withBatch(4, 16, 1).withFilters(false, true).withOptimizer(base.schedule(), base.adam(), 1.0)
+                .withSeed(7);
         try (TransformerPolicy policy = TinyModels.policy(8);
                 RewardSet constant = RewardSet.of(RewardFunction.of("const", (p, c, row) -> 1.0));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, filtering, constant)) {
@@ -277,8 +279,8 @@ class GrpoStepTrainerTest {
     @Test
     void onTheShareOfOneLetterTaskTheMeanRewardRisesWithinThirtySteps() {
         var base = TinyModels.options(LossType.GRPO, 32, 1, 0.04, 2e-2);
-        var opts = new GrpoStepTrainer.Options(8, base.sampling(), 32, 1, base.advantage(), base.loss(), false, false, 0,
-                0.6, base.schedule(), base.adam(), 1.0, 11);
+        var opts = base.withBatch(8, 32, 1).withFilters(false, false).withOptimizer(base.schedule(), base.adam(), 1.0)
+                .withSeed(11);
         try (TransformerPolicy policy = TinyModels.policy(9);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, opts, rewards)) {
@@ -301,8 +303,8 @@ class GrpoStepTrainerTest {
     @Test
     void referenceSyncMovesTheReferenceTowardsThePolicy() {
         var base = TinyModels.options(LossType.GRPO, 16, 1, 0.04, 5e-2);
-        var sync = new GrpoStepTrainer.Options(4, base.sampling(), 16, 1, base.advantage(), base.loss(), false, false, 2,
-                1.0, base.schedule(), base.adam(), 1.0, 7);
+        var sync = base.withBatch(4, 16, 1).withFilters(false, false).withReferenceSync(2, 1.0)
+                .withOptimizer(base.schedule(), base.adam(), 1.0).withSeed(7);
         try (TransformerPolicy policy = TinyModels.policy(10);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, sync, rewards)) {

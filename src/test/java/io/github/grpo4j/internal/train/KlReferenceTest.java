@@ -2,7 +2,7 @@ package io.github.grpo4j.internal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardFunction;

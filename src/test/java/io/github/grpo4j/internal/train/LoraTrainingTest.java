@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.LoraSection;
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.model.Safetensors;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.reward.RewardSet;
@@ -126,9 +126,7 @@ class LoraTrainingTest {
         try (TransformerPolicy policy = TinyModels.policy(1); RewardSet rewards = shareOfA()) {
             policy.addAdapter(LORA, 2);
             GrpoStepTrainer.Options o = TinyModels.options(LossType.GRPO, 8, 1, 0.04, 1e-2);
-            GrpoStepTrainer.Options sync = new GrpoStepTrainer.Options(o.numGenerations(), o.sampling(),
-                    o.microBatchSize(), o.numIterations(), o.advantage(), o.loss(), false, false, 2, 0.6, o.schedule(),
-                    o.adam(), o.maxGradNorm(), o.seed());
+            GrpoStepTrainer.Options sync = o.withFilters(false, false).withReferenceSync(2, 0.6);
             assertThatThrownBy(() -> new GrpoStepTrainer(policy, null, sync, rewards).close())
                     .isInstanceOf(Grpo4jException.class).hasMessageContaining("ref_model_sync_steps");
         }

@@ -3,7 +3,7 @@ package io.github.grpo4j.internal.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.grpo4j.internal.algo.LossType;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.bench.ProcMemory;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;

@@ -1,18 +1,22 @@
 package io.github.grpo4j.internal.train;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Backward runs after {@code score} has closed its own arrays. Arrays that autograd saved (the embedding's
@@ -91,11 +95,11 @@ class ScoreLifetimeTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(io.github.grpo4j.internal.algo.KlEstimator.class)
-    void lossGradientsThroughClipKlAndAggregationSurviveFreedJavaMemory(io.github.grpo4j.internal.algo.KlEstimator kl) {
-        for (io.github.grpo4j.internal.algo.LossType type : io.github.grpo4j.internal.algo.LossType.values()) {
+    @org.junit.jupiter.params.provider.EnumSource(io.github.grpo4j.config.KlEstimator.class)
+    void lossGradientsThroughClipKlAndAggregationSurviveFreedJavaMemory(io.github.grpo4j.config.KlEstimator kl) {
+        for (io.github.grpo4j.config.LossType type : io.github.grpo4j.config.LossType.values()) {
             var o = new io.github.grpo4j.internal.algo.LossOptions(0.2, 0.28, 3.0,
-                    io.github.grpo4j.internal.algo.ImportanceSamplingLevel.TOKEN, 0.04, kl, type);
+                    io.github.grpo4j.config.ImportanceSamplingLevel.TOKEN, 0.04, kl, type);
             ai.djl.engine.Engine.getInstance().setRandomSeed(5);
             Map<String, float[]> quiet = gradients(false, o);
             ai.djl.engine.Engine.getInstance().setRandomSeed(5);

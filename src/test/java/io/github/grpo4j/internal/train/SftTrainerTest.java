@@ -1,18 +1,19 @@
 package io.github.grpo4j.internal.train;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import ai.djl.ndarray.NDManager;
+import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 class SftTrainerTest {
 
     private static SftTrainer.Options options(int microBatch) {
-        return new SftTrainer.Options(microBatch, new LrSchedule(LrSchedule.Kind.CONSTANT, 1e-2, 0, 100),
+        return new SftTrainer.Options(microBatch, new LrSchedule(LrSchedulerType.CONSTANT, 1e-2, 0, 100),
                 new AdamW.Options(0.9, 0.999, 1e-8, 0.0), 1.0);
     }
 

@@ -1,10 +1,11 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.config.ImportanceSamplingLevel;
+import io.github.grpo4j.config.KlEstimator;
+import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
-import io.github.grpo4j.internal.algo.ImportanceSamplingLevel;
-import io.github.grpo4j.internal.algo.KlEstimator;
 import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossType;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
@@ -35,12 +36,16 @@ final class TinyModels {
     }
 
     static GrpoStepTrainer.Options options(LossType lossType, int microBatch, int iterations, double beta, double lr) {
-        return new GrpoStepTrainer.Options(4, SamplingParams.defaults(6), microBatch, iterations,
-                AdvantageOptions.defaults(),
-                new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, beta, KlEstimator.K3, lossType),
-                false, false, 0, 0.6,
-                new LrSchedule(LrSchedule.Kind.CONSTANT, lr, 0, 100),
-                new io.github.grpo4j.internal.train.AdamW.Options(0.9, 0.99, 1e-8, 0.0), 1.0, 7);
+        return GrpoStepTrainer.Options.defaults()
+                .withBatch(4, microBatch, iterations)
+                .withSampling(SamplingParams.defaults(6))
+                .withObjective(AdvantageOptions.defaults(),
+                        new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, beta, KlEstimator.K3, lossType))
+                .withFilters(false, false)
+                .withReferenceSync(0, 0.6)
+                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, lr, 0, 100), new AdamW.Options(0.9, 0.99, 1e-8, 0.0),
+                        1.0)
+                .withSeed(7);
     }
 
     static List<Prompt> prompts(CharTokenizer tok, String... texts) {

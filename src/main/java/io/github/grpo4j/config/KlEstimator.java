@@ -1,6 +1,6 @@
-package io.github.grpo4j.internal.algo;
+package io.github.grpo4j.config;
 
-import io.github.grpo4j.internal.OptionNames;
+import java.util.Locale;
 
 /**
  * Per-token estimator of KL(π_θ ‖ π_ref) from the log-probs of the sampled token, with
@@ -17,17 +17,8 @@ public enum KlEstimator {
      */
     K3;
 
-    /** The spec / config spelling: the lowercase name, e.g. {@code "k3"}. */
+    /** {@return the config spelling: the lowercase name, e.g. {@code "k3"}} */
     public String configName() {
-        return OptionNames.of(this);
-    }
-
-    /**
-     * Parses a config value (case-insensitive).
-     *
-     * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
-     */
-    public static KlEstimator parse(String text) {
-        return OptionNames.parse(KlEstimator.class, "kl_estimator", text);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,6 @@
-package io.github.grpo4j.internal.algo;
+package io.github.grpo4j.config;
 
-import io.github.grpo4j.internal.OptionNames;
+import java.util.Locale;
 
 /**
  * How per-token losses are aggregated into the batch loss (docs/algorithm.md §5). On one machine {@code bnpo}
@@ -22,17 +22,8 @@ public enum LossType {
      */
     CISPO;
 
-    /** The spec / config spelling: the lowercase name, e.g. {@code "dr_grpo"}. */
+    /** {@return the config spelling: the lowercase name, e.g. {@code "dr_grpo"}} */
     public String configName() {
-        return OptionNames.of(this);
-    }
-
-    /**
-     * Parses a config value (case-insensitive).
-     *
-     * @throws io.github.grpo4j.Grpo4jException naming the valid values when {@code text} is none of them
-     */
-    public static LossType parse(String text) {
-        return OptionNames.parse(LossType.class, "loss_type", text);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
