@@ -12,7 +12,13 @@ batching logic is shared with grpo4j.
 
 The batch is fixed: 3 prompts of different lengths, G = 4 completions each (different lengths, some
 ending in EOS, some truncated at max_completion_length), fixed rewards; prompt 1's rewards are all
-equal (a zero-std group). For every case (mu, loss_type, beta, and a few other options) two GRPO steps
+equal (a zero-std group). A second reward function (REWARDS2) scores the GDPO case
+(multi_objective_aggregation normalize_then_sum); in it prompt 1's group varies.
+
+Cases with steps_per_generation (spg) = 2 split each generated batch into two optimizer steps, prompts 0
+and 1 for the first, prompt 2 for the second (TRL's steps_per_generation, verl's mini-batches): the
+advantages are computed over the whole batch, π_old's log-probs are taken once when the batch is
+generated, and the μ passes go over the two steps in turn, each step its own AdamW update and metrics. For every case (mu, loss_type, beta, and a few other options) two GRPO steps
 are run on that batch (step 2 starts from step 1's weights and optimizer state; the reference model
 stays fixed), and the script writes, per step: the metrics, AdamW's moments and the weights after the
 step; for mu = 1, also step 1's (clipped) gradient.
@@ -57,6 +63,11 @@ COMPLETIONS = [  # G = 4 per prompt, consecutive
 REWARDS = [1.0, 0.0, 0.25, 0.0,
            0.5, 0.5, 0.5, 0.5,
            0.0, 1.0, 0.75, 0.0]
+REWARDS2 = [0.0, 1.0, 1.0, 0.0,  # the GDPO case's second function, weighted GDPO_WEIGHTS[1]
+            2.0, 0.0, 1.0, 0.0,
+            1.0, 1.0, 1.0, 1.0]
+GDPO_WEIGHTS = [1.0, 0.5]
+SPG_STEPS = [[0, 1], [2]]  # the prompts of each optimizer step when steps_per_generation = 2
 G = 4
 TEMPERATURE = 0.7
 MICRO_BATCH = 5  # grpo4j accumulates gradients over micro-batches of this size; here the batch is one piece
@@ -105,7 +116,7 @@ def token_scores(W, prompt, completion, temperature):
     logp_all = torch.log_softmax(pred, dim=-1)
     logp = logp_all.gather(1, torch.tensor(completion)[:, None])[:, 0]
     entropy = -(logp_all.exp() * logp_all).sum(-1)
-    return logp, entropy.detach()
+    return logp, entropy  # differentiable: the entropy bonus back-propagates through it
 
 
 def advantages(rewards, std_kind, std_eps):
@@ -120,6 +131,25 @@ def advantages(rewards, std_kind, std_eps):
             s = torch.tensor(1.0)
         out += ((r - r.mean()) / s).tolist()
     return out
+
+
+def gdpo_advantages(functions, weights, std_kind, std_eps):
+    """GDPO (normalize_then_sum): each function normalised within its group, (r − mean) / s, summed with the
+    weights, then normalised over the batch; a group where every function is constant gets exactly 0."""
+    def scale(r):
+        s = r.std(unbiased=(std_kind == "sample"))
+        return s + std_eps if std_eps > 0 else (s if s != 0 else torch.tensor(1.0))
+    n = len(functions[0])
+    combined = torch.zeros(n)
+    constant = [True] * n
+    for r_all, w in zip(functions, weights):
+        for start in range(0, n, G):
+            r = torch.tensor(r_all[start:start + G])
+            combined[start:start + G] += w * (r - r.mean()) / scale(r)
+            if len(set(r_all[start:start + G])) > 1:
+                constant[start:start + G] = [False] * G
+    adv = (combined - combined.mean()) / scale(combined)
+    return [0.0 if constant[i] else float(adv[i]) for i in range(n)]
 
 
 def grpo_loss(W, case, adv, old, ref, rows):
@@ -143,6 +173,8 @@ def grpo_loss(W, case, adv, old, ref, rows):
             stats["dual_clipped"] = stats.get("dual_clipped", 0) + m * float((surrogate < floor).sum())
             surrogate = torch.maximum(surrogate, floor)
         loss_t = -surrogate
+        if case["entropy_coeff"] != 0:
+            loss_t = loss_t - case["entropy_coeff"] * entropy  # the entropy bonus, aggregated like the loss
         kl = None
         if ref is not None:
             delta = torch.clamp(ref[i] - logp, -20, 20)
@@ -155,7 +187,7 @@ def grpo_loss(W, case, adv, old, ref, rows):
         stats["low"] += m * float(((r < 1 - eps_low) & (a < 0)).sum())
         stats["high"] += m * float(((r > 1 + eps_high) & (a > 0)).sum())
         stats["ratio"] += m * float(r.sum())
-        stats["entropy"] += m * float(entropy.sum())
+        stats["entropy"] += m * float(entropy.detach().sum())
         if kl is not None:
             stats["kl"] += m * float(kl.detach().sum())
             stats["kl_abs"] += m * float(kl.detach().abs().sum())
@@ -213,50 +245,39 @@ def moments(params, opt, prefix_m, prefix_v):
 def grpo_case(case, W0, Wref):
     params = leaves(W0)
     opt = optimizer_for(params)
-    adv = advantages(REWARDS, case["std"], case["std_eps"])
+    if case["multi_objective_aggregation"] == "normalize_then_sum":
+        adv = gdpo_advantages([REWARDS, REWARDS2], GDPO_WEIGHTS, case["std"], case["std_eps"])
+    else:
+        adv = advantages(REWARDS, case["std"], case["std_eps"])
     rows = [i for i in range(len(COMPLETIONS))
             if not (case["filter_zero_std_groups"] and len(set(REWARDS[i - i % G:i - i % G + G])) == 1)]
+    # the rows of each optimizer step of a generation: all of them, or per SPG_STEPS
+    parts = [rows] if case["spg"] == 1 else [[i for i in rows if i // G in ps] for ps in SPG_STEPS]
     ref = None
     if case["beta"] > 0:
         with torch.no_grad():
             ref = {i: token_scores(Wref, PROMPTS[i // G], COMPLETIONS[i], TEMPERATURE)[0] for i in rows}
     steps, tensors, update, margins, dual_clipped = [], {}, 0, [], 0
     for s in (1, 2):
-        old = None
-        per_pass = []
+        # π_old: the policy that generated the batch, before any of its updates, detached
+        with torch.no_grad():
+            old = {i: token_scores(params, PROMPTS[i // G], COMPLETIONS[i], TEMPERATURE)[0] for i in rows}
+        per_pass = [[] for _ in parts]
         for it in range(case["mu"]):
-            for p in params.values():
-                p.grad = None
-            if it == 0:  # π_old: the policy at the start of the step, detached
-                with torch.no_grad():
-                    old = {i: token_scores(params, PROMPTS[i // G], COMPLETIONS[i], TEMPERATURE)[0] for i in rows}
-            loss, scale, st = grpo_loss(params, case, adv, old, ref, rows)
-            loss.backward()
-            norm, lr, grads = clip_and_update(params, opt, update)
-            update += 1
-            if s == 1 and it == 0 and case["mu"] == 1:
-                tensors.update({"grad1." + k: g for k, g in grads.items()})
-            margins += st.pop("margin")
-            dual_clipped += st.pop("dual_clipped", 0)
-            per_pass.append({"loss": float(loss), "loss_scale": scale, "grad_norm": norm, "lr": lr, **st})
-        t = per_pass[0]["tokens"]
-        metrics = {
-            "loss": sum(p["loss"] for p in per_pass) / len(per_pass),
-            # |ℓ| aggregated like ℓ: the size of the terms whose sum is the loss (the loss itself can be ~0)
-            "loss_scale": sum(p["loss_scale"] for p in per_pass) / len(per_pass),
-            "grad_norm": sum(p["grad_norm"] for p in per_pass) / len(per_pass),
-            "learning_rate": per_pass[-1]["lr"],
-            "entropy": per_pass[0]["entropy"] / t,  # of π_old, i.e. the first pass
-            "clip_ratio/low_mean": sum(p["low"] for p in per_pass) / t / len(per_pass),
-            "clip_ratio/high_mean": sum(p["high"] for p in per_pass) / t / len(per_pass),
-            "clip_ratio/region_mean": sum(p["low"] + p["high"] for p in per_pass) / t / len(per_pass),
-            "ratio/mean": sum(p["ratio"] for p in per_pass) / t / len(per_pass),
-            "grad_norm_per_pass": [p["grad_norm"] for p in per_pass],
-        }
-        if ref is not None:
-            metrics["kl"] = per_pass[0]["kl"] / t  # KL of π_old to π_ref, over the first pass's tokens
-            metrics["kl_scale"] = per_pass[0]["kl_abs"] / t  # k1's terms have both signs: the size they cancel from
-        steps.append(metrics)
+            for k, part in enumerate(parts):
+                for p in params.values():
+                    p.grad = None
+                loss, scale, st = grpo_loss(params, case, adv, old, ref, part)
+                loss.backward()
+                norm, lr, grads = clip_and_update(params, opt, update)
+                update += 1
+                if s == 1 and it == 0 and k == 0 and case["mu"] == 1 and case["spg"] == 1:
+                    tensors.update({"grad1." + k2: g for k2, g in grads.items()})
+                margins += st.pop("margin")
+                dual_clipped += st.pop("dual_clipped", 0)
+                per_pass[k].append({"loss": float(loss), "loss_scale": scale, "grad_norm": norm, "lr": lr, **st})
+        for passes in per_pass:
+            steps.append(step_metrics(passes, ref is not None))
         tensors.update(moments(params, opt, f"m{s}.", f"v{s}."))
         tensors.update({f"w{s}.{k}": p.detach().clone() for k, p in params.items()})
     # a case with a dual clip must have tokens where its floor binds, or it would test nothing
@@ -265,6 +286,28 @@ def grpo_case(case, W0, Wref):
     case["steps"] = steps
     case["min_clip_margin"] = min(margins)
     return case, tensors
+
+
+def step_metrics(per_pass, with_ref):
+    """One optimizer step's metrics line over its μ passes (entropy and KL: of the first pass)."""
+    t = per_pass[0]["tokens"]
+    metrics = {
+        "loss": sum(p["loss"] for p in per_pass) / len(per_pass),
+        # |ℓ| aggregated like ℓ: the size of the terms whose sum is the loss (the loss itself can be ~0)
+        "loss_scale": sum(p["loss_scale"] for p in per_pass) / len(per_pass),
+        "grad_norm": sum(p["grad_norm"] for p in per_pass) / len(per_pass),
+        "learning_rate": per_pass[-1]["lr"],
+        "entropy": per_pass[0]["entropy"] / t,  # of the first pass
+        "clip_ratio/low_mean": sum(p["low"] for p in per_pass) / t / len(per_pass),
+        "clip_ratio/high_mean": sum(p["high"] for p in per_pass) / t / len(per_pass),
+        "clip_ratio/region_mean": sum(p["low"] + p["high"] for p in per_pass) / t / len(per_pass),
+        "ratio/mean": sum(p["ratio"] for p in per_pass) / t / len(per_pass),
+        "grad_norm_per_pass": [p["grad_norm"] for p in per_pass],
+    }
+    if with_ref:
+        metrics["kl"] = per_pass[0]["kl"] / t  # KL of the first pass's policy to π_ref
+        metrics["kl_scale"] = per_pass[0]["kl_abs"] / t  # k1's terms have both signs: the size they cancel from
+    return metrics
 
 
 def sft_case(W0):
@@ -293,7 +336,8 @@ def base_case(mu, loss_type, beta):
     return {"name": f"mu{mu}_{loss_type}_beta{beta}", "mu": mu, "loss_type": loss_type, "beta": beta,
             "epsilon_high": HP["epsilon"], "dual_clip": 0.0, "importance_sampling_level": "token",
             "kl_estimator": HP["kl_estimator"], "std": "population", "std_eps": 0.0,
-            "mask_truncated_completions": False, "filter_zero_std_groups": False}
+            "mask_truncated_completions": False, "filter_zero_std_groups": False, "spg": 1,
+            "multi_objective_aggregation": "sum_then_normalize", "entropy_coeff": 0.0}
 
 
 def cases():
@@ -307,6 +351,11 @@ def cases():
                                                        mask_truncated_completions=True, kl_estimator="k1",
                                                        std="sample", std_eps=1e-4)),
         ("mu1_dr_grpo_filter_zero_std", dict(mu=1, loss_type="dr_grpo", beta=0.04, filter_zero_std_groups=True)),
+        ("mu1_dapo_spg2", dict(mu=1, loss_type="dapo", beta=0.04, spg=2)),
+        ("mu2_grpo_spg2", dict(mu=2, loss_type="grpo", beta=0.04, spg=2)),
+        ("mu2_dr_grpo_gdpo", dict(mu=2, loss_type="dr_grpo", beta=0.04, multi_objective_aggregation="normalize_then_sum")),
+        ("mu1_grpo_entropy_bonus", dict(mu=1, loss_type="grpo", beta=0.0, entropy_coeff=0.05)),
+        ("mu2_dapo_entropy_bonus", dict(mu=2, loss_type="dapo", beta=0.04, entropy_coeff=0.05)),
     ]
     for name, kw in extra:
         c = base_case(kw["mu"], kw["loss_type"], kw["beta"])
@@ -339,6 +388,7 @@ def main():
     with open(os.path.join(OUT, "batch.json"), "w") as f:
         json.dump({"alphabet": ALPHABET, "prompts": PROMPTS, "completions": COMPLETIONS,
                    "truncated": [truncated(i) for i in range(len(COMPLETIONS))], "rewards": REWARDS,
+                   "rewards2": REWARDS2, "gdpo_weights": GDPO_WEIGHTS, "spg_steps": SPG_STEPS,
                    "num_generations": G, "temperature": TEMPERATURE, "max_completion_length": MAX_COMPLETION_LENGTH,
                    "micro_batch_size": MICRO_BATCH, **HP}, f, indent=1)
         f.write("\n")
@@ -348,7 +398,7 @@ def main():
         mm.write_safetensors(os.path.join(OUT, "cases", c["name"] + ".safetensors"),
                              {k: v.to(torch.float32) for k, v in tensors.items()})
         expected["grpo"].append(result)
-        s1, s2 = result["steps"]
+        s1, s2 = result["steps"][0], result["steps"][-1]
         print(f"{c['name']:40s} loss {s1['loss']:+.3e}/{s2['loss']:+.3e} norm {s1['grad_norm']:.3f}/{s2['grad_norm']:.3f}"
               f" clip {s2['clip_ratio/region_mean']:.3f} ratio {s2['ratio/mean']:.4f} kl {s2.get('kl', 0):.4f}"
               f" margin {result['min_clip_margin']:.1e}")

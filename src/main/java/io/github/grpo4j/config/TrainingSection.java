@@ -43,6 +43,20 @@ package io.github.grpo4j.config;
  *     each decoder layer's activations in the backward pass instead of keeping them (only each layer's input
  *     is kept): less memory for long completions, about one more forward pass of time. Same gradients (TRL
  *     {@code gradient_checkpointing}).
+ * @param stepsPerGeneration config key {@code steps_per_generation}, default {@code 1}, valid: ≥ 1. Optimizer
+ *     steps per generation (TRL {@code steps_per_generation}, verl's mini-batches): one generation samples
+ *     this many steps' prompts at once, and each step's groups are then its own AdamW update (its own
+ *     learning-rate step and metrics line), with importance ratios against the policy that generated them.
+ *     With {@code num_iterations} μ, the μ passes go over the steps in turn. {@code max_steps} still counts
+ *     optimizer steps (of {@code num_iterations} updates each).
+ * @param dynamicSampling config key {@code dynamic_sampling}, default {@code false}. DAPO's dynamic sampling
+ *     (verl {@code algorithm.filter_groups}): groups whose rewards are all equal are dropped and generation
+ *     continues with new prompts from the data until every prompt slot of the step holds a group with signal
+ *     (the excess is cut off), or until {@code max_generation_batches} is reached; then the step trains on
+ *     what it has.
+ * @param maxGenerationBatches config key {@code max_generation_batches}, default {@code 0}, valid: ≥ 0. With
+ *     {@code dynamic_sampling}: generation batches per step at most (verl {@code max_num_gen_batches}, whose
+ *     default 0 is kept: no limit, so data whose groups never vary loops for ever).
  */
 @Doc("Steps, batch shape and optimiser. One step = P prompts × G completions rolled out, scored, "
         + "then `num_iterations` passes of AdamW updates over them in micro-batches.")
@@ -118,7 +132,26 @@ public record TrainingSection(
                 + "(only each layer's input is kept): less memory for long completions, about one more "
                 + "forward pass of time. Same gradients (TRL `gradient_checkpointing`).")
         @Default("false")
-        boolean gradientCheckpointing) {
+        boolean gradientCheckpointing,
+        @Doc("Optimizer steps per generation (TRL `steps_per_generation`, verl's mini-batches): one generation "
+                + "samples this many steps' prompts at once, and each step's groups are then its own AdamW "
+                + "update (its own learning-rate step and metrics line), with importance ratios against the "
+                + "policy that generated them. With `num_iterations` μ, the μ passes go over the steps in turn. "
+                + "`max_steps` still counts optimizer steps (of `num_iterations` updates each).")
+        @Range(min = 1)
+        @Default("1")
+        int stepsPerGeneration,
+        @Doc("DAPO's dynamic sampling (verl `algorithm.filter_groups`): groups whose rewards are all equal "
+                + "are dropped and generation continues with new prompts from the data until every prompt "
+                + "slot of the step holds a group with signal (the excess is cut off), or until "
+                + "`max_generation_batches` is reached; then the step trains on what it has.")
+        @Default("false")
+        boolean dynamicSampling,
+        @Doc("With `dynamic_sampling`: generation batches per step at most (verl `max_num_gen_batches`, "
+                + "whose default 0 is kept: no limit, so data whose groups never vary loops for ever).")
+        @Range(min = 0)
+        @Default("0")
+        int maxGenerationBatches) {
 
     /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {

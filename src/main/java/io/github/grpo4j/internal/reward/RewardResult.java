@@ -19,6 +19,47 @@ import java.util.Map;
 public record RewardResult(
         List<String> names, double[] weights, double[][] perFunction, double[] total, int[] nonFinite, int[] errors) {
 
+    /**
+     * The scores of completions {@code rows}, in that order; the warning counts stay those of the whole
+     * batch (they were reported when it was scored).
+     */
+    public RewardResult rows(int[] rows) {
+        double[][] per = new double[perFunction.length][rows.length];
+        double[] tot = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < per.length; k++) {
+                per[k][i] = perFunction[k][rows[i]];
+            }
+            tot[i] = total[rows[i]];
+        }
+        return new RewardResult(names, weights, per, tot, nonFinite, errors);
+    }
+
+    /** Batches scored by the same functions, one after the other; warning counts add up. */
+    public static RewardResult concat(List<RewardResult> parts) {
+        RewardResult first = parts.get(0);
+        int n = parts.stream().mapToInt(RewardResult::size).sum();
+        int k = first.perFunction.length;
+        double[][] per = new double[k][n];
+        double[] tot = new double[n];
+        int[] nonFinite = new int[k];
+        int[] errors = new int[k];
+        int at = 0;
+        for (RewardResult p : parts) {
+            if (!p.names.equals(first.names)) {
+                throw new IllegalArgumentException("scored by other functions: " + p.names + " vs " + first.names);
+            }
+            for (int f = 0; f < k; f++) {
+                System.arraycopy(p.perFunction[f], 0, per[f], at, p.size());
+                nonFinite[f] += p.nonFinite[f];
+                errors[f] += p.errors[f];
+            }
+            System.arraycopy(p.total, 0, tot, at, p.size());
+            at += p.size();
+        }
+        return new RewardResult(first.names, first.weights, per, tot, nonFinite, errors);
+    }
+
     /** Number of completions scored. */
     public int size() {
         return total.length;

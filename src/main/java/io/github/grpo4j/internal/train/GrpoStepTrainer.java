@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.agent.Episodes;
 import io.github.grpo4j.internal.agent.MultiTurnRollout;
+import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
@@ -23,6 +24,7 @@ import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.algo.LossTerms;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tensor.GradMode;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
@@ -32,12 +34,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * One GRPO step, docs/algorithm.md §1, over any {@link Policy}: rollout → reward → group-relative advantages →
  * reference log-probs → μ passes of micro-batched, gradient-accumulated AdamW updates of the clipped
- * surrogate with KL penalty.
+ * surrogate with KL penalty. {@link #round} runs several steps on one generation ({@code steps_per_generation})
+ * and, with {@link #dynamicSampling}, resamples until the groups have signal ({@link DynamicSampling}).
  *
  * <p>The loop around it (data, checkpoints, metrics files) lives in {@link TrainingRun}; this class
  * holds what one step needs and the state that carries over between steps (optimizer, reference).
@@ -172,6 +176,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
     private long tokensSeen;
     private StepPhase.Listener phases = phase -> { };
     private MultiTurnRollout multiTurn;
+    private DynamicSampling.Options dynamicSampling = DynamicSampling.Options.OFF;
+    private Map<String, Double> episodeMetrics; // of the round's first generation batch, with tools
 
     /**
      * @param policy    trained in place
@@ -228,6 +234,12 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.tokensSeen = tokensSeen;
     }
 
+    /** Sets DAPO's dynamic sampling for later steps (off by default). */
+    public GrpoStepTrainer dynamicSampling(DynamicSampling.Options options) {
+        this.dynamicSampling = options;
+        return this;
+    }
+
     /** Tells {@code listener} when each phase of every later step ends (replaces the previous one). */
     public void onPhaseEnd(StepPhase.Listener listener) {
         this.phases = listener;
@@ -243,53 +255,142 @@ public final class GrpoStepTrainer implements AutoCloseable {
 
     /**
      * Runs step {@code step} (1-based) on {@code prompts}: prompts → rollouts → rewards → advantages →
-     * loss → AdamW, then the reference's periodic sync.
+     * loss → AdamW, then the reference's periodic sync. With dynamic sampling, which needs new prompts
+     * from the data, use {@link #round}.
      */
     public StepResult step(int step, List<Prompt> prompts) {
         if (prompts.isEmpty()) {
             throw new Grpo4jException("step " + step + " has no prompts");
         }
+        boolean[] given = {false};
+        return round(step, 1, () -> {
+            if (given[0]) {
+                throw new Grpo4jException("step " + step + " needs more prompts than it was given (dynamic "
+                        + "sampling draws new ones): run it with round(), which takes the data stream");
+            }
+            given[0] = true;
+            return prompts;
+        }).get(0);
+    }
+
+    /**
+     * Runs steps {@code firstStep … firstStep + steps − 1} on one generation: each call of {@code nextPrompts}
+     * gives one step's prompts. Prompts → rollouts → rewards (with dynamic sampling: again with new prompts
+     * until enough groups have signal) → advantages over the whole generated batch → the batch split into
+     * {@code steps} mini-batches of groups, each its own AdamW update per pass (μ passes, mini-batches in
+     * order within a pass, as TRL's {@code steps_per_generation} and verl's mini-batches), with importance
+     * ratios against the policy that generated the batch. One result per step.
+     */
+    public List<StepResult> round(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts) {
         long t0 = System.nanoTime();
-        // prompts → rollouts: G completions (or multi-turn episodes with tools) per prompt
-        long seed = Seeds.of(options.seed(), step, Seeds.GENERATION);
-        Episodes episodes = multiTurn == null ? null
-                : multiTurn.generate(policy, idsOf(prompts), options.numGenerations(), options.sampling(), seed);
-        Completions c = episodes != null ? episodes.completions()
-                : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), seed);
+        // prompts → rollouts → rewards, per generation batch: G completions per prompt, every function scores
+        int[] promptsPerStep = new int[steps]; // of the first generation batch: the groups each step trains on
+        DynamicSampling.Result generated = DynamicSampling.collect(dynamicSampling, b -> {
+                    List<Prompt> prompts = new ArrayList<>();
+                    for (int s = 0; s < steps; s++) {
+                        List<Prompt> p = nextPrompts.get();
+                        if (p.isEmpty()) {
+                            throw new Grpo4jException("step " + (firstStep + s) + " has no prompts");
+                        }
+                        if (b == 0) {
+                            promptsPerStep[s] = p.size();
+                        }
+                        prompts.addAll(p);
+                    }
+                    return generate(firstStep, b, prompts);
+                }, batch -> advantages(batch.rewards(), batch.groups()).zeroStdRow());
         long t1 = System.nanoTime();
         phases.ended(StepPhase.GENERATION);
-        Rollouts rollouts = episodes == null ? Rollouts.generated(prompts, c, decode(c))
-                : Rollouts.generated(prompts, c, decode(c)).withConversations(episodes.conversations());
-        // rewards: every reward function scores every completion, summed with their weights
-        rollouts = rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
-        // advantages: each completion's reward against its group's
+        // advantages: each completion's reward against its group's, over the groups trained on
+        boolean trained = generated.kept().size() > 0;
+        Rollouts rollouts = trained ? generated.kept() : generated.lastGenerated();
         rollouts = rollouts.withAdvantages(advantages(rollouts.rewards(), rollouts.groups()));
+        List<int[]> parts = parts(rollouts, promptsPerStep);
 
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        List<Map<String, Double>> metrics = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
-            // the rows that enter the loss, in micro-batches, with the reference model's log-probs
-            List<MicroBatch> batches = microBatches(rollouts);
+            // per step: the rows that enter the loss, in micro-batches, with the reference model's log-probs
+            List<List<MicroBatch>> batches = new ArrayList<>();
             long tRef0 = System.nanoTime();
-            batches = withReferenceLogProbs(scope, batches);
+            for (int[] part : parts) {
+                batches.add(trained ? withReferenceLogProbs(scope, microBatches(rollouts, part)) : List.of());
+            }
+            if (steps > 1) { // the generating policy's log-probs, before any of the round's updates
+                batches.replaceAll(b -> withOldLogProbs(scope, b));
+            }
             long tRef1 = System.nanoTime();
             phases.ended(StepPhase.REFERENCE);
-            // loss → AdamW: μ optimizer updates, each accumulating the gradients of every micro-batch
-            UpdateStats stats = batches.isEmpty()
-                    ? skippedUpdate() // every group filtered out: nothing to learn from this batch
-                    : update(scope, batches, totals(batches));
+            // loss → AdamW: μ passes, each one update per step, accumulating the gradients of its micro-batches
+            UpdateStats[] stats = update(scope, batches, steps > 1);
             long t2 = System.nanoTime();
             phases.ended(StepPhase.UPDATE);
-            putMetrics(metrics, rollouts, stats);
-            if (episodes != null) {
-                metrics.putAll(episodes.metrics());
+            tokensSeen += generated.tokens();
+            for (int s = 0; s < steps; s++) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                putMetrics(m, rollouts, stats[s]);
+                if (episodeMetrics != null) {
+                    m.putAll(episodeMetrics);
+                }
+                if (dynamicSampling.enabled()) {
+                    generated.putMetrics(m);
+                }
+                putTimings(m, rollouts.tokens(), generated.completionTokens(), steps, t0, t1, tRef0, tRef1, t2);
+                metrics.add(m);
             }
-            putTimings(metrics, rollouts, t0, t1, tRef0, tRef1, t2);
         }
-        // every ref_model_sync_steps the reference moves towards the policy (TRL)
-        if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
-            reference.mixFrom(policy, options.refModelMixupAlpha());
+        List<StepResult> out = new ArrayList<>(steps);
+        List<Sample> all = rollouts.samples();
+        for (int s = 0; s < steps; s++) {
+            int step = firstStep + s;
+            // every ref_model_sync_steps the reference moves towards the policy (TRL)
+            if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
+                reference.mixFrom(policy, options.refModelMixupAlpha());
+            }
+            int[] rows = parts.get(s);
+            List<Sample> samples = new ArrayList<>(rows.length);
+            double[] advantages = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                samples.add(all.get(rows[i]));
+                advantages[i] = rollouts.advantages().advantages()[rows[i]];
+            }
+            out.add(new StepResult(step, metrics.get(s), samples, advantages));
         }
-        return new StepResult(step, metrics, rollouts.samples(), rollouts.advantages().advantages());
+        return out;
+    }
+
+    /** One generation batch: G completions of each prompt, decoded and scored by every reward function. */
+    private Rollouts generate(int firstStep, int batch, List<Prompt> prompts) {
+        long seed = Seeds.of(options.seed(), firstStep, Seeds.GENERATION);
+        long batchSeed = batch == 0 ? seed : Seeds.of(seed, batch, Seeds.GENERATION); // resampling: a stream of its own
+        // G completions per prompt, or with tools G multi-turn episodes whose tool results are context only
+        Episodes episodes = multiTurn == null ? null
+                : multiTurn.generate(policy, idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
+        Completions c = episodes != null ? episodes.completions()
+                : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
+        Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
+        if (episodes != null) {
+            rollouts = rollouts.withConversations(episodes.conversations());
+            if (batch == 0) {
+                episodeMetrics = episodes.metrics();
+            }
+        }
+        return rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
+    }
+
+    /**
+     * The rows of each step's mini-batch: the next {@code promptsPerStep[s]} groups for step s (fewer, or none,
+     * when dynamic sampling ran out of generation batches).
+     */
+    private static List<int[]> parts(Rollouts rollouts, int[] promptsPerStep) {
+        int[] groups = rollouts.groups();
+        List<int[]> out = new ArrayList<>(promptsPerStep.length);
+        int lo = 0;
+        for (int count : promptsPerStep) {
+            int from = lo, to = lo + count;
+            out.add(IntStream.range(0, groups.length).filter(r -> groups[r] >= from && groups[r] < to).toArray());
+            lo = to;
+        }
+        return out;
     }
 
     /**
@@ -319,13 +420,14 @@ public final class GrpoStepTrainer implements AutoCloseable {
     }
 
     /**
-     * The rows of the loss (all, or without zero-std groups when {@code filter_zero_std_groups}) cut into
-     * micro-batches of {@code micro_batch_size}.
+     * The rows {@code part} of the loss (all, or without zero-std groups when {@code filter_zero_std_groups})
+     * cut into micro-batches of {@code micro_batch_size}.
      */
-    private List<MicroBatch> microBatches(Rollouts rollouts) {
+    private List<MicroBatch> microBatches(Rollouts rollouts, int[] part) {
+        boolean[] zeroStd = rollouts.advantages().zeroStdRow();
         int[] rows = options.filterZeroStdGroups()
-                ? Advantages.keptRows(rollouts.advantages().zeroStdRow())
-                : IntStream.range(0, rollouts.size()).toArray();
+                ? Arrays.stream(part).filter(r -> !zeroStd[r]).toArray()
+                : part;
         int size = Math.max(1, options.microBatchSize());
         List<MicroBatch> out = new ArrayList<>();
         for (int start = 0; start < rows.length; start += size) {
@@ -335,7 +437,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         return out;
     }
 
-    /** Counts of the whole batch that every micro-batch's loss is normalised by. */
+    /** Counts of the step's mini-batch that every micro-batch's loss is normalised by. */
     private BatchTotals totals(List<MicroBatch> batches) {
         int sequences = 0;
         double tokens = 0;
@@ -364,85 +466,120 @@ public final class GrpoStepTrainer implements AutoCloseable {
         return out;
     }
 
+    /** The policy's log-probs as they are now (π_old of every update that follows), without a graph. */
+    private List<MicroBatch> withOldLogProbs(NDManager scope, List<MicroBatch> batches) {
+        List<MicroBatch> out = new ArrayList<>(batches.size());
+        try (GradMode off = GradMode.off()) {
+            for (MicroBatch mb : batches) {
+                Policy.TokenScores s = policy.score(scope, mb.prompts(), mb.completions(), temperature());
+                s.entropy().close();
+                out.add(mb.withOldLogProbs(s.logProbs().stopGradient()));
+            }
+        }
+        return out;
+    }
+
     /** Averages over the μ updates of one step (kl and entropy: of the first pass, at π_old). */
     private static final class UpdateStats {
         double loss, gradNorm, learningRate, kl, entropy, clipLow, clipHigh, clipRegion, ratio;
+        EntropyByPosition byPosition;
         Map<String, Double> entropyByPosition = Map.of();
     }
 
-    private UpdateStats skippedUpdate() {
-        UpdateStats stats = new UpdateStats();
-        stats.learningRate = options.schedule().at((int) optimizer.step());
-        stats.ratio = 1.0;
+    /**
+     * μ passes over the steps' mini-batches, in order within a pass; per step and pass one optimizer update:
+     * each micro-batch's loss is back-propagated (gradients accumulate), then the global norm is clipped and
+     * AdamW steps. A step with no rows (all its groups filtered out) has no update. With {@code oldGiven}
+     * π_old's log-probs are in the micro-batches; otherwise the first pass records them for the later ones.
+     */
+    private UpdateStats[] update(NDManager scope, List<List<MicroBatch>> steps, boolean oldGiven) {
+        UpdateStats[] stats = new UpdateStats[steps.size()];
+        List<List<MicroBatch>> batches = new ArrayList<>();
+        for (int s = 0; s < stats.length; s++) {
+            stats[s] = new UpdateStats();
+            stats[s].ratio = 1.0;
+            batches.add(new ArrayList<>(steps.get(s)));
+        }
+        int mu = options.numIterations();
+        for (int it = 0; it < mu; it++) {
+            for (int s = 0; s < stats.length; s++) {
+                if (batches.get(s).isEmpty()) {
+                    stats[s].learningRate = options.schedule().at((int) optimizer.step());
+                    continue; // nothing to learn from this step's rows
+                }
+                pass(scope, batches.get(s), it, oldGiven, stats[s]);
+            }
+        }
         return stats;
     }
 
-    /**
-     * μ optimizer updates over {@code batches}: per update, each micro-batch's loss is back-propagated
-     * (gradients accumulate), then the global norm is clipped and AdamW steps. The first pass records
-     * π_old's log-probs for the later ones.
-     */
-    private UpdateStats update(NDManager scope, List<MicroBatch> batches, BatchTotals totals) {
-        UpdateStats stats = new UpdateStats();
+    /** One optimizer update over one step's micro-batches; adds its averages to {@code stats}. */
+    private void pass(NDManager scope, List<MicroBatch> batches, int it, boolean oldGiven, UpdateStats stats) {
         Map<String, NDArray> params = policy.parameters();
         int mu = options.numIterations();
-        batches = new ArrayList<>(batches);
+        BatchTotals totals = totals(batches);
         double tokenCount = Math.max(totals.tokens(), 1e-12);
-        EntropyByPosition byPosition = new EntropyByPosition(options.sampling().maxNewTokens());
         boolean entropyGradient = options.loss().entropyCoeff() != 0;
-        for (int it = 0; it < mu; it++) {
-            Gradients.zero(params);
-            double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0;
-            for (int m = 0; m < batches.size(); m++) {
-                MicroBatch mb = batches.get(m);
-                try (NDManager mbScope = scope.newSubManager();
-                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
-                            temperature(), entropyGradient);
-                    NDArray logp = s.logProbs(); // [b, T]
-                    NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
-                    NDArray old;
-                    if (it == 0) {
-                        // π_old is the policy as it is now, before any update: ratio exactly 1 in value.
-                        old = logp.stopGradient();
-                        if (mu > 1) {
-                            NDArray kept = old.duplicate();
-                            kept.attach(scope);
-                            batches.set(m, mb.withOldLogProbs(kept));
-                        }
-                        stats.entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
-                        byPosition.add(s.entropy(), mask);
-                    } else {
-                        old = mb.oldLogProbs();
+        if (it == 0) {
+            stats.ratio = 0;
+            stats.byPosition = new EntropyByPosition(options.sampling().maxNewTokens());
+        }
+        Gradients.zero(params);
+        double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0, kl = 0, entropy = 0;
+        for (int m = 0; m < batches.size(); m++) {
+            MicroBatch mb = batches.get(m);
+            try (NDManager mbScope = scope.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
+                        temperature(), entropyGradient);
+                NDArray logp = s.logProbs(); // [b, T]
+                NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
+                NDArray old;
+                if (oldGiven) {
+                    old = mb.oldLogProbs();
+                } else if (it == 0) {
+                    // π_old is the policy as it is now, before any update: ratio exactly 1 in value.
+                    old = logp.stopGradient();
+                    if (mu > 1) {
+                        NDArray kept = old.duplicate();
+                        kept.attach(scope);
+                        batches.set(m, mb.withOldLogProbs(kept));
                     }
-                    LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
-                            mask, options.loss(), totals, s.entropy());
-                    s.backward(collector, terms.loss());
-                    loss += terms.loss().getFloat();
-                    clipLow += terms.clipLowSum();
-                    clipHigh += terms.clipHighSum();
-                    clipRegion += terms.clipRegionSum();
-                    ratio += terms.ratioSum();
-                    if (it == 0) {
-                        stats.kl += terms.klSum();
-                    }
+                } else {
+                    old = mb.oldLogProbs();
+                }
+                if (it == 0) {
+                    entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
+                    stats.byPosition.add(s.entropy(), mask);
+                }
+                LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
+                        mask, options.loss(), totals, s.entropy());
+                s.backward(collector, terms.loss());
+                loss += terms.loss().getFloat();
+                clipLow += terms.clipLowSum();
+                clipHigh += terms.clipHighSum();
+                clipRegion += terms.clipRegionSum();
+                ratio += terms.ratioSum();
+                if (it == 0) {
+                    kl += terms.klSum();
                 }
             }
-            double norm = Gradients.clipByGlobalNorm(params, options.maxGradNorm());
-            double lr = options.schedule().at((int) optimizer.step());
-            optimizer.update(lr);
-            stats.loss += loss / mu;
-            stats.gradNorm += norm / mu;
-            stats.learningRate = lr;
-            stats.clipLow += clipLow / tokenCount / mu;
-            stats.clipHigh += clipHigh / tokenCount / mu;
-            stats.clipRegion += clipRegion / tokenCount / mu;
-            stats.ratio += ratio / tokenCount / mu;
         }
-        stats.kl /= tokenCount;
-        stats.entropy /= tokenCount;
-        stats.entropyByPosition = byPosition.metrics();
-        return stats;
+        double norm = Gradients.clipByGlobalNorm(params, options.maxGradNorm());
+        double lr = options.schedule().at((int) optimizer.step());
+        optimizer.update(lr);
+        stats.loss += loss / mu;
+        stats.gradNorm += norm / mu;
+        stats.learningRate = lr;
+        stats.clipLow += clipLow / tokenCount / mu;
+        stats.clipHigh += clipHigh / tokenCount / mu;
+        stats.clipRegion += clipRegion / tokenCount / mu;
+        stats.ratio += ratio / tokenCount / mu;
+        if (it == 0) {
+            stats.kl = kl / tokenCount;
+            stats.entropy = entropy / tokenCount;
+            stats.entropyByPosition = stats.byPosition.metrics();
+        }
     }
 
     /** TRL's step metrics, in TRL's order. */
@@ -466,22 +603,24 @@ public final class GrpoStepTrainer implements AutoCloseable {
             metrics.put("clip_ratio/region_mean", stats.clipRegion);
         }
         metrics.put("ratio/mean", stats.ratio);
-        tokensSeen += rollouts.tokens();
         metrics.put("num_tokens", (double) tokensSeen);
     }
 
-    /** Throughput and phase wall times in seconds (grpo4j bench reads them); reward and advantages are the rest. */
-    private void putTimings(Map<String, Double> metrics, Rollouts rollouts, long t0, long t1, long tRef0, long tRef1,
-            long t2) {
+    /**
+     * Throughput and phase wall times in seconds (grpo4j bench reads them); reward and advantages are the rest.
+     * A generation shared by {@code steps} steps gives each step its share of the times; rates are the round's.
+     */
+    private void putTimings(Map<String, Double> metrics, long trainedTokens, long completionTokens, int steps,
+            long t0, long t1, long tRef0, long tRef1, long t2) {
         double genSeconds = (t1 - t0) / 1e9;
         double updateSeconds = (t2 - t1) / 1e9;
-        metrics.put("step_time", (t2 - t0) / 1e9);
-        metrics.put("gen_tokens_per_s", rollouts.completionTokens() / Math.max(genSeconds, 1e-9));
+        metrics.put("step_time", (t2 - t0) / 1e9 / steps);
+        metrics.put("gen_tokens_per_s", completionTokens / Math.max(genSeconds, 1e-9));
         metrics.put("train_tokens_per_s",
-                (double) rollouts.tokens() * options.numIterations() / Math.max(updateSeconds, 1e-9));
-        metrics.put("timing/generation", genSeconds);
-        metrics.put("timing/reference", (tRef1 - tRef0) / 1e9);
-        metrics.put("timing/update", (t2 - tRef1) / 1e9);
+                (double) trainedTokens * options.numIterations() / Math.max(updateSeconds, 1e-9));
+        metrics.put("timing/generation", genSeconds / steps);
+        metrics.put("timing/reference", (tRef1 - tRef0) / 1e9 / steps);
+        metrics.put("timing/update", (t2 - tRef1) / 1e9 / steps);
     }
 
     private void putRewardMetrics(Map<String, Double> metrics, double[] reward, RewardResult scores, int[] group,

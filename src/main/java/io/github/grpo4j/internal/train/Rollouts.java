@@ -63,6 +63,90 @@ public record Rollouts(
         return new Rollouts(prompts, completions, texts, rewards, result);
     }
 
+    /**
+     * The rows {@code rows} of this scored batch (before advantages), in that order, as a batch of its own:
+     * groups are renumbered 0, 1, … in order of first appearance. Dynamic sampling keeps groups with it.
+     */
+    public Rollouts rows(int[] rows) {
+        if (advantages != null) {
+            throw new IllegalStateException("rows are selected before the advantages are computed");
+        }
+        int n = rows.length;
+        int[][] tokens = new int[n][];
+        float[][] logProbs = completions.logProbs() == null ? null : new float[n][];
+        boolean[] truncated = new boolean[n];
+        int[] promptIndex = new int[n];
+        List<Prompt> perRow = new ArrayList<>(n);
+        List<String> rowTexts = new ArrayList<>(n);
+        Map<Integer, Integer> renumbered = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            int r = rows[i];
+            tokens[i] = completions.tokens()[r];
+            if (logProbs != null) {
+                logProbs[i] = completions.logProbs()[r];
+            }
+            truncated[i] = completions.truncated()[r];
+            promptIndex[i] = renumbered.computeIfAbsent(completions.promptIndex()[r], g -> renumbered.size());
+            perRow.add(prompts.get(r));
+            rowTexts.add(texts.get(r));
+        }
+        return new Rollouts(List.copyOf(perRow), new Completions(tokens, logProbs, truncated, promptIndex),
+                List.copyOf(rowTexts), rewards == null ? null : rewards.rows(rows), null);
+    }
+
+    /** Scored batches (before advantages) one after the other as one batch; groups stay apart. */
+    public static Rollouts concat(List<Rollouts> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<Integer> rows = new ArrayList<>();
+        List<Rollouts> owners = new ArrayList<>();
+        for (Rollouts part : parts) {
+            for (int r = 0; r < part.size(); r++) {
+                rows.add(r);
+                owners.add(part);
+            }
+        }
+        int n = rows.size();
+        int[][] tokens = new int[n][];
+        boolean logProbs = parts.stream().allMatch(p -> p.completions.logProbs() != null);
+        float[][] lp = logProbs ? new float[n][] : null;
+        boolean[] truncated = new boolean[n];
+        int[] promptIndex = new int[n];
+        List<Prompt> perRow = new ArrayList<>(n);
+        List<String> rowTexts = new ArrayList<>(n);
+        List<RewardResult> scores = new ArrayList<>();
+        int groupOffset = 0;
+        int i = 0;
+        for (Rollouts part : parts) {
+            int groupsInPart = 0;
+            for (int r = 0; r < part.size(); r++, i++) {
+                tokens[i] = part.completions.tokens()[r];
+                if (lp != null) {
+                    lp[i] = part.completions.logProbs()[r];
+                }
+                truncated[i] = part.completions.truncated()[r];
+                promptIndex[i] = groupOffset + part.completions.promptIndex()[r];
+                groupsInPart = Math.max(groupsInPart, part.completions.promptIndex()[r] + 1);
+                perRow.add(part.prompts.get(r));
+                rowTexts.add(part.texts.get(r));
+            }
+            groupOffset += groupsInPart;
+            scores.add(part.rewards);
+        }
+        return new Rollouts(List.copyOf(perRow), new Completions(tokens, lp, truncated, promptIndex),
+                List.copyOf(rowTexts), RewardResult.concat(scores), null);
+    }
+
+    /** The number of groups (prompts): one more than the largest group index. */
+    public int groupCount() {
+        int max = -1;
+        for (int g : completions.promptIndex()) {
+            max = Math.max(max, g);
+        }
+        return max + 1;
+    }
+
     /** Number of rows (completions). */
     public int size() {
         return completions.size();

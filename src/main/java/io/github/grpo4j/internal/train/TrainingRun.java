@@ -156,7 +156,9 @@ public final class TrainingRun {
     public static MemoryEstimate.Workload workload(GrpoConfig c, ModelConfig model) {
         int maxNew = c.generation().samplingParams().maxNewTokens();
         int prompt = Math.max(1, Math.min(c.data().maxPromptLength(), model.maxPositionEmbeddings() - maxNew));
-        return new MemoryEstimate.Workload(model, c.training().perStepPrompts() * c.generation().numGenerations(),
+        // one generation samples steps_per_generation steps' prompts, and their rows stay until its last step
+        int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
+        return new MemoryEstimate.Workload(model, rows,
                 c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
                 c.model().lora() != null || c.model().adapter() != null);
     }
@@ -187,6 +189,11 @@ public final class TrainingRun {
                     + (knobs.isEmpty() ? "no micro-batch size or gradient checkpointing makes it fit: use a smaller model"
                             : "settings that fit: " + String.join("; or ", knobs)));
         }
+    }
+
+    /** DAPO's dynamic sampling as a config sets it. */
+    public static DynamicSampling.Options dynamicSampling(TrainingSection t) {
+        return new DynamicSampling.Options(t.dynamicSampling(), t.maxGenerationBatches());
     }
 
     /**
@@ -258,7 +265,8 @@ public final class TrainingRun {
         try (ToolBox closeTools = toolBox;
                 RewardSet closeRewards = ownRewards;
                 TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
-                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)) {
+                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
+                        .dynamicSampling(dynamicSampling(config.training()))) {
             trainer.multiTurn(multiTurn);
             // written once the parts are built, so a run that fails to start leaves no config.yaml behind
             dir.writeConfig(config, resume);
@@ -298,55 +306,68 @@ public final class TrainingRun {
                 console.printf(Locale.ROOT, "held-out accuracy before GRPO: %.1f%%%n", 100 * before);
             }
             int maxSteps = config.training().maxSteps();
-            Map<String, Double> last = Map.of();
+            Map<String, Double> lastMetrics = Map.of();
             Double after = null;
             LinesAboveBar lines = progressBar ? new LinesAboveBar(System.err) : null;
             try (ProgressBar bar = lines != null ? LinesAboveBar.bar("GRPO", maxSteps, start, lines, 500) : null) {
-                for (int step = start + 1; step <= maxSteps; step++) {
-                    List<Prompt> batch = Prompts.encode(sampler.next(), encoder);
-                    StepResult r = trainer.step(step, batch);
-                    last = r.metrics();
-                    log.append(step, r.metrics());
-                    watch.add(step, r.metrics());
-                    log.appendSamples(samples(r, config.logging().numSampleRows(), step));
-                    if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
-                        LinesAboveBar.println(lines, console, StepLine.format(step, maxSteps, r.metrics()));
+                int perRound = config.training().stepsPerGeneration();
+                for (int first = start + 1; first <= maxSteps; ) {
+                    // one generation feeds steps_per_generation steps (fewer at the end of the run)
+                    int steps = Math.min(perRound, maxSteps - first + 1);
+                    int last = first + steps - 1;
+                    List<StepResult> results = trainer.round(first, steps,
+                            () -> Prompts.encode(sampler.next(), encoder));
+                    for (StepResult r : results) {
+                        int step = r.step();
+                        last = step;
+                        lastMetrics = r.metrics();
+                        log.append(step, r.metrics());
+                        watch.add(step, r.metrics());
+                        log.appendSamples(samples(r, config.logging().numSampleRows(), step));
+                        if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
+                            LinesAboveBar.println(lines, console, StepLine.format(step, maxSteps, r.metrics()));
+                        }
+                        if (bar != null) {
+                            bar.stepTo(step);
+                            bar.setExtraMessage(StepLine.brief(r.metrics()));
+                        }
                     }
-                    if (bar != null) {
-                        bar.stepTo(step);
-                        bar.setExtraMessage(StepLine.brief(r.metrics()));
-                    }
-                    boolean evalNow = !heldOut.isEmpty() && config.logging().evalSteps() > 0
-                            && (step % config.logging().evalSteps() == 0 || step == maxSteps);
-                    if (evalNow) {
-                        after = accuracy(policy, heldOut, task, step, log);
+                    dynamicSamplingShortfall(results.get(0), steps).ifPresent(
+                            line -> LinesAboveBar.println(lines, console, line));
+                    // evaluation and checkpoints at the end of a generation round: its steps' updates are done
+                    boolean evalNow = config.logging().evalSteps() > 0
+                            && (hits(first, last, config.logging().evalSteps()) || last == maxSteps);
+                    if (evalNow && !heldOut.isEmpty()) {
+                        after = accuracy(policy, heldOut, task, last, log);
                         LinesAboveBar.println(lines, console,
-                                String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", step, 100 * after));
+                                String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", last, 100 * after));
                     }
-                    if (evalData != null && config.logging().evalSteps() > 0
-                            && (step % config.logging().evalSteps() == 0 || step == maxSteps)) {
+                    if (evalNow && evalData != null) {
                         Map<String, Double> m = evalData.evaluate(policy);
-                        log.append(step, m);
+                        log.append(last, m);
                         LinesAboveBar.println(lines, console, String.format(Locale.ROOT,
-                                "step %d: eval reward %.4f (greedy), %.4f (sampled)", step,
+                                "step %d: eval reward %.4f (greedy), %.4f (sampled)", last,
                                 m.get("eval/greedy/reward"), m.get("eval/sampled/reward")));
                     }
                     watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
-                    for (var l : listeners) {
-                        l.onStep(r);
+                    for (StepResult r : results) {
+                        for (var l : listeners) {
+                            l.onStep(r);
+                        }
                     }
                     int save = config.checkpoint().saveSteps();
-                    if ((save > 0 && step % save == 0) || step == maxSteps) {
+                    if ((save > 0 && hits(first, last, save)) || last == maxSteps) {
                         DataPosition p = sampler.position();
-                        checkpoints.save(new Checkpoints.TrainerState(step, trainer.optimizer().step(),
+                        checkpoints.save(new Checkpoints.TrainerState(last, trainer.optimizer().step(),
                                         trainer.tokensSeen(), p.epoch(), p.index(), config.seed(),
                                         earlierSeconds + (System.nanoTime() - t0) / 1e9),
                                 policy, trainer.optimizer(), options.refModelSyncSteps() > 0 ? trainer.reference() : null);
                     }
-                    if (step >= stopAfterStep) {
-                        return new TrainResult(step, out, before, after,
-                                earlierSeconds + (System.nanoTime() - t0) / 1e9, last);
+                    if (last >= stopAfterStep) {
+                        return new TrainResult(last, out, before, after,
+                                earlierSeconds + (System.nanoTime() - t0) / 1e9, lastMetrics);
                     }
+                    first = last + 1;
                 }
             }
             policy.save(out.resolve("final"));
@@ -375,8 +396,28 @@ public final class TrainingRun {
             }
             console.printf("Done: %d steps in %.0f s. Final model: %s. Report: %s%n", maxSteps, seconds,
                     out.resolve("final"), report);
-            return new TrainResult(maxSteps, out, before, after, seconds, last);
+            return new TrainResult(maxSteps, out, before, after, seconds, lastMetrics);
         }
+    }
+
+    /** Whether a multiple of {@code every} lies in {@code first … last}. */
+    private static boolean hits(int first, int last, int every) {
+        return last / every > (first - 1) / every;
+    }
+
+    /**
+     * The line to print when dynamic sampling spent {@code max_generation_batches} before it found a group
+     * with signal for every prompt of the round: the steps train on fewer groups (or none).
+     */
+    private Optional<String> dynamicSamplingShortfall(StepResult r, int steps) {
+        Double kept = r.metrics().get("dynamic_sampling/groups_kept");
+        int target = steps * config.training().perStepPrompts();
+        if (kept == null || kept >= target) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "step %d: dynamic sampling found %d of %d groups with signal in "
+                + "%d generation batches (training.max_generation_batches); training on those", r.step(),
+                kept.intValue(), target, r.metrics().get("dynamic_sampling/generation_batches").intValue()));
     }
 
     /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */

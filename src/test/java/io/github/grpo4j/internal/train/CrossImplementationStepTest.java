@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.AdvantageEstimator;
 import io.github.grpo4j.config.ImportanceSamplingLevel;
 import io.github.grpo4j.config.KlEstimator;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.config.LrSchedulerType;
+import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.ScaleRewards;
 import io.github.grpo4j.config.StdKind;
 import io.github.grpo4j.internal.OptionNames;
@@ -110,46 +112,34 @@ class CrossImplementationStepTest {
         JsonNode c = grpoCase(name);
         Map<String, float[]> expected = tensors(name);
         boolean withReference = c.get("beta").asDouble() > 0;
+        boolean gdpo = c.get("multi_objective_aggregation").asText().equals("normalize_then_sum");
+        int spg = c.get("spg").asInt();
         try (TransformerPolicy real = load("policy");
                 FixedRollout policy = new FixedRollout(real);
-                RewardSet rewards = fixedRewards();
+                RewardSet rewards = gdpo ? gdpoRewards() : fixedRewards();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, withReference ? load("reference") : null,
                         options(c), rewards)) {
             assertThat(trainer.reference() != null).isEqualTo(withReference);
             assertThat(c.get("min_clip_margin").asDouble()).as("no ratio within 1e-3 of a clip boundary")
                     .isGreaterThan(1e-3);
             List<Prompt> prompts = prompts();
+            assertThat(c.get("steps")).as("one metrics line per optimizer step").hasSize(2 * spg);
             for (int s = 1; s <= 2; s++) {
-                JsonNode want = c.get("steps").get(s - 1);
-                Map<String, Double> got = trainer.step(s, prompts).metrics();
-                String at = name + " step " + s + ": ";
-                // preconditions: clipping is exercised, and (μ = 2, second step) ratios left 1
-                assertThat(want.get("grad_norm").asDouble()).as(at + "gradient clipped")
-                        .isGreaterThan(BATCH.get("max_grad_norm").asDouble());
-                if (c.get("mu").asInt() == 2 && s == 2) {
-                    assertThat(want.get("clip_ratio/region_mean").asDouble()).as(at + "some ratios clipped").isPositive();
+                // one generation of the fixed batch; with steps_per_generation 2 it feeds two optimizer steps
+                List<StepResult> lines = spg == 1 ? List.of(trainer.step(s, prompts))
+                        : trainer.round(2 * s - 1, 2, spgPrompts(prompts));
+                assertThat(lines).hasSize(spg);
+                for (int k = 0; k < spg; k++) {
+                    assertLine(c, name + " generation " + s + " step " + lines.get(k).step() + ": ",
+                            c.get("steps").get((s - 1) * spg + k), lines.get(k).metrics(), s, withReference);
                 }
-                // the loss: its terms cancel (centred advantages), so compared with their size
-                assertThat(Math.abs(got.get("loss") - want.get("loss").asDouble()))
-                        .as(at + "loss " + got.get("loss") + " vs " + want.get("loss").asDouble())
-                        .isLessThanOrEqualTo(REL * want.get("loss_scale").asDouble());
-                for (String key : List.of("grad_norm", "learning_rate", "entropy", "ratio/mean")) {
-                    assertScalar(at + key, got.get(key), want.get(key).asDouble());
+                if (spg > 1 && c.get("mu").asInt() == 1 && s == 2) {
+                    // precondition: the second step's ratios are against the generating policy, not the current
+                    // one (in the second generation: the first update's learning rate is 0 in the warm-up)
+                    assertThat(lines.get(1).metrics().get("ratio/mean")).as("ratio of step 2").isNotCloseTo(1.0,
+                            within(1e-3));
                 }
-                if (withReference) {
-                    // k1's per-token terms have both signs and cancel: compared with the mean of their sizes
-                    assertThat(got.get("kl")).as(at + "kl").isNotNull();
-                    assertThat(Math.abs(got.get("kl") - want.get("kl").asDouble()))
-                            .as(at + "kl " + got.get("kl") + " vs " + want.get("kl").asDouble())
-                            .isLessThanOrEqualTo(REL * want.get("kl_scale").asDouble());
-                } else {
-                    assertThat(got).as(at + "no kl without a reference").doesNotContainKey("kl");
-                }
-                // token counts over the same token total: exact up to float rounding of the division
-                for (String key : List.of("clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean")) {
-                    assertThat(got.get(key)).as(at + key).isCloseTo(want.get(key).asDouble(),
-                            within(1e-12));
-                }
+                String at = name + " generation " + s + ": ";
                 Map<String, float[]> state = floats(trainer.optimizer().state());
                 for (String p : real.parameters().keySet()) {
                     assertTensor(at + "AdamW m of " + p, state.get("m." + p), expected.get("m" + s + "." + p));
@@ -157,11 +147,53 @@ class CrossImplementationStepTest {
                     assertTensor(at + "weights " + p, real.parameters().get(p).toFloatArray(),
                             expected.get("w" + s + "." + p));
                 }
-                if (s == 1 && c.get("mu").asInt() == 1) {
+                if (s == 1 && c.get("mu").asInt() == 1 && spg == 1) {
                     assertGradientFromFirstMoment(at, state, expected, real.parameters().keySet());
                 }
             }
         }
+    }
+
+    /** One metrics line against the reference's. */
+    private static void assertLine(JsonNode c, String at, JsonNode want, Map<String, Double> got, int s,
+            boolean withReference) {
+        // preconditions: clipping is exercised, and (μ = 2, second step) ratios left 1
+        assertThat(want.get("grad_norm").asDouble()).as(at + "gradient clipped")
+                .isGreaterThan(BATCH.get("max_grad_norm").asDouble());
+        if (c.get("mu").asInt() == 2 && s == 2) {
+            assertThat(want.get("clip_ratio/region_mean").asDouble()).as(at + "some ratios clipped").isPositive();
+        }
+        // the loss: its terms cancel (centred advantages), so compared with their size
+        assertThat(Math.abs(got.get("loss") - want.get("loss").asDouble()))
+                .as(at + "loss " + got.get("loss") + " vs " + want.get("loss").asDouble())
+                .isLessThanOrEqualTo(REL * want.get("loss_scale").asDouble());
+        for (String key : List.of("grad_norm", "learning_rate", "entropy", "ratio/mean")) {
+            assertScalar(at + key, got.get(key), want.get(key).asDouble());
+        }
+        if (withReference) {
+            // k1's per-token terms have both signs and cancel: compared with the mean of their sizes
+            assertThat(got.get("kl")).as(at + "kl").isNotNull();
+            assertThat(Math.abs(got.get("kl") - want.get("kl").asDouble()))
+                    .as(at + "kl " + got.get("kl") + " vs " + want.get("kl").asDouble())
+                    .isLessThanOrEqualTo(REL * want.get("kl_scale").asDouble());
+        } else {
+            assertThat(got).as(at + "no kl without a reference").doesNotContainKey("kl");
+        }
+        // token counts over the same token total: exact up to float rounding of the division
+        for (String key : List.of("clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean")) {
+            assertThat(got.get(key)).as(at + key).isCloseTo(want.get(key).asDouble(),
+                    within(1e-12));
+        }
+    }
+
+    /** The fixed batch's prompts as two steps' worth (the fixture's {@code spg_steps}), one per call. */
+    private static java.util.function.Supplier<List<Prompt>> spgPrompts(List<Prompt> prompts) {
+        java.util.Iterator<JsonNode> steps = BATCH.get("spg_steps").iterator();
+        return () -> {
+            List<Prompt> out = new ArrayList<>();
+            steps.next().forEach(i -> out.add(prompts.get(i.asInt())));
+            return out;
+        };
     }
 
     @Test
@@ -220,11 +252,14 @@ class CrossImplementationStepTest {
         var sampling = new SamplingParams(BATCH.get("temperature").asDouble(), 0, 1.0, 0.0, 1.0,
                 BATCH.get("max_completion_length").asInt(), List.of());
         var advantage = new AdvantageOptions(ScaleRewards.GROUP, OptionNames.parse(StdKind.class, "std", c.get("std").asText()),
-                c.get("std_eps").asDouble(), AdvantageEstimator.GRPO);
+                c.get("std_eps").asDouble(), AdvantageEstimator.GRPO,
+                OptionNames.parse(MultiObjectiveAggregation.class, "multi_objective_aggregation",
+                        c.get("multi_objective_aggregation").asText()));
         var loss = new LossOptions(BATCH.get("epsilon").asDouble(), c.get("epsilon_high").asDouble(),
                 c.get("dual_clip").asDouble(), OptionNames.parse(ImportanceSamplingLevel.class, "importance_sampling_level", c.get("importance_sampling_level").asText()),
                 c.get("beta").asDouble(), OptionNames.parse(KlEstimator.class, "kl_estimator", c.get("kl_estimator").asText()),
-                OptionNames.parse(LossType.class, "loss_type", c.get("loss_type").asText()));
+                OptionNames.parse(LossType.class, "loss_type", c.get("loss_type").asText()),
+                c.get("entropy_coeff").asDouble(), 1.0);
         return GrpoStepTrainer.Options.defaults()
                 .withBatch(BATCH.get("num_generations").asInt(), BATCH.get("micro_batch_size").asInt(), c.get("mu").asInt())
                 .withSampling(sampling)
@@ -271,6 +306,23 @@ class CrossImplementationStepTest {
         return RewardSet.of(RewardFunction.of("fixed", (prompt, completion, row) -> byRow.get(prompt + "|" + completion)));
     }
 
+    /** GDPO's case: the fixture's two reward functions ({@code rewards}, {@code rewards2}) with their weights. */
+    private static RewardSet gdpoRewards() {
+        List<RewardFunction> functions = new ArrayList<>();
+        for (String key : List.of("rewards", "rewards2")) {
+            Map<String, Double> byRow = new HashMap<>();
+            int g = BATCH.get("num_generations").asInt();
+            JsonNode completions = BATCH.get("completions");
+            for (int r = 0; r < completions.size(); r++) {
+                byRow.put("p" + r / g + "|" + Arrays.toString(ints(completions.get(r))), BATCH.get(key).get(r).asDouble());
+            }
+            functions.add(RewardFunction.of(key, (prompt, completion, row) -> byRow.get(prompt + "|" + completion)));
+        }
+        List<Double> weights = new ArrayList<>();
+        BATCH.get("gdpo_weights").forEach(w -> weights.add(w.asDouble()));
+        return new RewardSet(functions, weights, io.github.grpo4j.reward.RewardOnError.RAISE);
+    }
+
     /**
      * The real policy, except that sampling returns the fixture's completions (in order, G per prompt); their
      * sampling log-probs are the real policy's scores at the sampling temperature, as a sampler records them.
@@ -313,6 +365,12 @@ class CrossImplementationStepTest {
         @Override
         public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature) {
             return real.score(manager, prompts, completions, temperature);
+        }
+
+        @Override
+        public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
+                boolean entropyGradient) {
+            return real.score(manager, prompts, completions, temperature, entropyGradient);
         }
 
         @Override
