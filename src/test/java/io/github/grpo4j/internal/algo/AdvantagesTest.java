@@ -132,7 +132,11 @@ class AdvantagesTest {
 
     @Test
     void negativeStdEpsIsAUserErrorNamingTheKey() {
-        assertThatThrownBy(() -> options(ScaleRewards.GROUP, StdKind.SAMPLE, -1, AdvantageEstimator.GRPO))
-                .isInstanceOf(Grpo4jException.class).hasMessageContaining("std_eps");
+        // validated once, where the config is read (the algorithm trusts a validated config)
+        assertThatThrownBy(() -> io.github.grpo4j.internal.config.ConfigLoader.parse(
+                        io.github.grpo4j.config.GrpoConfig.class, "t.yaml", "data:\n  task: arithmetic\n",
+                        java.util.List.of("loss.std_eps=-1")))
+                .isInstanceOf(Grpo4jException.class).hasMessageContaining("loss.std_eps: -1")
+                .hasMessageContaining("valid: ≥ 0");
     }
 }
