@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Fault injection: a small from-scratch built-in run (1-layer model, character tokenizer, SFT warm start,
  * GRPO with checkpoints every 2 steps) runs as a separate JVM ({@code grpo4j train}) and is killed with
  * SIGKILL ({@code kill -9}) again and again, each time resumed with {@code --resume}. The kills land at
- * random moments during SFT and GRPO steps (a random delay after a random step's line) and at named
+ * random moments during SFT and GRPO steps (a random delay after a random step's line, at most the time
+ * between the last two step lines, so that it lands in the next step even when steps take a few ms) and at named
  * points inside the file writes ({@link KillPoint}: between a checkpoint's files, before the SFT model is
  * renamed into place, after the final save). The run that survives all of them must log every step
  * exactly once, and its metrics (timing aside), samples, SFT model and final weights must equal an
@@ -51,7 +52,7 @@ class ChaosTest {
     record Kill(String point, String afterLine, int delayMillis) {
         @Override
         public String toString() {
-            return point != null ? "at " + point : "~" + delayMillis + " ms after '" + afterLine + "'";
+            return point != null ? "at " + point : "≤" + delayMillis + " ms after '" + afterLine + "'";
         }
     }
 
@@ -175,12 +176,21 @@ class ChaosTest {
         reader.setDaemon(true);
         reader.start();
         boolean killed = false;
+        long lastStepLine = 0;
+        long stepGapMillis = Long.MAX_VALUE;
         while (true) {
             String line = lines.poll(5, TimeUnit.MINUTES);
             if (line == null || line.equals("\u0000EOF")) {
                 break;
             }
             output.append(line).append('\n');
+            if (line.startsWith("sft step ") || line.startsWith("step ")) {
+                long now = System.nanoTime();
+                if (lastStepLine != 0) {
+                    stepGapMillis = (now - lastStepLine) / 1_000_000;
+                }
+                lastStepLine = now;
+            }
             if (kill == null || killed) {
                 continue;
             }
@@ -188,7 +198,9 @@ class ChaosTest {
             boolean afterLine = kill.afterLine() != null && line.startsWith(kill.afterLine());
             if (atPoint || afterLine) {
                 if (afterLine) {
-                    Thread.sleep(kill.delayMillis());
+                    // within the next step: on a quiet machine a tiny model's step takes a few ms, and a fixed
+                    // delay would outlast the whole rest of the run (the kill would find it finished)
+                    Thread.sleep(Math.min(kill.delayMillis(), stepGapMillis));
                 }
                 killed = p.isAlive();
                 p.destroyForcibly(); // SIGKILL
