@@ -4,6 +4,7 @@ import io.github.grpo4j.GrpoTrainer;
 import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicies;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -58,7 +59,7 @@ public final class CapitalOfFrance {
         ModelSection model = new ModelSection(null, tiny, "char:" + QUESTION + "PLBMdn", null);
         SamplingParams greedy = SamplingParams.greedy(8);
         List<Double> rewards = new ArrayList<>();
-        try (TransformerPolicy policy = TransformerPolicy.fromConfig(model, 7);
+        try (TransformerPolicy policy = TransformerPolicies.fromConfig(model, 7);
                 GrpoTrainer trainer = GrpoTrainer.builder()
                         .policy(policy)
                         .prompts(List.of(Map.of("prompt", QUESTION, "answer", "Paris")))

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicies;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class CapitalOfFranceTest {
         // the saved directory is a model that loads back and answers the same
         Path saved = tmp.resolve("run").resolve("model");
         assertTrue(Files.exists(saved.resolve("config.json")) && Files.exists(saved.resolve("model.safetensors")));
-        try (TransformerPolicy reloaded = TransformerPolicy.load(saved)) {
+        try (TransformerPolicy reloaded = TransformerPolicies.load(saved)) {
             SamplingParams greedy = SamplingParams.greedy(8);
             assertEquals(o.answerAfter(), reloaded.complete(CapitalOfFrance.QUESTION, 1, greedy, 0).get(0));
         }

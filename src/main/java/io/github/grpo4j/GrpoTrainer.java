@@ -13,6 +13,7 @@ import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.PerCompletionReward;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardOnError;
+import io.github.grpo4j.tools.Tool;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * docs/algorithm.md and TRL's {@code GRPOConfig}).
  *
  * <pre>{@code
- * try (TransformerPolicy policy = TransformerPolicy.load(Path.of("models/my-model"));
+ * try (TransformerPolicy policy = TransformerPolicies.load(Path.of("models/my-model"));
  *      GrpoTrainer trainer = GrpoTrainer.builder()
  *              .policy(policy)
  *              .prompts(List.of(Map.of("prompt", "What is the capital of France?", "answer", "Paris")))
@@ -45,7 +46,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Or everything from a config record or file, as the command line does:
- * {@code GrpoTrainer.fromConfig(GrpoConfig.load(Path.of("run.yaml"))).train()}.
+ * {@code GrpoTrainer.fromConfig(ConfigFiles.load(Path.of("run.yaml"))).train()}.
  *
  * <p>A run writes its directory ({@code output_dir}): the resolved {@code config.yaml},
  * {@code metrics.jsonl}, {@code samples.jsonl}, atomic checkpoints, {@code final/} and a report.
@@ -89,7 +90,7 @@ public final class GrpoTrainer implements AutoCloseable {
      * A trainer whose model, prompts and rewards all come from {@code config} ({@code model},
      * {@code data}, {@code rewards}), as {@code grpo4j train --config} runs it.
      *
-     * @param config a complete configuration, e.g. {@link GrpoConfig#load(Path, String...)}
+     * @param config a complete configuration, e.g. {@link io.github.grpo4j.config.ConfigFiles#load(Path, String...)}
      * @return the trainer, its policy loaded or built
      * @throws io.github.grpo4j.config.ConfigException when the config is invalid (every problem, by key)
      */
@@ -144,7 +145,7 @@ public final class GrpoTrainer implements AutoCloseable {
 
     /**
      * Writes the policy as a Hugging Face model directory ({@code config.json}, {@code model.safetensors},
-     * the tokenizer), loadable with {@link TransformerPolicy#load(Path)} and by {@code transformers}.
+     * the tokenizer), loadable with {@link io.github.grpo4j.policy.TransformerPolicies#load(Path)} and by {@code transformers}.
      *
      * @param directory created when missing; existing files of the same names are replaced
      */
@@ -180,6 +181,7 @@ public final class GrpoTrainer implements AutoCloseable {
         private final List<RewardFunction> rewards = new ArrayList<>();
         private final List<Double> weights = new ArrayList<>();
         private final List<StepListener> listeners = new ArrayList<>();
+        private final List<Tool> tools = new ArrayList<>();
         private PrintStream console = System.out;
         private boolean progressBar;
         private boolean resume;
@@ -230,7 +232,7 @@ public final class GrpoTrainer implements AutoCloseable {
          * config's {@code model} section. The reference model for the KL penalty is a frozen copy of it
          * as passed, unless {@code model.ref_model} names one.
          *
-         * @param policy e.g. {@link TransformerPolicy#load(Path)}
+         * @param policy e.g. {@link io.github.grpo4j.policy.TransformerPolicies#load(Path)}
          * @return this builder
          */
         public Builder policy(TransformerPolicy policy) {
@@ -299,6 +301,19 @@ public final class GrpoTrainer implements AutoCloseable {
          */
         public Builder rewardOnError(RewardOnError onError) {
             return set("reward_on_error=" + onError.configName());
+        }
+
+        /**
+         * A tool the policy may call, besides the config's {@code tools.functions}: with any tool, every
+         * rollout is a multi-turn episode whose tool results are context, masked out of the loss
+         * (docs/tools.md). Closed at the end of {@link #train()}.
+         *
+         * @param tool the tool; its name is unique among the run's tools
+         * @return this builder
+         */
+        public Builder tool(Tool tool) {
+            tools.add(Objects.requireNonNull(tool, "tool"));
+            return this;
         }
 
         /**
@@ -406,6 +421,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 run.prompts(prompts);
             }
             listeners.forEach(run::onStep);
+            if (!tools.isEmpty()) {
+                run.tools(tools);
+            }
             return new GrpoTrainer(this, resolved, run, trained, owned);
         }
     }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.grpo4j.config.ConfigException;
+import io.github.grpo4j.config.ConfigFiles;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.policy.TransformerPolicies;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardOnError;
+import io.github.grpo4j.tools.Tool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,7 +34,7 @@ class GrpoTrainerTest {
             "tie_word_embeddings", true);
 
     static TransformerPolicy tinyPolicy() {
-        return TransformerPolicy.fromConfig(new ModelSection(null, TINY, "char:" + QUESTION + "PLBMdn", null), 61);
+        return TransformerPolicies.fromConfig(new ModelSection(null, TINY, "char:" + QUESTION + "PLBMdn", null), 61);
     }
 
     static GrpoTrainer.Builder capitals(TransformerPolicy policy, Path out) {
@@ -77,7 +80,7 @@ class GrpoTrainerTest {
 
             trainer.save(tmp.resolve("saved"));
             assertThat(tmp.resolve("saved").resolve("config.json")).exists();
-            try (TransformerPolicy reloaded = TransformerPolicy.load(tmp.resolve("saved"))) {
+            try (TransformerPolicy reloaded = TransformerPolicies.load(tmp.resolve("saved"))) {
                 assertThat(reloaded.parameters().get("model.embed_tokens.weight").toFloatArray())
                         .containsExactly(policy.parameters().get("model.embed_tokens.weight").toFloatArray());
                 SamplingParams greedy = SamplingParams.greedy(6);
@@ -85,6 +88,49 @@ class GrpoTrainerTest {
             }
             assertThatThrownBy(trainer::train).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
         }
+    }
+
+    @Test
+    void aToolGivenToTheBuilderMakesEveryRolloutAnEpisodeAndIsClosed(@TempDir Path tmp) {
+        List<StepResult> seen = new ArrayList<>();
+        boolean[] closed = {false};
+        Tool tool = new Tool() {
+            private final Tool echo = Tool.of("echo", "repeats Paris", Map.of(), args -> "Paris");
+
+            @Override
+            public String name() {
+                return echo.name();
+            }
+
+            @Override
+            public String description() {
+                return echo.description();
+            }
+
+            @Override
+            public Map<String, Object> parameters() {
+                return echo.parameters();
+            }
+
+            @Override
+            public String call(Map<String, Object> arguments) throws Exception {
+                return echo.call(arguments);
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        try (TransformerPolicy policy = tinyPolicy();
+                GrpoTrainer trainer = capitals(policy, tmp.resolve("run")).tool(tool).set("training.max_steps=1")
+                        .onStep(seen::add).build()) {
+            trainer.train();
+        }
+        // the tool metrics are reported only for multi-turn rollouts
+        assertThat(seen).singleElement().satisfies(s -> assertThat(s.metrics()).containsKeys("tools/call_frequency",
+                "turns/mean"));
+        assertThat(closed[0]).isTrue();
     }
 
     @Test
@@ -122,7 +168,7 @@ class GrpoTrainerTest {
 
     @Test
     void aConfigRecordAloneDescribesARunAndTheTrainerOwnsItsPolicy(@TempDir Path tmp) {
-        GrpoConfig config = GrpoConfig.load(null, "model.config.hidden_size=16", "model.config.intermediate_size=32",
+        GrpoConfig config = ConfigFiles.load(null, "model.config.hidden_size=16", "model.config.intermediate_size=32",
                 "model.config.num_hidden_layers=1", "model.config.num_attention_heads=2",
                 "model.config.num_key_value_heads=1", "model.config.model_type=qwen2", "data.task=arithmetic",
                 "training.max_steps=2", "training.per_step_prompts=2", "generation.num_generations=2",

@@ -1,14 +1,11 @@
 package io.github.grpo4j.config;
 
-import io.github.grpo4j.internal.config.ConfigIo;
-import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.reward.RewardOnError;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A whole GRPO run, as read from a YAML / JSON file (snake_case keys) by {@link ConfigLoader} and
- * written back, resolved, by {@link ConfigIo}. Names follow TRL's {@code GRPOConfig}.
+ * A whole GRPO run, as read from a YAML / JSON file (snake_case keys) by {@link ConfigFiles#load} and
+ * written back, resolved, into each run's {@code config.yaml}. Names follow TRL's {@code GRPOConfig}.
  *
  * @param seed config key {@code seed}, default {@code 0}. Seed of the run's single random source (data order,
  *     sampling, initialisation). The same seed and config give the same run.
@@ -116,20 +113,6 @@ public record GrpoConfig(
             CheckpointSection checkpoint, LoggingSection logging) {
         this(seed, outputDir, model, data, rewards, rewardOnError, generation, training, loss, checkpoint, logging,
                 null);
-    }
-
-    /**
-     * Loads a YAML or JSON config file, as {@code grpo4j train --config FILE --set KEY=VALUE} does:
-     * validated, with every problem reported at once by file, line and key (and the closest valid key
-     * for a misspelt one), and the files it names checked to exist.
-     *
-     * @param file      a {@code .yaml}/{@code .yml} or {@code .json} file
-     * @param overrides {@code key=value} overrides with dotted keys, e.g. {@code "loss.beta=0"}
-     * @return the validated config
-     * @throws ConfigException listing every problem
-     */
-    public static GrpoConfig load(Path file, String... overrides) {
-        return ConfigLoader.load(file, List.of(overrides));
     }
 
     /**

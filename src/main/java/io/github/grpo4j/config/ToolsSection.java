@@ -25,9 +25,8 @@ public record ToolsSection(
         @Doc("How the model writes tool calls: `hermes` (`<tool_call>{\"name\": ..., \"arguments\": ...}</tool_call>`, "
                 + "Qwen), `llama3` (a bare JSON object with `name` and `parameters`), or `auto` (from the chat "
                 + "template: `llama3` when it mentions `<|python_tag|>` or `ipython`, else `hermes`).")
-        @OneOf({"auto", "hermes", "llama3"})
         @Default("auto")
-        String callFormat,
+        CallFormat callFormat,
         @Doc("Rounds of tool calls per episode (TRL's `max_tool_calling_iterations`); a call after the last "
                 + "round is left unanswered and ends the episode. `generation.max_completion_length` bounds "
                 + "the whole episode, tool results included.")

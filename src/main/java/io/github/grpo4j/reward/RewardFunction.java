@@ -1,7 +1,6 @@
 package io.github.grpo4j.reward;
 
-import io.github.grpo4j.internal.reward.PerCompletion;
-import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.Grpo4jException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -11,7 +10,7 @@ import java.util.function.Function;
  *
  * <p>{@link #score} receives every completion of a step (all groups, in order) and returns one entry
  * per completion, in the same order: a finite number, or {@code null} meaning "does not apply to this
- * completion" (for example a math reward on a code prompt). {@link RewardSet} combines several
+ * completion" (for example a math reward on a code prompt). A run combines several
  * functions as R = Σ_k w_k r_k over the non-null terms (TRL's {@code nansum}).
  *
  * <p>Implement the interface directly for batched scoring (a reward model, an external process); for
@@ -58,5 +57,23 @@ public interface RewardFunction extends AutoCloseable {
      */
     static RewardFunction ofInput(String name, Function<RewardInput, Double> fn) {
         return new PerCompletion(name, fn);
+    }
+
+    /**
+     * Checks a reward function's name: it becomes the metric key {@code rewards/<name>/mean}.
+     *
+     * @param name the name
+     * @return the name, when it is non-empty and has neither a {@code /} nor surrounding spaces
+     * @throws Grpo4jException otherwise, saying why
+     */
+    static String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new Grpo4jException("a reward function needs a non-empty name");
+        }
+        if (!name.equals(name.strip()) || name.contains("/")) {
+            throw new Grpo4jException("reward function name '" + name
+                    + "' must not contain '/' or surrounding spaces (it becomes the metric key rewards/<name>/mean)");
+        }
+        return name;
     }
 }

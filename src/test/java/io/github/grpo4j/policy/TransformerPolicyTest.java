@@ -1,5 +1,7 @@
 package io.github.grpo4j.policy;
 
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
@@ -23,12 +25,12 @@ class TransformerPolicyTest {
     static final List<int[]> PROMPTS = List.of(new int[] {2, 3, 4}, new int[] {9, 8, 7, 6, 5}, new int[] {11});
     static final List<int[]> COMPLETIONS = List.of(new int[] {5, 6, 1}, new int[] {2}, new int[] {3, 4, 10, 10, 1});
 
-    static TransformerPolicy newPolicy(long seed) {
-        return new TransformerPolicy(TinyAttentionLm.random(12, 16, 64, seed), TOKENIZER);
+    static LanguageModelPolicy newPolicy(long seed) {
+        return new LanguageModelPolicy(TinyAttentionLm.random(12, 16, 64, seed), TOKENIZER);
     }
 
     /** Log-softmax rows (in double) of one unpadded full forward over prompt + completion. */
-    static double[][] handLogSoftmax(TransformerPolicy policy, int[] prompt, int[] completion, double t) {
+    static double[][] handLogSoftmax(LanguageModelPolicy policy, int[] prompt, int[] completion, double t) {
         int s = prompt.length + completion.length;
         long[] ids = new long[s];
         long[] pos = new long[s];
@@ -64,7 +66,7 @@ class TransformerPolicyTest {
 
     @Test
     void paddedBatchScoresEqualPerRowUnpaddedLogSoftmaxAndEntropyZeroPastEnd() {
-        try (TransformerPolicy policy = newPolicy(3); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = newPolicy(3); NDManager m = NDManager.newBaseManager()) {
             for (double t : new double[] {1.0, 0.6}) {
                 Policy.TokenScores s = policy.score(m, PROMPTS, COMPLETIONS, t);
                 assertThat(s.logProbs().getShape()).isEqualTo(new Shape(3, 5));
@@ -92,7 +94,7 @@ class TransformerPolicyTest {
 
     @Test
     void scoresAreDifferentiableAndMatchAFiniteDifference() {
-        try (TransformerPolicy policy = newPolicy(5); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = newPolicy(5); NDManager m = NDManager.newBaseManager()) {
             NDArray head = policy.parameters().get("head");
             for (NDArray p : policy.parameters().values()) {
                 p.setRequiresGradient(true);
@@ -120,7 +122,7 @@ class TransformerPolicyTest {
     }
 
     /** Shifts one element of head by delta (kept) and returns the summed log-probs. */
-    static float totalLogProb(TransformerPolicy policy, NDManager m, int index, float delta) {
+    static float totalLogProb(LanguageModelPolicy policy, NDManager m, int index, float delta) {
         NDArray head = policy.parameters().get("head");
         float[] v = head.toFloatArray();
         v[index] += delta;
@@ -132,8 +134,8 @@ class TransformerPolicyTest {
 
     @Test
     void copyIsDeepAndMixFromInterpolates() {
-        try (TransformerPolicy policy = newPolicy(1); TransformerPolicy other = newPolicy(2);
-                TransformerPolicy ref = policy.copy()) {
+        try (LanguageModelPolicy policy = newPolicy(1); LanguageModelPolicy other = newPolicy(2);
+                LanguageModelPolicy ref = policy.copy()) {
             float[] before = policy.parameters().get("wq").toFloatArray();
             float[] theirs = other.parameters().get("wq").toFloatArray();
             policy.parameters().get("wq").muli(2f);
@@ -152,7 +154,7 @@ class TransformerPolicyTest {
 
     @Test
     void mixFromWorksOnParametersThatRequireGradients() {
-        try (TransformerPolicy policy = newPolicy(1); TransformerPolicy other = newPolicy(2)) {
+        try (LanguageModelPolicy policy = newPolicy(1); LanguageModelPolicy other = newPolicy(2)) {
             for (NDArray p : policy.parameters().values()) {
                 p.setRequiresGradient(true);
             }
@@ -164,10 +166,10 @@ class TransformerPolicyTest {
 
     @Test
     void saveWritesModelAndTokenizerThatLoadBackToTheSameScores(@TempDir Path dir) {
-        try (TransformerPolicy policy = newPolicy(4); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = newPolicy(4); NDManager m = NDManager.newBaseManager()) {
             policy.save(dir);
             assertThat(Files.exists(dir.resolve("alphabet.txt"))).isTrue();
-            try (TransformerPolicy loaded = new TransformerPolicy(TinyAttentionLm.load(dir), TOKENIZER)) {
+            try (LanguageModelPolicy loaded = new LanguageModelPolicy(TinyAttentionLm.load(dir), TOKENIZER)) {
                 float[] a = policy.score(m, PROMPTS, COMPLETIONS, 1.0).logProbs().toFloatArray();
                 float[] b = loaded.score(m, PROMPTS, COMPLETIONS, 1.0).logProbs().toFloatArray();
                 assertThat(b).containsExactly(a);
@@ -177,7 +179,7 @@ class TransformerPolicyTest {
 
     @Test
     void scoreRejectsMismatchedRowsAndEmptyPrompts() {
-        try (TransformerPolicy policy = newPolicy(1); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = newPolicy(1); NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> policy.score(m, PROMPTS, COMPLETIONS.subList(0, 2), 1.0))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> policy.score(m, List.of(new int[0]), List.of(new int[] {2}), 1.0))
@@ -189,7 +191,7 @@ class TransformerPolicyTest {
 
     @Test
     void emptyCompletionScoresZero() {
-        try (TransformerPolicy policy = newPolicy(1); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = newPolicy(1); NDManager m = NDManager.newBaseManager()) {
             Policy.TokenScores s = policy.score(m, List.of(new int[] {2, 3}), List.of(new int[0]), 1.0);
             assertThat(s.logProbs().abs().toFloatArray()).containsOnly(0f);
             assertThat(s.entropy().abs().toFloatArray()).containsOnly(0f);

@@ -7,7 +7,7 @@ import io.github.grpo4j.internal.train.Seeds;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -143,7 +143,7 @@ public final class MultiTurnRollout {
                 room = Math.max(room, budget - length[r]);
                 longest = Math.max(longest, ctx.length);
             }
-            if (policy instanceof TransformerPolicy tp) {
+            if (policy instanceof LanguageModelPolicy tp) {
                 // one batch shares one length limit: keep the longest context within the model's positions
                 // (an episode cut by this, rather than by its own budget, ends as truncated)
                 room = Math.max(1, Math.min(room, tp.model().maxPositions() - longest));

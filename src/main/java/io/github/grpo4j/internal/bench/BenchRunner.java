@@ -8,7 +8,7 @@ import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.LossOptions;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
-import io.github.grpo4j.internal.reward.PerCompletion;
+import io.github.grpo4j.reward.PerCompletion;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.train.AdamW;
 import io.github.grpo4j.internal.train.GrpoStepTrainer;
@@ -16,7 +16,7 @@ import io.github.grpo4j.internal.train.LrSchedule;
 import io.github.grpo4j.internal.train.Prompt;
 import io.github.grpo4j.internal.train.StepPhase;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class BenchRunner {
         List<StepTiming> timed = new ArrayList<>(options.steps());
         long peak;
         long adapterParameters;
-        try (TransformerPolicy policy = policy(options, config, tokenizer);
+        try (LanguageModelPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
             adapterParameters = options.lora() == null ? 0
@@ -88,8 +88,8 @@ public final class BenchRunner {
     }
 
     /** The random model of the workload with its memory settings, and LoRA adapters when asked for. */
-    private static TransformerPolicy policy(BenchOptions options, ModelConfig config, BenchTokenizer tokenizer) {
-        TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, options.seed()), tokenizer)
+    private static LanguageModelPolicy policy(BenchOptions options, ModelConfig config, BenchTokenizer tokenizer) {
+        LanguageModelPolicy policy = new LanguageModelPolicy(Transformer.random(config, options.seed()), tokenizer)
                 .memory(options.memory());
         if (options.lora() != null) {
             try {
@@ -107,13 +107,13 @@ public final class BenchRunner {
         SamplingParams sampling = new SamplingParams(o.temperature(), 0, 1.0, 0.0, 1.0, o.maxNewTokens(), List.of());
         int micro = o.microBatch() == 0 ? o.rows() : o.microBatch();
         return GrpoStepTrainer.Options.defaults()
-                .withBatch(o.generations(), micro, o.iterations())
-                .withSampling(sampling)
-                .withObjective(AdvantageOptions.defaults(),
+                .toBuilder().batch(o.generations(), micro, o.iterations())
+                .sampling(sampling)
+                .objective(AdvantageOptions.defaults(),
                         new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, o.beta(), KlEstimator.K3, o.lossType()))
-                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, o.learningRate(), 0, o.warmup() + o.steps()),
+                .optimizer(new LrSchedule(LrSchedulerType.CONSTANT, o.learningRate(), 0, o.warmup() + o.steps()),
                         AdamW.Options.defaults(), o.maxGradNorm())
-                .withSeed(o.seed());
+                .seed(o.seed()).build();
     }
 
     /**

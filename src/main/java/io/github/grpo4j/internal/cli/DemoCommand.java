@@ -120,12 +120,12 @@ public final class DemoCommand implements Callable<Integer> {
         ConfigValidator.checkFlag(LossSection.class, "beta", "--beta", beta);
         var loss = new LossOptions(epsilon, epsilon, 0.0, ImportanceSamplingLevel.TOKEN, beta, KlEstimator.K3, LossType.GRPO);
         var options = GrpoStepTrainer.Options.defaults()
-                .withBatch(numGenerations, numGenerations, numIterations)
-                .withSampling(SamplingParams.defaults(1))
-                .withObjective(advantage, loss)
-                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, learningRate, 0, maxSteps),
+                .toBuilder().batch(numGenerations, numGenerations, numIterations)
+                .sampling(SamplingParams.defaults(1))
+                .objective(advantage, loss)
+                .optimizer(new LrSchedule(LrSchedulerType.CONSTANT, learningRate, 0, maxSteps),
                         new AdamW.Options(0.9, 0.999, 1e-8, 0.0), 0.0)
-                .withSeed(seed);
+                .seed(seed).build();
         if (answerRewards.length != ANSWERS.size()) {
             throw new Grpo4jException("--rewards needs " + ANSWERS.size() + " values (one per answer " + ANSWERS
                     + "); got " + answerRewards.length);

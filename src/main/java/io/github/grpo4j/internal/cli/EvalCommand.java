@@ -11,7 +11,7 @@ import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.train.Evaluator;
 import io.github.grpo4j.internal.train.RunParts;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +85,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (config == null && task == null) {
             throw new Grpo4jException("give --config (a train config with data and rewards) or --task");
         }
-        try (TransformerPolicy policy = adapter == null ? TransformerPolicy.load(model)
-                : TransformerPolicy.load(model, adapter)) {
+        try (LanguageModelPolicy policy = adapter == null ? LanguageModelPolicy.load(model)
+                : LanguageModelPolicy.load(model, adapter)) {
             PromptDataset data;
             RewardSet rewards;
             int maxPrompt;

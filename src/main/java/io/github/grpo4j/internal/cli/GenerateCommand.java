@@ -4,7 +4,7 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import picocli.CommandLine;
                 + "log-prob.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    private final Function<Path, TransformerPolicy> loader;
+    private final Function<Path, LanguageModelPolicy> loader;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,11 +87,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /** The command as registered in the CLI: opens Hugging Face model directories. */
     public GenerateCommand() {
-        this(TransformerPolicy::load);
+        this(LanguageModelPolicy::load);
     }
 
     /** @param loader opens a model directory as a policy (with its tokenizer) */
-    public GenerateCommand(Function<Path, TransformerPolicy> loader) {
+    public GenerateCommand(Function<Path, LanguageModelPolicy> loader) {
         this.loader = loader;
     }
 
@@ -107,7 +107,7 @@ public final class GenerateCommand implements Callable<Integer> {
         SamplingParams params = new SamplingParams(
                 temperature, topK, topP, minP, repetitionPenalty, maxNewTokens, stop);
         PrintWriter out = spec.commandLine().getOut();
-        try (TransformerPolicy policy = adapter == null ? loader.apply(model) : TransformerPolicy.load(model, adapter)) {
+        try (LanguageModelPolicy policy = adapter == null ? loader.apply(model) : LanguageModelPolicy.load(model, adapter)) {
             Tokenizer tokenizer = policy.tokenizer();
             String text = chat
                     ? tokenizer.applyChatTemplate(List.of(Map.of("role", "user", "content", prompt)), true)

@@ -3,7 +3,7 @@ package io.github.grpo4j.internal.cli;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.train.Checkpoints;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class MergeCommand implements Callable<Integer> {
         Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         // everything is read and checked before anything is written; the model appears under its name only
         // when complete
-        try (TransformerPolicy policy = TransformerPolicy.load(model, adapter)) {
+        try (LanguageModelPolicy policy = LanguageModelPolicy.load(model, adapter)) {
             Transformer t = (Transformer) policy.model();
             t.mergeAdapters();
             Checkpoints.deleteTree(tmp);

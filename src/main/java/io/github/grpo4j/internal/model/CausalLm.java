@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.model;
 
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -55,7 +57,7 @@ public interface CausalLm extends AutoCloseable {
 
     /**
      * A deep copy with its own parameters, sharing no memory and no autograd history with this one
-     * (for the frozen reference model; {@code TransformerPolicy.copy} relies on it). Implementations
+     * (for the frozen reference model; {@code LanguageModelPolicy.copy} relies on it). Implementations
      * that can be trained override it; the default says it is missing.
      */
     default CausalLm copy() {

@@ -72,7 +72,7 @@ public final class ExternalReward implements RewardFunction {
      * @param env     extra environment variables (may be empty)
      */
     public ExternalReward(String name, List<String> command, Duration timeout, Path cwd, Map<String, String> env) {
-        this.name = RewardSet.checkName(name);
+        this.name = RewardFunction.checkName(name);
         if (command == null || command.isEmpty() || command.get(0).isBlank()) {
             throw new Grpo4jException("reward '" + name + "' (external): 'command' is required: the program to run, then its arguments");
         }

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.reward;
 
+import io.github.grpo4j.reward.PerCompletion;
 import io.github.grpo4j.reward.RewardFunction;
 import java.util.List;
 import java.util.regex.Pattern;

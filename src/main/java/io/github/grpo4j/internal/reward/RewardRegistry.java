@@ -66,7 +66,7 @@ public final class RewardRegistry {
      */
     public static RewardFunction create(String name, String type, Map<String, Object> params) {
         Params p = new Params("reward '" + name + "' (" + type + ")", params, parameters(type));
-        RewardSet.checkName(name);
+        RewardFunction.checkName(name);
         return switch (type) {
             case "exact_match" -> ExactMatchReward.create(name, p);
             case "numeric_match" -> NumericMatchReward.create(name, p);

@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.reward;
 
+import io.github.grpo4j.reward.PerCompletion;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardInput;
@@ -214,18 +215,6 @@ public final class RewardSet implements AutoCloseable {
             p = p.substring(0, PROMPT_SHOWN) + "...";
         }
         return "\"" + p + "\"";
-    }
-
-    /** Checks a function name is usable in metric keys. */
-    static String checkName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new Grpo4jException("a reward function needs a non-empty name");
-        }
-        if (!name.equals(name.strip()) || name.contains("/")) {
-            throw new Grpo4jException("reward function name '" + name
-                    + "' must not contain '/' or surrounding spaces (it becomes the metric key rewards/<name>/mean)");
-        }
-        return name;
     }
 
     /** Closes every function (child processes, say); the first failure is rethrown after all are closed. */

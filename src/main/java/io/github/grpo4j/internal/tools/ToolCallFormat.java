@@ -2,11 +2,10 @@ package io.github.grpo4j.internal.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.CallFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,16 +33,14 @@ public enum ToolCallFormat implements ToolCallParser {
     private static final Pattern HERMES_CALL = Pattern.compile("<tool_call>(.*?)(</tool_call>|$)", Pattern.DOTALL);
 
     /**
-     * The format named in the config: {@code hermes}, {@code llama3}, or {@code auto} (from the chat
-     * template's source: {@link #detect}).
+     * The format the config names: {@code hermes}, {@code llama3}, or {@code auto} (from the chat template's
+     * source: {@link #detect}).
      */
-    public static ToolCallFormat parse(String name, String chatTemplateSource) {
-        return switch (name == null ? "auto" : name.toLowerCase(Locale.ROOT)) {
-            case "auto" -> detect(chatTemplateSource);
-            case "hermes" -> HERMES;
-            case "llama3" -> LLAMA3;
-            default -> throw new Grpo4jException("tools.call_format: unknown format '" + name
-                    + "'; valid: auto, hermes, llama3");
+    public static ToolCallFormat of(CallFormat format, String chatTemplateSource) {
+        return switch (format) {
+            case AUTO -> detect(chatTemplateSource);
+            case HERMES -> HERMES;
+            case LLAMA3 -> LLAMA3;
         };
     }
 

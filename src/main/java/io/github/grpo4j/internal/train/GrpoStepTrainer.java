@@ -28,7 +28,7 @@ import io.github.grpo4j.internal.tensor.GradMode;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,53 +116,100 @@ public final class GrpoStepTrainer implements AutoCloseable {
             return from(GrpoConfig.defaults());
         }
 
-        /** {@return these options with G completions per prompt, micro-batches of that many rows and μ passes} */
-        public Options withBatch(int numGenerations, int microBatchSize, int numIterations) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
+        /** {@return a builder that starts from these options (tests, the bench and the demo change a few)} */
+        public Builder toBuilder() {
+            return new Builder(this);
         }
 
-        /** {@return these options with other generation settings} */
-        public Options withSampling(SamplingParams sampling) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
-        }
+        /** Options changed a group at a time; every field starts at the options the builder was made from. */
+        public static final class Builder {
+            private int numGenerations;
+            private SamplingParams sampling;
+            private int microBatchSize;
+            private int numIterations;
+            private AdvantageOptions advantage;
+            private LossOptions loss;
+            private boolean maskTruncatedCompletions;
+            private boolean filterZeroStdGroups;
+            private int refModelSyncSteps;
+            private double refModelMixupAlpha;
+            private LrSchedule schedule;
+            private AdamW.Options adam;
+            private double maxGradNorm;
+            private long seed;
 
-        /** {@return these options with other advantage and loss settings} */
-        public Options withObjective(AdvantageOptions advantage, LossOptions loss) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
-        }
+            private Builder(Options o) {
+                numGenerations = o.numGenerations;
+                sampling = o.sampling;
+                microBatchSize = o.microBatchSize;
+                numIterations = o.numIterations;
+                advantage = o.advantage;
+                loss = o.loss;
+                maskTruncatedCompletions = o.maskTruncatedCompletions;
+                filterZeroStdGroups = o.filterZeroStdGroups;
+                refModelSyncSteps = o.refModelSyncSteps;
+                refModelMixupAlpha = o.refModelMixupAlpha;
+                schedule = o.schedule;
+                adam = o.adam;
+                maxGradNorm = o.maxGradNorm;
+                seed = o.seed;
+            }
 
-        /** {@return these options with DAPO's row filters: truncated completions, zero-std groups} */
-        public Options withFilters(boolean maskTruncatedCompletions, boolean filterZeroStdGroups) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
-        }
+            /** G completions per prompt, micro-batches of that many rows and μ passes. */
+            public Builder batch(int numGenerations, int microBatchSize, int numIterations) {
+                this.numGenerations = numGenerations;
+                this.microBatchSize = microBatchSize;
+                this.numIterations = numIterations;
+                return this;
+            }
 
-        /** {@return these options with the reference moving towards the policy every {@code steps} steps by α} */
-        public Options withReferenceSync(int refModelSyncSteps, double refModelMixupAlpha) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
-        }
+            /** Generation settings. */
+            public Builder sampling(SamplingParams sampling) {
+                this.sampling = sampling;
+                return this;
+            }
 
-        /** {@return these options with another optimizer: schedule, AdamW settings, gradient clip} */
-        public Options withOptimizer(LrSchedule schedule, AdamW.Options adam, double maxGradNorm) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
-        }
+            /** Advantage and loss settings. */
+            public Builder objective(AdvantageOptions advantage, LossOptions loss) {
+                this.advantage = advantage;
+                this.loss = loss;
+                return this;
+            }
 
-        /** {@return these options with another seed} */
-        public Options withSeed(long seed) {
-            return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
-                    maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
-                    adam, maxGradNorm, seed);
+            /** DAPO's row filters: truncated completions, zero-std groups. */
+            public Builder filters(boolean maskTruncatedCompletions, boolean filterZeroStdGroups) {
+                this.maskTruncatedCompletions = maskTruncatedCompletions;
+                this.filterZeroStdGroups = filterZeroStdGroups;
+                return this;
+            }
+
+            /** The reference moving towards the policy every {@code steps} steps by α. */
+            public Builder referenceSync(int refModelSyncSteps, double refModelMixupAlpha) {
+                this.refModelSyncSteps = refModelSyncSteps;
+                this.refModelMixupAlpha = refModelMixupAlpha;
+                return this;
+            }
+
+            /** The optimizer: schedule, AdamW settings, gradient clip. */
+            public Builder optimizer(LrSchedule schedule, AdamW.Options adam, double maxGradNorm) {
+                this.schedule = schedule;
+                this.adam = adam;
+                this.maxGradNorm = maxGradNorm;
+                return this;
+            }
+
+            /** The seed of sampling and of the micro-batch order. */
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** {@return the options} */
+            public Options build() {
+                return new Options(numGenerations, sampling, microBatchSize, numIterations, advantage, loss,
+                        maskTruncatedCompletions, filterZeroStdGroups, refModelSyncSteps, refModelMixupAlpha, schedule,
+                        adam, maxGradNorm, seed);
+            }
         }
     }
 
@@ -187,7 +234,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
         this.policy = policy;
         this.options = options;
         this.rewards = rewards;
-        if (options.refModelSyncSteps() > 0 && policy instanceof TransformerPolicy tp && tp.hasAdapter()) {
+        if (options.refModelSyncSteps() > 0 && policy instanceof LanguageModelPolicy tp && tp.hasAdapter()) {
             throw new Grpo4jException("loss.ref_model_sync_steps needs full fine-tuning: with LoRA the reference "
                     + "is the base model with the adapters switched off; set it to 0 or remove model.lora");
         }
@@ -205,7 +252,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
      * copy of the weights), else a frozen copy of the policy.
      */
     private static Policy initialReference(Policy policy) {
-        if (policy instanceof TransformerPolicy tp && tp.hasAdapter()) {
+        if (policy instanceof LanguageModelPolicy tp && tp.hasAdapter()) {
             return tp.withoutAdapter();
         }
         return policy.copy();

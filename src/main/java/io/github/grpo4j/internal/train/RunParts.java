@@ -15,7 +15,7 @@ import io.github.grpo4j.internal.reward.RewardRegistry;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizers;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardOnError;
 import java.io.IOException;
@@ -42,16 +42,16 @@ public final class RunParts {
      * The policy to train: loaded from {@code model.path}, or a fresh model built from
      * {@code model.config} (vocabulary size and special tokens filled in from the tokenizer).
      */
-    public static TransformerPolicy policy(ModelSection model, Tokenizer tokenizer, long seed) {
-        return new TransformerPolicy(
+    public static LanguageModelPolicy policy(ModelSection model, Tokenizer tokenizer, long seed) {
+        return new LanguageModelPolicy(
                 ModelParts.transformer(model, tokenizer, Seeds.of(seed, 0, Seeds.INIT), Seeds.of(seed, 0, Seeds.LORA)),
                 tokenizer);
     }
 
     /** The reference model named by {@code model.ref_model}, or null to copy the initial policy. */
-    public static TransformerPolicy reference(ModelSection model, Tokenizer tokenizer) {
+    public static LanguageModelPolicy reference(ModelSection model, Tokenizer tokenizer) {
         return model.refModel() == null ? null
-                : new TransformerPolicy(Transformer.load(Path.of(model.refModel())), tokenizer);
+                : new LanguageModelPolicy(Transformer.load(Path.of(model.refModel())), tokenizer);
     }
 
     /** The built-in task named by {@code data.task}, or null. */

@@ -9,7 +9,7 @@ import io.github.grpo4j.internal.data.PromptRow;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ public final class SftRun {
         dir.writeConfig(config, false);
         MetricsLog log = MetricsLog.startOver(out);
         int eos = tokenizer.eosIds()[0];
-        try (TransformerPolicy policy = RunParts.policy(config.model(), tokenizer, config.seed());
+        try (LanguageModelPolicy policy = RunParts.policy(config.model(), tokenizer, config.seed());
                 SftTrainer trainer = new SftTrainer(policy, options)) {
             PromptSampler sampler = new PromptSampler(data, t.batchSize(), config.seed(), d.shuffle());
             for (int step = 1; step <= t.maxSteps(); step++) {
@@ -99,7 +99,7 @@ public final class SftRun {
      * Saves under a temporary name and renames, so {@code dir} is either absent or complete: a process
      * killed while saving leaves {@code <dir>.tmp}, which is never used and is replaced next time.
      */
-    static Path saveAtomically(TransformerPolicy policy, Path dir) {
+    static Path saveAtomically(LanguageModelPolicy policy, Path dir) {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
         Checkpoints.deleteTree(tmp);
         policy.save(tmp);

@@ -35,6 +35,7 @@ import io.github.grpo4j.tools.Tool;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public final class TrainingRun {
     private boolean progressBar = System.console() != null;
     private boolean allowConfigChange;
     private int stopAfterStep = Integer.MAX_VALUE;
-    private TransformerPolicy givenPolicy;
+    private LanguageModelPolicy givenPolicy;
     private PromptDataset givenPrompts;
     private RewardSet givenRewards;
     private List<Tool> givenTools = List.of();
@@ -92,7 +93,11 @@ public final class TrainingRun {
      * also the reference model (a frozen copy) unless {@code model.ref_model} names one.
      */
     public TrainingRun policy(TransformerPolicy policy) {
-        this.givenPolicy = policy;
+        if (!(policy instanceof LanguageModelPolicy lm)) {
+            throw new Grpo4jException("GrpoTrainer trains the policies TransformerPolicies builds (load or fromConfig), not a "
+                    + policy.getClass().getName());
+        }
+        this.givenPolicy = lm;
         return this;
     }
 
@@ -232,7 +237,7 @@ public final class TrainingRun {
         PromptEncoder encoder = new PromptEncoder(toolBox == null ? tokenizer : new ToolsInTemplate(tokenizer, toolBox),
                 config.data().maxPromptLength());
         multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, givenParser != null ? givenParser
-                : ToolCallFormat.parse(config.tools().callFormat(),
+                : ToolCallFormat.of(config.tools().callFormat(),
                         tokenizer.chatTemplate().map(ChatTemplate::source).orElse(null)),
                 new ToolTurns(tokenizer, toolBox, Map.of()), config.tools().maxTurns());
         GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
@@ -245,17 +250,17 @@ public final class TrainingRun {
         checkMemory(tokenizer);
         RewardSet ownRewards = givenRewards != null ? null
                 : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
-        TransformerPolicy ownPolicy = state != null
+        LanguageModelPolicy ownPolicy = state != null
                 ? checkpointPolicy(from.get().resolve("model"), tokenizer)
                 : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
         // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
-        TransformerPolicy reference = referenceFor(from, tokenizer, options);
+        LanguageModelPolicy reference = referenceFor(from, tokenizer, options);
         if (state != null && givenPolicy != null) {
             givenPolicy.mixFrom(ownPolicy, 1.0); // continue training the caller's policy from the checkpoint
             ownPolicy.close();
             ownPolicy = null;
         }
-        TransformerPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
+        LanguageModelPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
         MemorySettings memory = memorySettings(config.training());
         policy.memory(memory); // the trainer's copy of it as the reference takes the settings along
         if (reference != null) {
@@ -264,7 +269,7 @@ public final class TrainingRun {
         RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
         try (ToolBox closeTools = toolBox;
                 RewardSet closeRewards = ownRewards;
-                TransformerPolicy closePolicy = ownPolicy; // the trainer closes the reference
+                LanguageModelPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
                         .dynamicSampling(dynamicSampling(config.training()))) {
             trainer.multiTurn(multiTurn);
@@ -421,11 +426,11 @@ public final class TrainingRun {
     }
 
     /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */
-    private TransformerPolicy checkpointPolicy(Path dir, Tokenizer tokenizer) {
+    private LanguageModelPolicy checkpointPolicy(Path dir, Tokenizer tokenizer) {
         if (PeftAdapter.isAdapter(dir)) {
             return RunParts.policy(config.model().withAdapter(dir.toString()), tokenizer, config.seed());
         }
-        return new TransformerPolicy(Transformer.load(dir), tokenizer);
+        return new LanguageModelPolicy(Transformer.load(dir), tokenizer);
     }
 
     /** The held-out accuracy before GRPO, as the first process of a resumed run logged it (step 0). */
@@ -441,14 +446,14 @@ public final class TrainingRun {
     }
 
     /** The reference for a resumed run: the saved moving reference, the configured one, or null (copy). */
-    private TransformerPolicy referenceFor(Optional<Path> from, Tokenizer tokenizer, GrpoStepTrainer.Options options) {
+    private LanguageModelPolicy referenceFor(Optional<Path> from, Tokenizer tokenizer, GrpoStepTrainer.Options options) {
         if (options.loss().beta() == 0) {
             return null;
         }
         if (from.isPresent() && Files.isDirectory(from.get().resolve("ref"))) {
-            return new TransformerPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
+            return new LanguageModelPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
         }
-        TransformerPolicy configured = RunParts.reference(config.model(), tokenizer);
+        LanguageModelPolicy configured = RunParts.reference(config.model(), tokenizer);
         boolean lora = config.model().lora() != null || config.model().adapter() != null
                 || (givenPolicy != null && givenPolicy.hasAdapter());
         if (configured != null || from.isEmpty() || lora) {

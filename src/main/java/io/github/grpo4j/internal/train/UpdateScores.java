@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.grpo4j.policy.Policy;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
  * A micro-batch's scores in the update: log-probs to build the loss on, entropies, and the backward
- * pass of that loss into the policy's parameter gradients. A {@link TransformerPolicy} may compute them in
+ * pass of that loss into the policy's parameter gradients. A {@link LanguageModelPolicy} may compute them in
  * chunks with a hand-made backward pass (its memory settings); any other policy scores with one
  * differentiable forward and one backward.
  */
@@ -32,7 +32,7 @@ public interface UpdateScores {
 
     /**
      * Scores a micro-batch for the update; call inside a gradient collector. With {@code entropyGradient}
-     * (an entropy bonus in the loss) the entropies are differentiable and a {@link TransformerPolicy}
+     * (an entropy bonus in the loss) the entropies are differentiable and a {@link LanguageModelPolicy}
      * scores unchunked, since its chunked backward carries the log-probs' gradient only.
      *
      * @param policy          the policy being trained
@@ -45,14 +45,14 @@ public interface UpdateScores {
      */
     static UpdateScores of(Policy policy, NDManager scope, List<int[]> prompts, List<int[]> completions,
             double temperature, boolean entropyGradient) {
-        if (policy instanceof TransformerPolicy tp) {
+        if (policy instanceof LanguageModelPolicy tp) {
             return tp.scoreForUpdate(scope, prompts, completions, temperature, entropyGradient);
         }
         return plain(policy.score(scope, prompts, completions, temperature, entropyGradient));
     }
 
     /**
-     * Whether the scores were computed in chunks with a hand-made backward pass (a {@link TransformerPolicy}'s
+     * Whether the scores were computed in chunks with a hand-made backward pass (a {@link LanguageModelPolicy}'s
      * memory settings), rather than with one differentiable forward.
      *
      * @return true for the chunked path

@@ -13,7 +13,7 @@ import io.github.grpo4j.internal.tools.ToolCallParser;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.tools.Tool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,11 +42,11 @@ class MultiTurnRolloutTest {
         }
     };
 
-    static TransformerPolicy policy(long seed) {
+    static LanguageModelPolicy policy(long seed) {
         CharTokenizer tok = CharTokenizer.of(ALPHABET);
         ModelConfig cfg = new ModelConfig("qwen2", tok.vocabSize(), 16, 32, 2, 2, 1, 8, 1e-6, 10000.0, null, false,
                 false, 128, "float32", 0.2, null, List.of(CharTokenizer.EOS_ID));
-        return new TransformerPolicy(Transformer.random(cfg, seed), tok);
+        return new LanguageModelPolicy(Transformer.random(cfg, seed), tok);
     }
 
     static MultiTurnRollout rollout(CharTokenizer tok, ToolBox box, int maxTurns) {
@@ -59,7 +59,7 @@ class MultiTurnRolloutTest {
 
     @Test
     void modelTurnsAndToolResultsInterleaveWithinTheBudgetAndTheMaskMarksTheModelsTokens() {
-        try (TransformerPolicy policy = policy(3); ToolBox box = echo()) {
+        try (LanguageModelPolicy policy = policy(3); ToolBox box = echo()) {
             CharTokenizer tok = (CharTokenizer) policy.tokenizer();
             List<int[]> prompts = List.of(tok.encode("ab"), tok.encode("bab"), tok.encode("b"));
             int budget = 40;
@@ -104,7 +104,7 @@ class MultiTurnRolloutTest {
     /** Log-probs recorded turn by turn equal a teacher-forced scoring of the whole episode on the model's tokens. */
     @Test
     void theModelsOwnTurnsScoreAsTeacherForcedOverTheWholeConversation() {
-        try (TransformerPolicy policy = policy(5); ToolBox box = echo(); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = policy(5); ToolBox box = echo(); NDManager m = NDManager.newBaseManager()) {
             CharTokenizer tok = (CharTokenizer) policy.tokenizer();
             List<int[]> prompts = List.of(tok.encode("ab"), tok.encode("bb"));
             SamplingParams params = new SamplingParams(0.8, 0, 1.0, 0.0, 1.0, 48, List.of());
@@ -136,7 +136,7 @@ class MultiTurnRolloutTest {
 
     @Test
     void maxTurnsLeavesAFurtherCallUnansweredAndTheBudgetCutsTheEpisode() {
-        try (TransformerPolicy policy = policy(3); ToolBox box = echo()) {
+        try (LanguageModelPolicy policy = policy(3); ToolBox box = echo()) {
             CharTokenizer tok = (CharTokenizer) policy.tokenizer();
             List<int[]> prompts = List.of(tok.encode("ab"), tok.encode("bab"));
             Episodes one = rollout(tok, box, 1).generate(policy, prompts, 4, SamplingParams.defaults(60), 11);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.grpo4j.internal.generate.TinyAttentionLm;
 import io.github.grpo4j.internal.generate.TinyTokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class GenerateCommandTest {
 
     static GenerateCommand tiny() {
         return new GenerateCommand(
-                dir -> new TransformerPolicy(TinyAttentionLm.random(12, 16, 64, 7), new TinyTokenizer("abcdefghij")));
+                dir -> new LanguageModelPolicy(TinyAttentionLm.random(12, 16, 64, 7), new TinyTokenizer("abcdefghij")));
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -42,10 +42,10 @@ class MergeCommandTest {
     /** A base model directory and an adapter with B != 0 made for a model of {@code adapterHidden}. */
     private static void fixtures(Path base, Path adapter, int adapterHidden) {
         CharTokenizer tok = CharTokenizer.of("abcdef");
-        try (TransformerPolicy p = new TransformerPolicy(Transformer.random(config(16), 1), tok)) {
+        try (LanguageModelPolicy p = new LanguageModelPolicy(Transformer.random(config(16), 1), tok)) {
             p.save(base);
         }
-        try (TransformerPolicy p = new TransformerPolicy(Transformer.random(config(adapterHidden), 1), tok)) {
+        try (LanguageModelPolicy p = new LanguageModelPolicy(Transformer.random(config(adapterHidden), 1), tok)) {
             p.addAdapter(new LoraSection(2, 4, 0, List.of("all-linear"), false), 2);
             Random rng = new Random(3);
             for (var e : p.parameters().entrySet()) {
@@ -61,7 +61,7 @@ class MergeCommandTest {
         }
     }
 
-    private static float[] logits(TransformerPolicy p) {
+    private static float[] logits(LanguageModelPolicy p) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray ids = m.create(new long[] {3, 4, 5, 6, 7}, new Shape(1, 5));
             NDArray pos = m.create(new long[] {0, 1, 2, 3, 4}, new Shape(1, 5));
@@ -78,9 +78,9 @@ class MergeCommandTest {
         fixtures(base, adapter, 16);
         Run r = run("merge", "--model", base.toString(), "--adapter", adapter.toString(), "--output", merged.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        try (TransformerPolicy withAdapter = TransformerPolicy.load(base, adapter);
-                TransformerPolicy full = TransformerPolicy.load(merged);
-                TransformerPolicy plain = TransformerPolicy.load(base)) {
+        try (LanguageModelPolicy withAdapter = LanguageModelPolicy.load(base, adapter);
+                LanguageModelPolicy full = LanguageModelPolicy.load(merged);
+                LanguageModelPolicy plain = LanguageModelPolicy.load(base)) {
             assertThat(full.hasAdapter()).isFalse();
             float[] a = logits(withAdapter);
             float[] b = logits(full);

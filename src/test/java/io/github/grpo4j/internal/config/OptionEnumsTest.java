@@ -16,6 +16,7 @@ import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.config.CallFormat;
 import io.github.grpo4j.config.ScaleRewards;
 import io.github.grpo4j.config.StdKind;
 import io.github.grpo4j.config.TrainingSection;
@@ -65,6 +66,9 @@ class OptionEnumsTest {
             assertThat(ConfigLoaderTest.parse(BASE, "training.lr_scheduler_type=" + v.configName()).training()
                     .lrSchedulerType()).isEqualTo(v);
         }
+        for (CallFormat v : CallFormat.values()) {
+            assertThat(ConfigLoaderTest.parse(BASE, "tools.call_format=" + v.configName()).tools().callFormat()).isEqualTo(v);
+        }
         for (RewardOnError v : RewardOnError.values()) {
             assertThat(ConfigLoaderTest.parse(BASE, "reward_on_error=" + v.configName()).rewardOnError()).isEqualTo(v);
         }
@@ -78,6 +82,9 @@ class OptionEnumsTest {
         assertThat(ConfigLoaderTest.failure(BASE, "loss.std=bessel").problems()).containsExactly(
                 "--set loss.std=bessel: loss.std: 'bessel' is not an option (did you mean 'sample'?); "
                         + "valid: population, sample");
+        assertThat(ConfigLoaderTest.failure(BASE, "tools.call_format=hermis").problems()).containsExactly(
+                "--set tools.call_format=hermis: tools.call_format: 'hermis' is not an option (did you mean 'hermes'?); "
+                        + "valid: auto, hermes, llama3");
         assertThat(ConfigLoaderTest.failure(BASE + "loss:\n  kl_estimator:\n").problems())
                 .containsExactly("t.yaml:7: loss.kl_estimator: must be set; valid: k1, k2, k3");
         assertThat(ConfigLoaderTest.failure(BASE + "loss:\n  kl_estimator: 3\n").problems())

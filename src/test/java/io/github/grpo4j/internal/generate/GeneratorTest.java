@@ -10,7 +10,7 @@ import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,13 +22,13 @@ class GeneratorTest {
     static final TinyTokenizer TOKENIZER = new TinyTokenizer("abcdefghij"); // vocab 12: PAD 0, EOS 1
     static final List<int[]> PROMPTS = List.of(
             TOKENIZER.encode("abc"), TOKENIZER.encode("jihgfed"), TOKENIZER.encode("e"));
-    static TransformerPolicy policy;
+    static LanguageModelPolicy policy;
     static TinyAttentionLm model;
 
     @BeforeAll
     static void setUp() {
         model = TinyAttentionLm.random(12, 16, 64, 7);
-        policy = new TransformerPolicy(model, TOKENIZER);
+        policy = new LanguageModelPolicy(model, TOKENIZER);
     }
 
     @AfterAll

@@ -11,7 +11,7 @@ import io.github.grpo4j.internal.tensor.OwnedArrays;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.internal.train.UpdateScores;
 import io.github.grpo4j.policy.Policy;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ class ChunkedScoringTest {
     static final double TEMPERATURE = 0.7;
     static final int TOKENS = 3 * 5; // rows x longest completion
 
-    static TransformerPolicy policy(String type) {
-        return new TransformerPolicy(TinyModels.model(type, 5), CharTokenizer.of("abcdefghijklmnopqrst"));
+    static LanguageModelPolicy policy(String type) {
+        return new LanguageModelPolicy(TinyModels.model(type, 5), CharTokenizer.of("abcdefghijklmnopqrst"));
     }
 
     /** Per-token loss weights: a loss whose gradient differs at every token. */
@@ -44,12 +44,12 @@ class ChunkedScoringTest {
     }
 
     /** Log-probs, entropies and every parameter's gradient of loss = Σ w·logp + Σ logp² / 2. */
-    static Map<String, float[]> run(TransformerPolicy policy, MemorySettings settings, boolean expectChunked) {
+    static Map<String, float[]> run(LanguageModelPolicy policy, MemorySettings settings, boolean expectChunked) {
         return run(policy, settings, expectChunked, false);
     }
 
-    /** As {@link #run(TransformerPolicy, MemorySettings, boolean)}; with an entropy bonus, loss + Σ entropy. */
-    static Map<String, float[]> run(TransformerPolicy policy, MemorySettings settings, boolean expectChunked,
+    /** As {@link #run(LanguageModelPolicy, MemorySettings, boolean)}; with an entropy bonus, loss + Σ entropy. */
+    static Map<String, float[]> run(LanguageModelPolicy policy, MemorySettings settings, boolean expectChunked,
             boolean entropyBonus) {
         policy.memory(settings);
         Map<String, NDArray> params = policy.parameters();
@@ -116,7 +116,7 @@ class ChunkedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2", "qwen3"})
     void chunksAndCheckpointingGiveThePlainValuesAndGradients(String type) {
-        try (TransformerPolicy policy = policy(type)) {
+        try (LanguageModelPolicy policy = policy(type)) {
             Map<String, float[]> plain = run(policy, new MemorySettings(0, false), false);
             // preconditions: real gradients on every parameter, log-probs and entropies of every token
             for (var e : plain.entrySet()) {
@@ -141,7 +141,7 @@ class ChunkedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen3"})
     void anEntropyGradientScoresUnchunkedAndReachesTheParameters(String type) {
-        try (TransformerPolicy policy = policy(type)) {
+        try (LanguageModelPolicy policy = policy(type)) {
             Map<String, float[]> without = run(policy, new MemorySettings(0, false), false, false);
             Map<String, float[]> plain = run(policy, new MemorySettings(0, false), false, true);
             // precondition: the bonus's gradient is there (parameters' gradients differ from the loss without it)
@@ -155,7 +155,7 @@ class ChunkedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen3"})
     void valuesWithoutGradientAreChunkedAndEqualThePlainOnes(String type) {
-        try (TransformerPolicy policy = policy(type); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = policy(type); NDManager m = NDManager.newBaseManager()) {
             Policy.TokenScores plain;
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                 plain = policy.memory(new MemorySettings(0, false)).score(m, PROMPTS, COMPLETIONS, TEMPERATURE);
@@ -182,7 +182,7 @@ class ChunkedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2"})
     void theLoraReferenceIsScoredInChunksWithTheAdaptersOff(String type) {
-        try (TransformerPolicy base = policy(type); TransformerPolicy adapted = policy(type);
+        try (LanguageModelPolicy base = policy(type); LanguageModelPolicy adapted = policy(type);
                 NDManager m = NDManager.newBaseManager()) {
             Transformer model = (Transformer) adapted.model();
             model.attachAdapters(LoraAdapters.init(model.config(), LoraAdaptersTest.allLinear(4), 3));
@@ -200,7 +200,7 @@ class ChunkedScoringTest {
                 moved = Math.max(moved, Math.abs(on[i] - expected[i]));
             }
             assertThat(moved).as("the adapters change the log-probs").isGreaterThan(1e-2);
-            TransformerPolicy reference = adapted.memory(new MemorySettings(2, false)).withoutAdapter();
+            LanguageModelPolicy reference = adapted.memory(new MemorySettings(2, false)).withoutAdapter();
             float[] actual = reference.score(m, PROMPTS, COMPLETIONS, TEMPERATURE).logProbs().toFloatArray();
             for (int i = 0; i < expected.length; i++) {
                 assertThat((double) actual[i]).as("logp[%d]", i)
@@ -216,7 +216,7 @@ class ChunkedScoringTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2"})
     void withLoraChunksAndCheckpointingGiveThePlainAdapterGradients(String type) {
-        try (TransformerPolicy policy = policy(type)) {
+        try (LanguageModelPolicy policy = policy(type)) {
             Transformer model = (Transformer) policy.model();
             model.attachAdapters(LoraAdapters.init(model.config(), LoraAdaptersTest.allLinear(4), 3));
             LoraAdaptersTest.randomB(model.adapters(), 4);

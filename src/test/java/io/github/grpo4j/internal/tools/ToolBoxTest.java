@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.config.CallFormat;
 import io.github.grpo4j.config.ToolSpec;
 import io.github.grpo4j.config.ToolsSection;
 import io.github.grpo4j.internal.process.LineProcess;
@@ -155,22 +156,22 @@ class ToolBoxTest {
 
     @Test
     void toolsAreBuiltFromTheConfigWithClearErrors() {
-        ToolsSection ok = new ToolsSection(List.of(new ToolSpec(null, "calculator", null, Map.of())), "auto", 2, 5.0);
+        ToolsSection ok = new ToolsSection(List.of(new ToolSpec(null, "calculator", null, Map.of())), CallFormat.AUTO, 2, 5.0);
         try (ToolBox box = Tools.create(ok, List.of())) {
             assertThat(box.names()).containsExactly("calculator");
         }
-        ToolsSection noClass = new ToolsSection(List.of(new ToolSpec("x", "java", null, Map.of())), "auto", 2, 5.0);
+        ToolsSection noClass = new ToolsSection(List.of(new ToolSpec("x", "java", null, Map.of())), CallFormat.AUTO, 2, 5.0);
         assertThatThrownBy(() -> Tools.create(noClass, List.of()))
                 .hasMessageStartingWith("tools.functions[0].class_name: must be set for type: java");
-        ToolsSection notATool = new ToolsSection(List.of(new ToolSpec("x", "java", "java.lang.String", Map.of())), "auto", 2, 5.0);
+        ToolsSection notATool = new ToolsSection(List.of(new ToolSpec("x", "java", "java.lang.String", Map.of())), CallFormat.AUTO, 2, 5.0);
         assertThatThrownBy(() -> Tools.create(notATool, List.of())).hasMessageContaining("does not implement");
         ToolsSection noName = new ToolsSection(List.of(new ToolSpec(null, "external", null, Map.of("command", "python3 x.py"))),
-                "auto", 2, 5.0);
+                CallFormat.AUTO, 2, 5.0);
         assertThatThrownBy(() -> Tools.create(noName, List.of())).hasMessageStartingWith("tools.functions[0].name: must be set");
         ToolsSection badParam = new ToolsSection(List.of(new ToolSpec("e", "external", null, Map.of("comand", "x"))),
-                "auto", 2, 5.0);
+                CallFormat.AUTO, 2, 5.0);
         assertThatThrownBy(() -> Tools.create(badParam, List.of())).hasMessageContaining("did you mean 'command'");
-        ToolsSection java = new ToolsSection(List.of(new ToolSpec(null, "java", Shout.class.getName(), Map.of())), "auto", 2, 5.0);
+        ToolsSection java = new ToolsSection(List.of(new ToolSpec(null, "java", Shout.class.getName(), Map.of())), CallFormat.AUTO, 2, 5.0);
         try (ToolBox box = Tools.create(java, List.of())) {
             assertThat(box.run(ToolCall.of("shout", Map.of("text", "hi"))).content()).isEqualTo("HI");
         }

@@ -1,7 +1,7 @@
 package io.github.grpo4j.internal.tools;
 
+import io.github.grpo4j.config.CallFormat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -53,11 +53,10 @@ class ToolCallFormatTest {
 
     @Test
     void theFormatComesFromTheChatTemplate() {
-        assertThat(ToolCallFormat.parse("auto", "{{- '<tool_call>\\n' }}")).isEqualTo(ToolCallFormat.HERMES);
-        assertThat(ToolCallFormat.parse("auto", "{%- if message.role == 'ipython' %}<|python_tag|>")).isEqualTo(ToolCallFormat.LLAMA3);
-        assertThat(ToolCallFormat.parse("auto", null)).isEqualTo(ToolCallFormat.HERMES);
-        assertThat(ToolCallFormat.parse("llama3", "<tool_call>")).isEqualTo(ToolCallFormat.LLAMA3);
-        assertThatThrownBy(() -> ToolCallFormat.parse("mistral", null)).hasMessageContaining("valid: auto, hermes, llama3");
+        assertThat(ToolCallFormat.of(CallFormat.AUTO, "{{- '<tool_call>\\n' }}")).isEqualTo(ToolCallFormat.HERMES);
+        assertThat(ToolCallFormat.of(CallFormat.AUTO, "{%- if message.role == 'ipython' %}<|python_tag|>")).isEqualTo(ToolCallFormat.LLAMA3);
+        assertThat(ToolCallFormat.of(CallFormat.AUTO, null)).isEqualTo(ToolCallFormat.HERMES);
+        assertThat(ToolCallFormat.of(CallFormat.LLAMA3, "<tool_call>")).isEqualTo(ToolCallFormat.LLAMA3);
         assertThat(ToolCallFormat.HERMES.stopStrings()).containsExactly("</tool_call>");
         assertThat(ToolCallFormat.LLAMA3.stopStrings()).isEmpty();
     }

@@ -23,7 +23,7 @@ import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +51,7 @@ import static org.assertj.core.api.Assertions.within;
  * truncated, one group whose rewards are all equal) and, per case and for two consecutive steps, the metrics,
  * AdamW's moments and the weights after the step.
  *
- * <p>Only the step's public surface is used: the policy is the real {@link TransformerPolicy} behind a test
+ * <p>Only the step's public surface is used: the policy is the real {@link LanguageModelPolicy} behind a test
  * double whose {@code generate} returns the fixed completions; rewards come from a lookup; gradients are read
  * back from AdamW's first moment (after the first update of a fresh optimizer, m = (1 − β1)·g, g the clipped
  * gradient).
@@ -114,7 +114,7 @@ class CrossImplementationStepTest {
         boolean withReference = c.get("beta").asDouble() > 0;
         boolean gdpo = c.get("multi_objective_aggregation").asText().equals("normalize_then_sum");
         int spg = c.get("spg").asInt();
-        try (TransformerPolicy real = load("policy");
+        try (LanguageModelPolicy real = load("policy");
                 FixedRollout policy = new FixedRollout(real);
                 RewardSet rewards = gdpo ? gdpoRewards() : fixedRewards();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, withReference ? load("reference") : null,
@@ -208,7 +208,7 @@ class CrossImplementationStepTest {
         }
         var options = new SftTrainer.Options(sft.get("micro_batch_size").asInt(), schedule(), adam(),
                 BATCH.get("max_grad_norm").asDouble());
-        try (TransformerPolicy policy = load("policy"); SftTrainer trainer = new SftTrainer(policy, options)) {
+        try (LanguageModelPolicy policy = load("policy"); SftTrainer trainer = new SftTrainer(policy, options)) {
             for (int s = 1; s <= 2; s++) {
                 JsonNode want = sft.get("steps").get(s - 1);
                 Map<String, Double> got = trainer.step(prompts, targets);
@@ -261,12 +261,12 @@ class CrossImplementationStepTest {
                 OptionNames.parse(LossType.class, "loss_type", c.get("loss_type").asText()),
                 c.get("entropy_coeff").asDouble(), 1.0);
         return GrpoStepTrainer.Options.defaults()
-                .withBatch(BATCH.get("num_generations").asInt(), BATCH.get("micro_batch_size").asInt(), c.get("mu").asInt())
-                .withSampling(sampling)
-                .withObjective(advantage, loss)
-                .withFilters(c.get("mask_truncated_completions").asBoolean(), c.get("filter_zero_std_groups").asBoolean())
-                .withOptimizer(schedule(), adam(), BATCH.get("max_grad_norm").asDouble())
-                .withSeed(0);
+                .toBuilder().batch(BATCH.get("num_generations").asInt(), BATCH.get("micro_batch_size").asInt(), c.get("mu").asInt())
+                .sampling(sampling)
+                .objective(advantage, loss)
+                .filters(c.get("mask_truncated_completions").asBoolean(), c.get("filter_zero_std_groups").asBoolean())
+                .optimizer(schedule(), adam(), BATCH.get("max_grad_norm").asDouble())
+                .seed(0).build();
     }
 
     private static LrSchedule schedule() {
@@ -280,8 +280,8 @@ class CrossImplementationStepTest {
                 BATCH.get("adam_epsilon").asDouble(), BATCH.get("weight_decay").asDouble());
     }
 
-    private static TransformerPolicy load(String dir) {
-        return new TransformerPolicy(Transformer.load(fixtures().resolve(dir)),
+    private static LanguageModelPolicy load(String dir) {
+        return new LanguageModelPolicy(Transformer.load(fixtures().resolve(dir)),
                 CharTokenizer.of(BATCH.get("alphabet").asText()));
     }
 
@@ -328,9 +328,9 @@ class CrossImplementationStepTest {
      * sampling log-probs are the real policy's scores at the sampling temperature, as a sampler records them.
      */
     static final class FixedRollout implements Policy {
-        private final TransformerPolicy real;
+        private final LanguageModelPolicy real;
 
-        FixedRollout(TransformerPolicy real) {
+        FixedRollout(LanguageModelPolicy real) {
             this.real = real;
         }
 

@@ -9,7 +9,7 @@ import io.github.grpo4j.Sample;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ class DynamicSamplingTest {
         }
     }
 
-    private static Map<String, float[]> snapshot(TransformerPolicy policy) {
+    private static Map<String, float[]> snapshot(LanguageModelPolicy policy) {
         Map<String, float[]> out = new LinkedHashMap<>();
         policy.parameters().forEach((k, v) -> out.put(k, v.toFloatArray()));
         return out;
@@ -59,14 +59,14 @@ class DynamicSamplingTest {
         return r.samples().stream().map(Sample::prompt).toList();
     }
 
-    private static GrpoStepTrainer trainer(TransformerPolicy policy, RewardSet rewards, int maxBatches) {
+    private static GrpoStepTrainer trainer(LanguageModelPolicy policy, RewardSet rewards, int maxBatches) {
         return new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.0, 1e-2), rewards)
                 .dynamicSampling(new DynamicSampling.Options(true, maxBatches));
     }
 
     @Test
     void groupsWithoutSignalAreDroppedAndNewPromptsAreDrawnUntilEveryPromptSlotHasAGroupWithSignal() {
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = scripted();
                 GrpoStepTrainer trainer = trainer(policy, rewards, 0)) {
             Stream stream = new Stream();
@@ -105,7 +105,7 @@ class DynamicSamplingTest {
 
     @Test
     void atMaxGenerationBatchesTheStepTrainsOnTheGroupsItHas() {
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = scripted();
                 GrpoStepTrainer trainer = trainer(policy, rewards, 2)) {
             Stream stream = new Stream();
@@ -124,7 +124,7 @@ class DynamicSamplingTest {
 
     @Test
     void withNoGroupWithSignalInTheBudgetNothingIsTrainedAndTheLastBatchIsReported() {
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet constant = RewardSet.of(RewardFunction.of("const", (p, c, row) -> 1.0));
                 GrpoStepTrainer trainer = trainer(policy, constant, 2)) {
             Stream stream = new Stream();
@@ -143,7 +143,7 @@ class DynamicSamplingTest {
 
     @Test
     void aSingleStepGivenItsPromptsCannotResample() {
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = scripted();
                 GrpoStepTrainer trainer = trainer(policy, rewards, 0)) {
             assertThatThrownBy(() -> trainer.step(1, TinyModels.prompts(TinyModels.tokenizer(), "a", "c")))
@@ -154,7 +154,7 @@ class DynamicSamplingTest {
     @Test
     void withStepsPerGenerationOneGenerationFeedsSeveralStepsEachItsOwnUpdate() {
         int mu = 2;
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = scripted();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null,
                         TinyModels.options(LossType.GRPO, 3, mu, 0.0, 1e-2), rewards)

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class EvaluatorTest {
     @Test
     void evaluateCountsRewardsAccuracyAndPassAtKOverSampledCompletions() {
         var tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(41);
+        try (LanguageModelPolicy policy = TinyModels.policy(41);
                 RewardSet rewards = RewardSet.of(RewardFunction.of("has_a", (p, c, row) -> c.contains("a") ? 1.0 : 0.0))) {
             var prompts = TinyModels.prompts(tok, "abc", "fed", "cc");
             SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, 0.0, 1.0, 5, List.of());

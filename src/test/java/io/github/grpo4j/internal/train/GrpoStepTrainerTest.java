@@ -10,7 +10,7 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import io.github.grpo4j.reward.RewardOnError;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ class GrpoStepTrainerTest {
         return RewardSet.of(RewardFunction.of("share_a", (p, c, row) -> TinyModels.shareOfA(c)));
     }
 
-    private static Map<String, float[]> snapshot(TransformerPolicy policy) {
+    private static Map<String, float[]> snapshot(LanguageModelPolicy policy) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (var e : policy.parameters().entrySet()) {
             out.put(e.getKey(), e.getValue().toFloatArray());
@@ -38,7 +38,7 @@ class GrpoStepTrainerTest {
     @ParameterizedTest
     @EnumSource(LossType.class)
     void oneStepChangesEveryTrainableParameter(LossType lossType) {
-        try (TransformerPolicy policy = TinyModels.policy(1);
+        try (LanguageModelPolicy policy = TinyModels.policy(1);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(lossType, 8, 1, 0.04, 1e-2),
                         rewards)) {
@@ -59,14 +59,14 @@ class GrpoStepTrainerTest {
         Map<String, float[]> whole;
         Map<String, Double> wholeMetrics;
         var prompts = TinyModels.prompts(TinyModels.tokenizer(), "abc", "fed", "b");
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(lossType, 12, 2, 0.04, 1e-2),
                         rewards)) {
             wholeMetrics = trainer.step(1, prompts).metrics();
             whole = snapshot(policy);
         }
-        try (TransformerPolicy policy = TinyModels.policy(3);
+        try (LanguageModelPolicy policy = TinyModels.policy(3);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(lossType, 5, 2, 0.04, 1e-2),
                         rewards)) {
@@ -87,7 +87,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void atTheFirstInnerIterationTheRatioIsExactlyOne() {
-        try (TransformerPolicy policy = TinyModels.policy(2);
+        try (LanguageModelPolicy policy = TinyModels.policy(2);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 5, 1, 0.04, 1e-2),
                         rewards)) {
@@ -100,7 +100,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void secondInnerIterationMovesTheRatioAwayFromOne() {
-        try (TransformerPolicy policy = TinyModels.policy(2);
+        try (LanguageModelPolicy policy = TinyModels.policy(2);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 5, 2, 0.04, 5e-2),
                         rewards)) {
@@ -112,7 +112,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void klIsZeroAtTheFirstStepAndGrowsAfterwards() {
-        try (TransformerPolicy policy = TinyModels.policy(4);
+        try (LanguageModelPolicy policy = TinyModels.policy(4);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.04, 3e-2),
                         rewards)) {
@@ -128,7 +128,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void betaZeroLoadsNoReferenceAndReportsNoKl() {
-        try (TransformerPolicy policy = TinyModels.policy(4);
+        try (LanguageModelPolicy policy = TinyModels.policy(4);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.0, 1e-2),
                         rewards)) {
@@ -144,7 +144,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void rewardMetricsEqualAHandComputationOverTheSamples() {
-        try (TransformerPolicy policy = TinyModels.policy(5);
+        try (LanguageModelPolicy policy = TinyModels.policy(5);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2),
                         rewards)) {
@@ -192,7 +192,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void aThrowingRewardFunctionStopsTheStepNamingFunctionAndPrompt() {
-        try (TransformerPolicy policy = TinyModels.policy(6);
+        try (LanguageModelPolicy policy = TinyModels.policy(6);
                 RewardSet rewards = RewardSet.of(RewardFunction.of("broken", (p, c, row) -> {
                     throw new IllegalStateException("boom");
                 }));
@@ -207,7 +207,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void underRewardOnErrorZeroAThrowingFunctionScoresZeroAndTrainingGoesOn() {
-        try (TransformerPolicy policy = TinyModels.policy(6);
+        try (LanguageModelPolicy policy = TinyModels.policy(6);
                 RewardSet rewards = new RewardSet(List.of(RewardFunction.of("broken", (p, c, row) -> {
                     throw new IllegalStateException("boom");
                 })), null, RewardOnError.ZERO);
@@ -221,7 +221,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void nanRewardsAreNotApplicableAndAllNanIsAnErrorNamingThePrompt() {
-        try (TransformerPolicy policy = TinyModels.policy(6);
+        try (LanguageModelPolicy policy = TinyModels.policy(6);
                 RewardSet rewards = RewardSet.of(RewardFunction.of("nan", (p, c, row) -> Double.NaN));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2),
                         rewards)) {
@@ -234,7 +234,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void anEmptyBatchAndAGroupOfOneAreClearErrors() {
-        try (TransformerPolicy policy = TinyModels.policy(6); RewardSet rewards = shareOfA()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(6); RewardSet rewards = shareOfA()) {
             try (GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null,
                     TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2), rewards)) {
                 assertThatThrownBy(() -> trainer.step(1, List.of())).isInstanceOf(Grpo4jException.class)
@@ -250,7 +250,7 @@ class GrpoStepTrainerTest {
 
     @Test
     void aPromptThatLeavesNoRoomForTheCompletionIsAClearError() {
-        try (TransformerPolicy policy = TinyModels.policy(6);
+        try (LanguageModelPolicy policy = TinyModels.policy(6);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2),
                         rewards)) {
@@ -264,9 +264,9 @@ class GrpoStepTrainerTest {
     @Test
     void filteringZeroStdGroupsLeavesTheirCompletionsOutOfTheUpdate() {
         var base = TinyModels.options(LossType.GRPO, 16, 1, 0.0, 1e-2);
-        var filtering = base.withBatch(4, 16, 1).withFilters(false, true).withOptimizer(base.schedule(), base.adam(), 1.0)
-                .withSeed(7);
-        try (TransformerPolicy policy = TinyModels.policy(8);
+        var filtering = base.toBuilder().batch(4, 16, 1).filters(false, true).optimizer(base.schedule(), base.adam(), 1.0)
+                .seed(7).build();
+        try (LanguageModelPolicy policy = TinyModels.policy(8);
                 RewardSet constant = RewardSet.of(RewardFunction.of("const", (p, c, row) -> 1.0));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, filtering, constant)) {
             Map<String, float[]> before = snapshot(policy);
@@ -279,9 +279,9 @@ class GrpoStepTrainerTest {
     @Test
     void onTheShareOfOneLetterTaskTheMeanRewardRisesWithinThirtySteps() {
         var base = TinyModels.options(LossType.GRPO, 32, 1, 0.04, 2e-2);
-        var opts = base.withBatch(8, 32, 1).withFilters(false, false).withOptimizer(base.schedule(), base.adam(), 1.0)
-                .withSeed(11);
-        try (TransformerPolicy policy = TinyModels.policy(9);
+        var opts = base.toBuilder().batch(8, 32, 1).filters(false, false).optimizer(base.schedule(), base.adam(), 1.0)
+                .seed(11).build();
+        try (LanguageModelPolicy policy = TinyModels.policy(9);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, opts, rewards)) {
             var prompts = TinyModels.prompts(TinyModels.tokenizer(), "bcd", "fe", "cc", "d");
@@ -303,9 +303,9 @@ class GrpoStepTrainerTest {
     @Test
     void referenceSyncMovesTheReferenceTowardsThePolicy() {
         var base = TinyModels.options(LossType.GRPO, 16, 1, 0.04, 5e-2);
-        var sync = base.withBatch(4, 16, 1).withFilters(false, false).withReferenceSync(2, 1.0)
-                .withOptimizer(base.schedule(), base.adam(), 1.0).withSeed(7);
-        try (TransformerPolicy policy = TinyModels.policy(10);
+        var sync = base.toBuilder().batch(4, 16, 1).filters(false, false).referenceSync(2, 1.0)
+                .optimizer(base.schedule(), base.adam(), 1.0).seed(7).build();
+        try (LanguageModelPolicy policy = TinyModels.policy(10);
                 RewardSet rewards = shareOfA();
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, sync, rewards)) {
             var prompts = TinyModels.prompts(TinyModels.tokenizer(), "abc", "fed");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ class HeldOutDataTest {
     @Test
     void greedyAndSampledMetricsMatchTheDrawsScoredByHand() {
         var tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(41);
+        try (LanguageModelPolicy policy = TinyModels.policy(41);
                 RewardSet rewards = RewardSet.of(
                         RewardFunction.of("has_a", (p, c, row) -> c.contains("a") ? 1.0 : 0.0),
                         RewardFunction.of("length", (p, c, row) -> c.length() / 10.0))) {
@@ -49,7 +49,7 @@ class HeldOutDataTest {
      * {mean has_a, mean length score, share of passing completions (total ≥ 1), share of prompts with at
      * least one passing completion (pass@n with k = n), number of prompts with a mix of passing and failing}.
      */
-    private static double[] byHand(TransformerPolicy policy, Completions c, int prompts, int n) {
+    private static double[] byHand(LanguageModelPolicy policy, Completions c, int prompts, int n) {
         double a = 0;
         double len = 0;
         int pass = 0;

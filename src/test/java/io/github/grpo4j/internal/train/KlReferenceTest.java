@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class KlReferenceTest {
 
-    private static double firstStepKl(TransformerPolicy policy, TransformerPolicy reference) {
+    private static double firstStepKl(LanguageModelPolicy policy, LanguageModelPolicy reference) {
         try (RewardSet rewards = RewardSet.of(RewardFunction.of("share_a", (p, c, row) -> TinyModels.shareOfA(c)));
                 GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference,
                         TinyModels.options(LossType.GRPO, 16, 1, 0.04, 1e-2), rewards)) {
@@ -28,11 +28,11 @@ class KlReferenceTest {
     @Test
     void atTheFirstStepKlIsPositiveAgainstADifferentReferenceAndZeroAgainstACopy() {
         double other;
-        try (TransformerPolicy policy = TinyModels.policy(4)) {
+        try (LanguageModelPolicy policy = TinyModels.policy(4)) {
             other = firstStepKl(policy, TinyModels.policy(77)); // the trainer closes the reference
         }
         double same;
-        try (TransformerPolicy policy = TinyModels.policy(4)) {
+        try (LanguageModelPolicy policy = TinyModels.policy(4)) {
             same = firstStepKl(policy, TinyModels.policy(4)); // the same weights, a separate model
         }
         assertThat(same).as("KL against an identical reference").isEqualTo(0.0);

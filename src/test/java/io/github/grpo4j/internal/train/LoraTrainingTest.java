@@ -17,7 +17,7 @@ import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ class LoraTrainingTest {
     @Test
     void trainingMovesOnlyTheAdaptersAndTheReferenceIsTheBaseWithKlZeroAtStepOne() {
         CharTokenizer tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(5); RewardSet rewards = shareOfA()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(5); RewardSet rewards = shareOfA()) {
             policy.addAdapter(LORA, 6);
             Transformer model = (Transformer) policy.model();
             Map<String, float[]> baseBefore = values(model.baseParameters());
@@ -84,7 +84,7 @@ class LoraTrainingTest {
     @Test
     void rolloutLogProbsThroughTheAdaptersAgreeWithTheUpdatesScores() {
         CharTokenizer tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(8); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(8); NDManager m = NDManager.newBaseManager()) {
             policy.addAdapter(LORA, 9);
             java.util.Random rng = new java.util.Random(10);
             for (var e : policy.parameters().entrySet()) { // trained-looking adapters: B != 0
@@ -106,7 +106,7 @@ class LoraTrainingTest {
             float[] scored = s.logProbs().toFloatArray();
             int width = (int) s.logProbs().getShape().get(1);
             double worst = 0;
-            try (TransformerPolicy base = TinyModels.policy(8); NDManager m2 = NDManager.newBaseManager()) {
+            try (LanguageModelPolicy base = TinyModels.policy(8); NDManager m2 = NDManager.newBaseManager()) {
                 float[] baseScored = base.score(m2, rowPrompts, List.of(c.tokens()), 0.7).logProbs().toFloatArray();
                 double baseGap = 0;
                 for (int r = 0; r < c.size(); r++) {
@@ -123,10 +123,10 @@ class LoraTrainingTest {
 
     @Test
     void refModelSyncWithLoraIsAClearError() {
-        try (TransformerPolicy policy = TinyModels.policy(1); RewardSet rewards = shareOfA()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(1); RewardSet rewards = shareOfA()) {
             policy.addAdapter(LORA, 2);
             GrpoStepTrainer.Options o = TinyModels.options(LossType.GRPO, 8, 1, 0.04, 1e-2);
-            GrpoStepTrainer.Options sync = o.withFilters(false, false).withReferenceSync(2, 0.6);
+            GrpoStepTrainer.Options sync = o.toBuilder().filters(false, false).referenceSync(2, 0.6).build();
             assertThatThrownBy(() -> new GrpoStepTrainer(policy, null, sync, rewards).close())
                     .isInstanceOf(Grpo4jException.class).hasMessageContaining("ref_model_sync_steps");
         }

@@ -8,10 +8,10 @@ import io.github.grpo4j.internal.bench.ProcMemory;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
-import io.github.grpo4j.internal.reward.PerCompletion;
+import io.github.grpo4j.reward.PerCompletion;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +87,7 @@ class MemoryEstimateTest {
         ModelConfig config = new ModelConfig("qwen2", tok.vocabSize(), 256, 1024, 4, 4, 2, 64, 1e-6, 10000.0, null, true, false,
                 128, "float32", 0.02, null, List.of(CharTokenizer.EOS_ID));
         GrpoStepTrainer.Options options = TinyModels.options(LossType.GRPO, 8, 1, 0.04, 1e-4);
-        try (TransformerPolicy policy = new TransformerPolicy(Transformer.random(config, 1), tok)
+        try (LanguageModelPolicy policy = new LanguageModelPolicy(Transformer.random(config, 1), tok)
                 .memory(new MemorySettings(0, false))) {
             System.gc();
             ProcMemory.resetPeak();

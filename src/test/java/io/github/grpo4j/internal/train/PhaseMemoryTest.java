@@ -8,7 +8,7 @@ import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,7 @@ class PhaseMemoryTest {
     @ValueSource(ints = {0, 3})
     void generationAndReferenceScoringKeepNothing(int chunk) {
         CharTokenizer tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(1).memory(new MemorySettings(chunk, false))) {
+        try (LanguageModelPolicy policy = TinyModels.policy(1).memory(new MemorySettings(chunk, false))) {
             List<int[]> prompts = List.of(tok.encode("abc"), tok.encode("fe"));
             int before = liveArrays();
             Completions c = policy.generate(prompts, 3, SamplingParams.defaults(5), 11);

@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Invariants of the real Transformer behind TransformerPolicy (the generate tests use test doubles). */
+/** Invariants of the real Transformer behind LanguageModelPolicy (the generate tests use test doubles). */
 class RealModelInvariantTest {
 
     @Test
     void sampledLogProbsEqualTeacherForcedLogProbsOfTheRealTransformer() {
         var tok = TinyModels.tokenizer();
-        try (TransformerPolicy policy = TinyModels.policy(31); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(31); NDManager m = NDManager.newBaseManager()) {
             List<int[]> prompts = List.of(tok.encode("abcdefab"), tok.encode("c"), tok.encode("fedc"));
             for (double temperature : new double[] {1.0, 0.6}) {
                 SamplingParams p = new SamplingParams(temperature, 0, 1.0, 0.0, 1.0, 7, List.of());

@@ -7,7 +7,7 @@ import ai.djl.training.GradientCollector;
 import io.github.grpo4j.config.ImportanceSamplingLevel;
 import io.github.grpo4j.config.KlEstimator;
 import io.github.grpo4j.config.LossType;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ class ScoreLifetimeTest {
 
     /** With {@code loss} set, backward goes through the whole GRPO loss instead of Σ log-probs. */
     private static Map<String, float[]> gradients(boolean churnMemory, io.github.grpo4j.internal.algo.LossOptions loss) {
-        try (TransformerPolicy policy = TinyModels.policy(21); NDManager m = NDManager.newBaseManager()) {
+        try (LanguageModelPolicy policy = TinyModels.policy(21); NDManager m = NDManager.newBaseManager()) {
             var tok = TinyModels.tokenizer();
             List<int[]> prompts = List.of(tok.encode("abcde"), tok.encode("fa"));
             List<int[]> completions = List.of(tok.encode("fff"), tok.encode("abcdefab"));

@@ -9,7 +9,7 @@ import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.report.RunFiles;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -85,14 +85,14 @@ class SftRunTest {
         Tokenizer chars = CharTokenizer.of("0123456789,");
         var modelConfig = io.github.grpo4j.internal.model.ModelParts.freshConfig(config(tmp).model(), chars);
         Path fin = tmp.resolve("sft").resolve("final");
-        try (TransformerPolicy broken = new TransformerPolicy(Transformer.random(modelConfig, 1), new Unsaveable(chars))) {
+        try (LanguageModelPolicy broken = new LanguageModelPolicy(Transformer.random(modelConfig, 1), new Unsaveable(chars))) {
             assertThatThrownBy(() -> SftRun.saveAtomically(broken, fin)).isInstanceOf(UnsupportedOperationException.class);
         }
         assertThat(tmp.resolve("sft").resolve("final.tmp").resolve("model.safetensors")).as("precondition").exists();
         assertThat(fin).doesNotExist();
         assertThat(SftRun.complete(fin)).isFalse();
 
-        try (TransformerPolicy good = new TransformerPolicy(Transformer.random(modelConfig, 1), chars)) {
+        try (LanguageModelPolicy good = new LanguageModelPolicy(Transformer.random(modelConfig, 1), chars)) {
             SftRun.saveAtomically(good, fin);
         }
         assertThat(SftRun.complete(fin)).isTrue();

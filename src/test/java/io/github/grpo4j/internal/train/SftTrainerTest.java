@@ -3,7 +3,7 @@ package io.github.grpo4j.internal.train;
 import ai.djl.ndarray.NDManager;
 import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class SftTrainerTest {
         List<int[]> prompts = List.of(tok.encode("abc"), tok.encode("fe"), tok.encode("d"));
         List<int[]> targets = List.of(SftRun.withEos(tok.encode("cba"), CharTokenizer.EOS_ID),
                 SftRun.withEos(tok.encode("ef"), CharTokenizer.EOS_ID), SftRun.withEos(tok.encode("dd"), CharTokenizer.EOS_ID));
-        try (TransformerPolicy policy = TinyModels.policy(51); SftTrainer sft = new SftTrainer(policy, options(2))) {
+        try (LanguageModelPolicy policy = TinyModels.policy(51); SftTrainer sft = new SftTrainer(policy, options(2))) {
             double expected;
             try (NDManager m = NDManager.newBaseManager()) {
                 float[] logp = policy.score(m, prompts, targets, 1.0).logProbs().toFloatArray();
@@ -50,11 +50,11 @@ class SftTrainerTest {
         List<int[]> prompts = List.of(tok.encode("abc"), tok.encode("fe"), tok.encode("d"));
         List<int[]> targets = List.of(tok.encode("cbaf"), tok.encode("e"), tok.encode("dd"));
         float[] whole;
-        try (TransformerPolicy policy = TinyModels.policy(52); SftTrainer sft = new SftTrainer(policy, options(3))) {
+        try (LanguageModelPolicy policy = TinyModels.policy(52); SftTrainer sft = new SftTrainer(policy, options(3))) {
             sft.step(prompts, targets);
             whole = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
         }
-        try (TransformerPolicy policy = TinyModels.policy(52); SftTrainer sft = new SftTrainer(policy, options(1))) {
+        try (LanguageModelPolicy policy = TinyModels.policy(52); SftTrainer sft = new SftTrainer(policy, options(1))) {
             sft.step(prompts, targets);
             float[] split = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
             for (int i = 0; i < whole.length; i++) {

@@ -10,7 +10,7 @@ import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tokenizer.CharTokenizer;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,22 +30,22 @@ final class TinyModels {
                 0.2, null, List.of(CharTokenizer.EOS_ID));
     }
 
-    static TransformerPolicy policy(long seed) {
+    static LanguageModelPolicy policy(long seed) {
         CharTokenizer tok = tokenizer();
-        return new TransformerPolicy(Transformer.random(config(tok.vocabSize()), seed), tok);
+        return new LanguageModelPolicy(Transformer.random(config(tok.vocabSize()), seed), tok);
     }
 
     static GrpoStepTrainer.Options options(LossType lossType, int microBatch, int iterations, double beta, double lr) {
         return GrpoStepTrainer.Options.defaults()
-                .withBatch(4, microBatch, iterations)
-                .withSampling(SamplingParams.defaults(6))
-                .withObjective(AdvantageOptions.defaults(),
+                .toBuilder().batch(4, microBatch, iterations)
+                .sampling(SamplingParams.defaults(6))
+                .objective(AdvantageOptions.defaults(),
                         new LossOptions(0.2, 0.2, 0.0, ImportanceSamplingLevel.TOKEN, beta, KlEstimator.K3, lossType))
-                .withFilters(false, false)
-                .withReferenceSync(0, 0.6)
-                .withOptimizer(new LrSchedule(LrSchedulerType.CONSTANT, lr, 0, 100), new AdamW.Options(0.9, 0.99, 1e-8, 0.0),
+                .filters(false, false)
+                .referenceSync(0, 0.6)
+                .optimizer(new LrSchedule(LrSchedulerType.CONSTANT, lr, 0, 100), new AdamW.Options(0.9, 0.99, 1e-8, 0.0),
                         1.0)
-                .withSeed(7);
+                .seed(7).build();
     }
 
     static List<Prompt> prompts(CharTokenizer tok, String... texts) {
