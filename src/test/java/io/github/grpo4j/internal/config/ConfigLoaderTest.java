@@ -412,7 +412,8 @@ class ConfigLoaderTest {
         assertThat(c.training().perStepPrompts()).isEqualTo(32);
         assertThat(c.training().learningRate()).isEqualTo(1e-4);
         assertThat(c.training().numIterations()).isEqualTo(1);
-        assertThat(c.loss().beta()).isEqualTo(0.04);
+        assertThat(c.loss().beta()).isEqualTo(0.0);
+        assertThat(c.loss().filterZeroStdGroups()).isTrue();
         assertThat(c.model().inlineConfig()).containsEntry("hidden_size", 128).containsEntry("num_hidden_layers", 4)
                 .containsEntry("num_attention_heads", 4).containsEntry("num_key_value_heads", 2)
                 .containsEntry("rms_norm_eps", 1e-6);
