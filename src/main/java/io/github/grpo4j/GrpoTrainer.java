@@ -5,9 +5,8 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.data.PromptDataset;
-import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.internal.train.RunParts;
+import io.github.grpo4j.internal.train.RunFactory;
 import io.github.grpo4j.internal.train.TrainingRun;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.PerCompletionReward;
@@ -58,23 +57,27 @@ import java.util.Objects;
 public final class GrpoTrainer implements AutoCloseable {
 
     private final GrpoConfig config;
-    private final TransformerPolicy policy;
-    private final boolean ownsPolicy;
-    private final TrainingRun run; // holds the policy, prompts, listeners and console
+    private final RunFactory parts; // builds or restores every part of the run; owns a policy it builds
     private final List<RewardFunction> rewards;
     private final List<Double> weights;
+    private final List<StepListener> listeners;
+    private final PrintStream console;
+    private final boolean progressBar;
     private final boolean resume;
+    private final boolean allowConfigChange;
     private boolean trained;
     private boolean closed;
 
-    private GrpoTrainer(Builder b, GrpoConfig config, TrainingRun run, TransformerPolicy policy, boolean ownsPolicy) {
-        this.config = config;
-        this.policy = policy;
-        this.ownsPolicy = ownsPolicy;
-        this.run = run;
+    private GrpoTrainer(Builder b, RunFactory parts) {
+        this.config = parts.config();
+        this.parts = parts;
         this.rewards = List.copyOf(b.rewards);
         this.weights = List.copyOf(b.weights);
+        this.listeners = List.copyOf(b.listeners);
+        this.console = b.console;
+        this.progressBar = b.progressBar;
         this.resume = b.resume;
+        this.allowConfigChange = b.allowConfigChange;
     }
 
     /**
@@ -91,7 +94,7 @@ public final class GrpoTrainer implements AutoCloseable {
      * {@code data}, {@code rewards}), as {@code grpo4j train --config} runs it.
      *
      * @param config a complete configuration, e.g. {@link io.github.grpo4j.config.ConfigFiles#load(Path, String...)}
-     * @return the trainer, its policy loaded or built
+     * @return the trainer; its policy is loaded or built when first needed ({@link #policy()} or {@link #train()})
      * @throws io.github.grpo4j.config.ConfigException when the config is invalid (every problem, by key)
      */
     public static GrpoTrainer fromConfig(GrpoConfig config) {
@@ -108,13 +111,17 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     /**
-     * The policy being trained: the builder's, or the one built from the config's {@code model}.
+     * The policy being trained: the builder's, or the one loaded or built from the config's {@code model}
+     * (on the first call, or by {@link #train()}, which on resume restores it from the checkpoint instead).
      * It is updated in place by {@link #train()}.
      *
      * @return the policy
      */
     public TransformerPolicy policy() {
-        return policy;
+        if (closed) {
+            throw new IllegalStateException("this GrpoTrainer is closed");
+        }
+        return parts.policy();
     }
 
     /**
@@ -135,11 +142,14 @@ public final class GrpoTrainer implements AutoCloseable {
             throw new IllegalStateException("train() runs once per GrpoTrainer; build a new one (with resume(true) to continue)");
         }
         trained = true;
+        TrainingRun run = new TrainingRun(parts, console).progressBar(progressBar).allowConfigChange(allowConfigChange);
+        listeners.forEach(run::onStep);
         if (rewards.isEmpty()) {
             return run.run(resume);
         }
         try (RewardSet set = new RewardSet(rewards, weights, config.rewardOnError())) {
-            return run.rewards(set).run(resume);
+            parts.rewards(set);
+            return run.run(resume);
         }
     }
 
@@ -150,7 +160,7 @@ public final class GrpoTrainer implements AutoCloseable {
      * @param directory created when missing; existing files of the same names are replaced
      */
     public void save(Path directory) {
-        policy.save(directory);
+        policy().save(directory);
     }
 
     /**
@@ -160,8 +170,8 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed && ownsPolicy) {
-            policy.close();
+        if (!closed) {
+            parts.close();
         }
         closed = true;
     }
@@ -186,6 +196,7 @@ public final class GrpoTrainer implements AutoCloseable {
         private boolean progressBar;
         private boolean resume;
         private boolean allowConfigChange;
+        private long memoryLimit;
 
         private Builder() {}
 
@@ -379,8 +390,26 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Validates the configuration and builds the trainer; loads or builds the policy from the
-         * config's {@code model} when none was given.
+         * The memory the run may use, in bytes: before anything is loaded, {@link GrpoTrainer#train()}
+         * prints its estimate of the run's peak and refuses a run that would need more, naming settings
+         * that would fit. Default: 0, the machine's memory ({@code /proc/meminfo}). The command line's
+         * {@code --memory-limit}.
+         *
+         * @param bytes the limit in bytes, or 0 for the machine's
+         * @return this builder
+         */
+        public Builder memoryLimit(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("memoryLimit must be >= 0 bytes, got " + bytes);
+            }
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /**
+         * Validates the configuration and builds the trainer. The policy, when none was given, is loaded
+         * or built from the config's {@code model} when first needed ({@link GrpoTrainer#policy()} or
+         * {@link GrpoTrainer#train()}), after the memory check.
          *
          * @return the trainer
          * @throws io.github.grpo4j.config.ConfigException listing every invalid option, by key
@@ -406,25 +435,21 @@ public final class GrpoTrainer implements AutoCloseable {
             String messagesField = resolved.data().messagesField();
             PromptDataset prompts = promptRows != null ? PromptDataset.fromMaps("prompts", promptRows, promptField, messagesField)
                     : promptFile != null ? PromptDataset.load(promptFile, promptField, messagesField) : null;
-            Task task = RunParts.task(resolved.data().task(), resolved.data().taskOptions());
-            if (rewards.isEmpty() && resolved.rewards().isEmpty() && task == null) {
+            RunFactory parts = new RunFactory(resolved).memoryLimit(memoryLimit); // the one place the task is built
+            if (rewards.isEmpty() && resolved.rewards().isEmpty() && parts.task() == null) {
                 throw new Grpo4jException("GrpoTrainer needs at least one reward: builder().reward(name, (prompt, completion, row) -> ...), "
                         + "rewards in the config, or a built-in data.task");
             }
-            boolean owned = policy == null;
-            TransformerPolicy trained = owned
-                    ? RunParts.policy(resolved.model(), RunParts.tokenizer(resolved.model(), task), resolved.seed())
-                    : policy;
-            TrainingRun run = new TrainingRun(resolved, console).progressBar(progressBar).policy(trained)
-                    .allowConfigChange(allowConfigChange);
+            if (policy != null) {
+                parts.policy(policy);
+            }
             if (prompts != null) {
-                run.prompts(prompts);
+                parts.prompts(prompts);
             }
-            listeners.forEach(run::onStep);
             if (!tools.isEmpty()) {
-                run.tools(tools);
+                parts.tools(tools);
             }
-            return new GrpoTrainer(this, resolved, run, trained, owned);
+            return new GrpoTrainer(this, parts);
         }
     }
 }

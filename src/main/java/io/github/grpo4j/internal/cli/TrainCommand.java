@@ -1,11 +1,11 @@
 package io.github.grpo4j.internal.cli;
 
 import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.GrpoTrainer;
 import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.BuiltInRun;
-import io.github.grpo4j.internal.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,13 +113,14 @@ public final class TrainCommand implements Callable<Integer> {
             all.add("output_dir=" + outputDir);
         }
         boolean progress = !noProgress && System.console() != null;
+        long memoryLimit = memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9);
         TrainResult r;
         if (config == null) {
-            r = BuiltInRun.run(all, sftOverrides, resume, allowConfigChange, progress, System.out);
+            // the warm start, then the same GrpoTrainer as below from the built-in config
+            r = BuiltInRun.run(all, sftOverrides, grpo -> train(GrpoTrainer.builder().config(grpo), progress, memoryLimit),
+                    System.out);
         } else {
-            GrpoConfig c = ConfigLoader.load(config, all);
-            r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange)
-                    .memoryLimit(memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9)).run(resume);
+            r = train(GrpoTrainer.builder().config(config).set(all.toArray(String[]::new)), progress, memoryLimit);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
             System.out.printf(Locale.ROOT, "Held-out accuracy: %.1f%% -> %.1f%% (%+.1f points) in %.0f s%n",
@@ -127,5 +128,13 @@ public final class TrainCommand implements Callable<Integer> {
                     r.seconds());
         }
         return 0;
+    }
+
+    /** Trains with the public {@link GrpoTrainer}, as a library user would, with this command's options. */
+    private TrainResult train(GrpoTrainer.Builder builder, boolean progress, long memoryLimit) {
+        try (GrpoTrainer trainer = builder.console(System.out).progressBar(progress).resume(resume)
+                .allowConfigChange(allowConfigChange).memoryLimit(memoryLimit).build()) {
+            return trainer.train();
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The out-of-the-box run ({@code ./grpo4j train} with no config): a tiny model from scratch on a
@@ -29,21 +30,24 @@ public final class BuiltInRun {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /**
+     * Runs the warm start when its model is not cached yet, then {@code grpoRun} with the built-in GRPO
+     * config that starts from the warm start's model.
+     *
      * @param grpoOverrides {@code key=value} overrides of the built-in GRPO config
      * @param sftOverrides  {@code key=value} overrides of the warm start's config
-     * @param allowConfigChange whether a resumed run may continue with a changed config
+     * @param grpoRun       trains with the resolved GRPO config (the command line's {@code GrpoTrainer})
      */
-    public static TrainResult run(List<String> grpoOverrides, List<String> sftOverrides, boolean resume,
-            boolean allowConfigChange, boolean progress, PrintStream console) {
+    public static TrainResult run(List<String> grpoOverrides, List<String> sftOverrides,
+            Function<GrpoConfig, TrainResult> grpoRun, PrintStream console) {
         GrpoConfig grpo = ConfigLoader.loadBuiltIn(grpoOverrides);
         // one lock over the warm start and the GRPO run, so a second run cannot slip in between
         try (RunDirectory dir = RunDirectory.open(Path.of(grpo.outputDir()))) {
-            return run(grpo, dir.path(), grpoOverrides, sftOverrides, resume, allowConfigChange, progress, console);
+            return run(grpo, dir.path(), grpoOverrides, sftOverrides, grpoRun, console);
         }
     }
 
     private static TrainResult run(GrpoConfig grpo, Path out, List<String> grpoOverrides, List<String> sftOverrides,
-            boolean resume, boolean allowConfigChange, boolean progress, PrintStream console) {
+            Function<GrpoConfig, TrainResult> grpoRun, PrintStream console) {
         Path sftModel = out.resolve("sft").resolve("final");
         if (SftRun.complete(sftModel)) {
             console.println("SFT warm start: reusing " + sftModel);
@@ -54,9 +58,7 @@ public final class BuiltInRun {
         List<String> fromSft = new java.util.ArrayList<>(grpoOverrides);
         fromSft.add("model.path=" + sftModel);
         fromSft.add("model.config=null");
-        GrpoConfig fromWarmStart = ConfigLoader.loadBuiltIn(fromSft);
-        return new TrainingRun(fromWarmStart, console).progressBar(progress).allowConfigChange(allowConfigChange)
-                .run(resume);
+        return grpoRun.apply(ConfigLoader.loadBuiltIn(fromSft));
     }
 
     /** The warm start's config: model, tokenizer, task and seed of the GRPO config, training from the resource. */

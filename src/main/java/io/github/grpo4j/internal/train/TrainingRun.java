@@ -6,37 +6,19 @@ import io.github.grpo4j.StepListener;
 import io.github.grpo4j.StepResult;
 import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
-import io.github.grpo4j.config.TrainingSection;
+import io.github.grpo4j.internal.agent.MultiTurnRollout;
 import io.github.grpo4j.internal.data.DataPosition;
-import io.github.grpo4j.internal.data.PromptDataset;
 import io.github.grpo4j.internal.data.PromptEncoder;
 import io.github.grpo4j.internal.data.PromptSampler;
-import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
 import io.github.grpo4j.internal.health.DivergenceWatch;
-import io.github.grpo4j.internal.model.MemorySettings;
-import io.github.grpo4j.internal.model.ModelConfig;
-import io.github.grpo4j.internal.model.ModelParts;
-import io.github.grpo4j.internal.model.PeftAdapter;
-import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.internal.report.RunReport;
 import io.github.grpo4j.internal.report.SampleRow;
 import io.github.grpo4j.internal.report.TensorBoardWriter;
-import io.github.grpo4j.internal.agent.MultiTurnRollout;
-import io.github.grpo4j.internal.agent.ToolTurns;
-import io.github.grpo4j.internal.agent.ToolsInTemplate;
 import io.github.grpo4j.internal.reward.RewardSet;
-import io.github.grpo4j.internal.tokenizer.ChatTemplate;
-import io.github.grpo4j.internal.tools.ToolBox;
-import io.github.grpo4j.internal.tools.ToolCallFormat;
-import io.github.grpo4j.internal.tools.ToolCallParser;
-import io.github.grpo4j.internal.tools.Tools;
-import io.github.grpo4j.tools.Tool;
-import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.internal.policy.LanguageModelPolicy;
-import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,29 +32,41 @@ import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
- * A whole GRPO run from a {@link GrpoConfig}: builds the parts, then steps {@link GrpoStepTrainer} with
- * metrics ({@code metrics.jsonl}), samples ({@code samples.jsonl}), held-out evaluation for built-in
- * tasks, atomic checkpoints, resume, a progress bar, and the report at the end.
+ * A whole GRPO run from a {@link GrpoConfig}: {@link RunFactory} builds or restores the parts, then this
+ * only loops: it steps {@link GrpoStepTrainer} with metrics ({@code metrics.jsonl}), samples
+ * ({@code samples.jsonl}), held-out evaluation for built-in tasks, atomic checkpoints, a progress bar,
+ * and the report at the end.
  */
 public final class TrainingRun {
 
     private final GrpoConfig config;
+    private final RunFactory factory;
+    private final boolean closeFactory; // a factory this run made from a config alone
     private final PrintStream console;
     private final List<StepListener> listeners = new ArrayList<>();
     private boolean progressBar = System.console() != null;
     private boolean allowConfigChange;
     private int stopAfterStep = Integer.MAX_VALUE;
-    private LanguageModelPolicy givenPolicy;
-    private PromptDataset givenPrompts;
-    private RewardSet givenRewards;
-    private List<Tool> givenTools = List.of();
-    private ToolCallParser givenParser;
-    private long memoryLimit;
     private DivergenceWatch watch = new DivergenceWatch();
     private MultiTurnRollout multiTurn;
 
+    /** A run whose parts all come from {@code config}; the policy it builds is closed at the end. */
     public TrainingRun(GrpoConfig config, PrintStream console) {
-        this.config = config;
+        this(new RunFactory(config), true, console);
+    }
+
+    /**
+     * A run of the parts {@code factory} builds or restores; the factory stays the caller's (and with it
+     * the policy it built, which can be used and saved after the run).
+     */
+    public TrainingRun(RunFactory factory, PrintStream console) {
+        this(factory, false, console);
+    }
+
+    private TrainingRun(RunFactory factory, boolean closeFactory, PrintStream console) {
+        this.config = factory.config();
+        this.factory = factory;
+        this.closeFactory = closeFactory;
         this.console = console;
     }
 
@@ -82,58 +76,9 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Whether to draw a progress bar on the console's error stream. */
     public TrainingRun progressBar(boolean show) {
         this.progressBar = show;
-        return this;
-    }
-
-    /**
-     * Trains this policy instead of building one from {@code model} in the config. The caller keeps
-     * ownership: it is trained in place and left open, so it can be used and saved afterwards. It is
-     * also the reference model (a frozen copy) unless {@code model.ref_model} names one.
-     */
-    public TrainingRun policy(TransformerPolicy policy) {
-        if (!(policy instanceof LanguageModelPolicy lm)) {
-            throw new Grpo4jException("GrpoTrainer trains the policies TransformerPolicies builds (load or fromConfig), not a "
-                    + policy.getClass().getName());
-        }
-        this.givenPolicy = lm;
-        return this;
-    }
-
-    /** Trains on these prompts instead of the config's {@code data} file or task. */
-    public TrainingRun prompts(PromptDataset prompts) {
-        this.givenPrompts = prompts;
-        return this;
-    }
-
-    /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
-    public TrainingRun rewards(RewardSet rewards) {
-        this.givenRewards = rewards;
-        return this;
-    }
-
-    /**
-     * Lets the policy call these tools too (besides the config's {@code tools.functions}): rollouts become
-     * multi-turn episodes. The run closes them at its end.
-     */
-    public TrainingRun tools(List<? extends Tool> tools) {
-        this.givenTools = List.copyOf(tools);
-        return this;
-    }
-
-    /** Reads tool calls with this parser instead of the format {@code tools.call_format} names. */
-    public TrainingRun toolCallParser(ToolCallParser parser) {
-        this.givenParser = parser;
-        return this;
-    }
-
-    /**
-     * The memory the run may use, in bytes, instead of the machine's ({@code /proc/meminfo}); a run whose
-     * estimated peak is larger is refused before anything is loaded.
-     */
-    public TrainingRun memoryLimit(long bytes) {
-        this.memoryLimit = bytes;
         return this;
     }
 
@@ -152,55 +97,6 @@ public final class TrainingRun {
         return this;
     }
 
-    /** How the policy trades compute for memory: {@code logprob_chunk_size}, {@code gradient_checkpointing}. */
-    public static MemorySettings memorySettings(TrainingSection t) {
-        return new MemorySettings(t.logprobChunkSize(), t.gradientCheckpointing());
-    }
-
-    /** The shape of a config's run for the memory estimate. */
-    public static MemoryEstimate.Workload workload(GrpoConfig c, ModelConfig model) {
-        int maxNew = c.generation().samplingParams().maxNewTokens();
-        int prompt = Math.max(1, Math.min(c.data().maxPromptLength(), model.maxPositionEmbeddings() - maxNew));
-        // one generation samples steps_per_generation steps' prompts, and their rows stay until its last step
-        int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
-        return new MemoryEstimate.Workload(model, rows,
-                c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
-                c.model().lora() != null || c.model().adapter() != null);
-    }
-
-    /** Prints the memory estimate and refuses a run that would not fit, naming settings that would. */
-    private void checkMemory(Tokenizer tokenizer) {
-        if (config.training().gradientCheckpointing() && config.model().lora() != null
-                && config.model().lora().loraDropout() > 0) {
-            throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
-                    + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
-        }
-        ModelConfig model = givenPolicy != null
-                ? (givenPolicy.model() instanceof Transformer t ? t.config() : null)
-                : config.model().path() != null ? ModelConfig.read(Path.of(config.model().path()).resolve("config.json"))
-                : ModelParts.freshConfig(config.model(), tokenizer);
-        if (model == null) {
-            return;
-        }
-        MemoryEstimate.Workload w = workload(config, model);
-        MemoryEstimate estimate = MemoryEstimate.of(w);
-        long limit = memoryLimit > 0 ? memoryLimit : MemoryEstimate.machineBytes();
-        console.println("Memory: " + estimate.describe()
-                + (limit > 0 ? "; the machine has " + MemoryEstimate.gb(limit) : ""));
-        if (limit > 0 && estimate.total() > limit) {
-            List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
-            throw new Grpo4jException("the run needs about " + MemoryEstimate.gb(estimate.total()) + " but the machine has "
-                    + MemoryEstimate.gb(limit) + "; "
-                    + (knobs.isEmpty() ? "no micro-batch size or gradient checkpointing makes it fit: use a smaller model"
-                            : "settings that fit: " + String.join("; or ", knobs)));
-        }
-    }
-
-    /** DAPO's dynamic sampling as a config sets it. */
-    public static DynamicSampling.Options dynamicSampling(TrainingSection t) {
-        return new DynamicSampling.Options(t.dynamicSampling(), t.maxGenerationBatches());
-    }
-
     /**
      * Runs (or, with {@code resume}, continues) the configured training.
      *
@@ -210,6 +106,10 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         try (RunDirectory dir = RunDirectory.open(Path.of(config.outputDir()))) {
             return run(dir, resume, t0);
+        } finally {
+            if (closeFactory) {
+                factory.close();
+            }
         }
     }
 
@@ -225,82 +125,33 @@ public final class TrainingRun {
             dir.checkResumedConfig(config, allowConfigChange);
         }
 
-        Task task = RunParts.task(config.data().task(), config.data().taskOptions());
-        Tokenizer tokenizer = givenPolicy != null ? givenPolicy.tokenizer() : RunParts.tokenizer(config.model(), task);
-        PromptDataset data = givenPrompts != null ? givenPrompts
-                : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
-                        config.data().messagesField(), task, config.seed(),
-                        config.training().maxSteps() * config.training().perStepPrompts());
-        ToolBox toolBox = config.tools().enabled() || !givenTools.isEmpty()
-                ? Tools.create(config.tools(), givenTools) : null;
-        // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
-        PromptEncoder encoder = new PromptEncoder(toolBox == null ? tokenizer : new ToolsInTemplate(tokenizer, toolBox),
-                config.data().maxPromptLength());
-        multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, givenParser != null ? givenParser
-                : ToolCallFormat.of(config.tools().callFormat(),
-                        tokenizer.chatTemplate().map(ChatTemplate::source).orElse(null)),
-                new ToolTurns(tokenizer, toolBox, Map.of()), config.tools().maxTurns());
-        GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
-
-        Checkpoints.TrainerState state = from.map(Checkpoints::readState).orElse(null);
-        if (state != null && state.seed() != config.seed()) {
-            throw new Grpo4jException("checkpoint " + from.get() + " was made with seed " + state.seed()
-                    + " but the config says " + config.seed() + "; resume with the same config");
-        }
-        checkMemory(tokenizer);
-        RewardSet ownRewards = givenRewards != null ? null
-                : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
-        LanguageModelPolicy ownPolicy = state != null
-                ? checkpointPolicy(from.get().resolve("model"), tokenizer)
-                : givenPolicy != null ? null : RunParts.policy(config.model(), tokenizer, config.seed());
-        // the reference is taken before a checkpoint is loaded into a caller's policy: it is the initial policy
-        LanguageModelPolicy reference = referenceFor(from, tokenizer, options);
-        if (state != null && givenPolicy != null) {
-            givenPolicy.mixFrom(ownPolicy, 1.0); // continue training the caller's policy from the checkpoint
-            ownPolicy.close();
-            ownPolicy = null;
-        }
-        LanguageModelPolicy policy = ownPolicy != null ? ownPolicy : givenPolicy;
-        MemorySettings memory = memorySettings(config.training());
-        policy.memory(memory); // the trainer's copy of it as the reference takes the settings along
-        if (reference != null) {
-            reference.memory(memory);
-        }
-        RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
-        try (ToolBox closeTools = toolBox;
-                RewardSet closeRewards = ownRewards;
-                LanguageModelPolicy closePolicy = ownPolicy; // the trainer closes the reference
-                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
-                        .dynamicSampling(dynamicSampling(config.training()))) {
-            trainer.multiTurn(multiTurn);
+        try (RunFactory.Parts parts = factory.build(from, console)) {
+            Task task = parts.task();
+            LanguageModelPolicy policy = parts.policy();
+            GrpoStepTrainer trainer = parts.trainer();
+            PromptSampler sampler = parts.sampler();
+            List<Prompt> heldOut = parts.heldOut();
+            HeldOutData evalData = parts.evalData();
+            PromptEncoder encoder = parts.encoder();
+            multiTurn = parts.multiTurn();
+            int start = parts.start();
+            double earlierSeconds = parts.earlierSeconds();
             // written once the parts are built, so a run that fails to start leaves no config.yaml behind
             dir.writeConfig(config, resume);
             // a resumed run redoes every step after its checkpoint, and all of them when there is none
-            MetricsLog log = state == null ? MetricsLog.startOver(out) : MetricsLog.resume(out, state.step());
-            double earlierSeconds = state == null ? 0 : state.seconds();
+            MetricsLog log = from.isEmpty() ? MetricsLog.startOver(out) : MetricsLog.resume(out, start);
             watch = new DivergenceWatch(); // a resumed run judges its whole history
             log.metrics().forEach(row -> watch.add(row.step(), row.values()));
             if (config.logging().tensorboard()) {
-                if (state == null) {
+                if (from.isEmpty()) {
                     TensorBoardWriter.startOver(out.resolve(TensorBoardWriter.DIR)); // like the metrics lines
                 }
-                TensorBoardWriter tb = TensorBoardWriter.create(out.resolve(TensorBoardWriter.DIR),
-                        state == null ? 0 : state.step());
+                TensorBoardWriter tb = TensorBoardWriter.create(out.resolve(TensorBoardWriter.DIR), start);
                 log.mirrorTo(tb::write);
             }
-            int start = 0;
-            DataPosition position = new DataPosition(0, 0);
-            if (state != null) {
-                Checkpoints.loadOptimizer(from.get(), trainer.optimizer(), state.optimizerSteps());
-                trainer.restoreCounters(state.tokensSeen());
-                start = state.step();
-                position = new DataPosition(state.dataEpoch(), state.dataIndex());
+            if (from.isPresent()) {
                 console.printf("Resuming from %s (step %d)%n", from.get(), start);
             }
-            PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
-                    config.data().shuffle(), position);
-            List<Prompt> heldOut = task == null ? List.of() : heldOut(task, encoder);
-            HeldOutData evalData = evalData(encoder, rewards);
             if (evalData != null && start == 0) {
                 log.append(0, evalData.evaluate(policy));
             }
@@ -366,7 +217,7 @@ public final class TrainingRun {
                         checkpoints.save(new Checkpoints.TrainerState(last, trainer.optimizer().step(),
                                         trainer.tokensSeen(), p.epoch(), p.index(), config.seed(),
                                         earlierSeconds + (System.nanoTime() - t0) / 1e9),
-                                policy, trainer.optimizer(), options.refModelSyncSteps() > 0 ? trainer.reference() : null);
+                                policy, trainer.optimizer(), config.loss().refModelSyncSteps() > 0 ? trainer.reference() : null);
                     }
                     if (last >= stopAfterStep) {
                         return new TrainResult(last, out, before, after,
@@ -425,14 +276,6 @@ public final class TrainingRun {
                 kept.intValue(), target, r.metrics().get("dynamic_sampling/generation_batches").intValue()));
     }
 
-    /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */
-    private LanguageModelPolicy checkpointPolicy(Path dir, Tokenizer tokenizer) {
-        if (PeftAdapter.isAdapter(dir)) {
-            return RunParts.policy(config.model().withAdapter(dir.toString()), tokenizer, config.seed());
-        }
-        return new LanguageModelPolicy(Transformer.load(dir), tokenizer);
-    }
-
     /** The held-out accuracy before GRPO, as the first process of a resumed run logged it (step 0). */
     private static Double accuracyBefore(MetricsLog log) {
         return log.metrics().stream().filter(r -> r.step() == 0 && r.values().containsKey("eval/accuracy"))
@@ -443,49 +286,6 @@ public final class TrainingRun {
     private static Double lastAccuracy(MetricsLog log) {
         return log.metrics().stream().filter(r -> r.step() > 0 && r.values().containsKey("eval/accuracy"))
                 .map(r -> r.values().get("eval/accuracy")).reduce((a, b) -> b).orElse(null);
-    }
-
-    /** The reference for a resumed run: the saved moving reference, the configured one, or null (copy). */
-    private LanguageModelPolicy referenceFor(Optional<Path> from, Tokenizer tokenizer, GrpoStepTrainer.Options options) {
-        if (options.loss().beta() == 0) {
-            return null;
-        }
-        if (from.isPresent() && Files.isDirectory(from.get().resolve("ref"))) {
-            return new LanguageModelPolicy(Transformer.load(from.get().resolve("ref")), tokenizer);
-        }
-        LanguageModelPolicy configured = RunParts.reference(config.model(), tokenizer);
-        boolean lora = config.model().lora() != null || config.model().adapter() != null
-                || (givenPolicy != null && givenPolicy.hasAdapter());
-        if (configured != null || from.isEmpty() || lora) {
-            return configured; // null with LoRA: the trainer uses the base model with the adapters off
-        }
-        if (givenPolicy != null) {
-            return givenPolicy.copy(); // the caller's policy as handed over is the initial policy
-        }
-        // The reference is the initial policy: rebuild it exactly as the run started.
-        return RunParts.policy(config.model(), tokenizer, config.seed());
-    }
-
-    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
-    private HeldOutData evalData(PromptEncoder encoder, RewardSet rewards) {
-        String file = config.data().evalFile();
-        if (file == null || config.logging().evalSteps() <= 0) {
-            return null;
-        }
-        List<io.github.grpo4j.internal.data.PromptRow> rows =
-                PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
-        rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
-        return new HeldOutData(Prompts.encode(rows, encoder), rewards, config.generation().samplingParams(),
-                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
-    }
-
-    private List<Prompt> heldOut(Task task, PromptEncoder encoder) {
-        int n = config.logging().evalPrompts();
-        if (n <= 0) {
-            return List.of();
-        }
-        PromptDataset rows = RunParts.taskRows(task, Split.HELD_OUT, n, Seeds.of(config.seed(), 0, Seeds.EVAL));
-        return Prompts.encode(rows.rows(), encoder);
     }
 
     /** Greedy held-out accuracy: the share of prompts whose completion the task's verifier accepts. */

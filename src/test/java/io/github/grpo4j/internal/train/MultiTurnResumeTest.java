@@ -33,9 +33,9 @@ class MultiTurnResumeTest {
     };
 
     static TrainingRun run(GrpoConfig config) {
-        return new TrainingRun(config, new PrintStream(new ByteArrayOutputStream())).progressBar(false)
-                .tools(List.of(Tool.of("echo", "repeats 22", Map.of(), args -> "22")))
+        RunFactory parts = new RunFactory(config).tools(List.of(Tool.of("echo", "repeats 22", Map.of(), args -> "22")))
                 .toolCallParser(ONE_CALLS_ECHO);
+        return new TrainingRun(parts, new PrintStream(new ByteArrayOutputStream())).progressBar(false);
     }
 
     @Test

@@ -1,0 +1,377 @@
+package io.github.grpo4j.internal.train;
+
+import io.github.grpo4j.Grpo4jException;
+import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.TrainingSection;
+import io.github.grpo4j.internal.agent.MultiTurnRollout;
+import io.github.grpo4j.internal.agent.ToolTurns;
+import io.github.grpo4j.internal.agent.ToolsInTemplate;
+import io.github.grpo4j.internal.data.DataPosition;
+import io.github.grpo4j.internal.data.PromptDataset;
+import io.github.grpo4j.internal.data.PromptEncoder;
+import io.github.grpo4j.internal.data.PromptRow;
+import io.github.grpo4j.internal.data.PromptSampler;
+import io.github.grpo4j.internal.data.tasks.Split;
+import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.model.MemorySettings;
+import io.github.grpo4j.internal.model.ModelConfig;
+import io.github.grpo4j.internal.model.ModelParts;
+import io.github.grpo4j.internal.model.PeftAdapter;
+import io.github.grpo4j.internal.model.Transformer;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
+import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tokenizer.ChatTemplate;
+import io.github.grpo4j.internal.tokenizer.Tokenizer;
+import io.github.grpo4j.internal.tools.ToolBox;
+import io.github.grpo4j.internal.tools.ToolCallFormat;
+import io.github.grpo4j.internal.tools.ToolCallParser;
+import io.github.grpo4j.internal.tools.Tools;
+import io.github.grpo4j.policy.TransformerPolicy;
+import io.github.grpo4j.tools.Tool;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds or restores every part of a run from its config and what a caller supplied in code instead
+ * (a policy, prompts, rewards, tools): the task (once), the tokenizer, the policy, the reference, the
+ * optimizer, the data and the rewards; on resume, the policy, reference, optimizer, counters and data
+ * position from a checkpoint. {@link TrainingRun} only loops over what {@link #build} returns.
+ *
+ * <p>The factory owns the policy it builds (closed by {@link #close()}), so a caller can use and save it
+ * after the run; a supplied policy stays the caller's.
+ */
+public final class RunFactory implements AutoCloseable {
+
+    private final GrpoConfig config;
+    private final Task task;
+    private LanguageModelPolicy policy; // the caller's, or built here (then owned)
+    private boolean ownsPolicy;
+    private Tokenizer tokenizer;
+    private PromptDataset prompts;
+    private RewardSet rewards;
+    private List<Tool> tools = List.of();
+    private ToolCallParser parser;
+    private long memoryLimit;
+
+    /** @param config the resolved, validated configuration */
+    public RunFactory(GrpoConfig config) {
+        this.config = config;
+        this.task = RunParts.task(config.data().task(), config.data().taskOptions());
+    }
+
+    /** The configuration every part is built from. */
+    public GrpoConfig config() {
+        return config;
+    }
+
+    /** The built-in task {@code data.task} names, or null. */
+    public Task task() {
+        return task;
+    }
+
+    /**
+     * Trains this policy instead of building one from {@code model} in the config. The caller keeps
+     * ownership: it is trained in place and left open. It is also the reference model (a frozen copy)
+     * unless {@code model.ref_model} names one.
+     */
+    public RunFactory policy(TransformerPolicy given) {
+        if (!(given instanceof LanguageModelPolicy lm)) {
+            throw new Grpo4jException("GrpoTrainer trains the policies TransformerPolicies builds (load or fromConfig), not a "
+                    + given.getClass().getName());
+        }
+        this.policy = lm;
+        this.ownsPolicy = false;
+        return this;
+    }
+
+    /** Trains on these prompts instead of the config's {@code data} file or task. */
+    public RunFactory prompts(PromptDataset rows) {
+        this.prompts = rows;
+        return this;
+    }
+
+    /** Scores with these reward functions instead of the config's {@code rewards}; the caller closes them. */
+    public RunFactory rewards(RewardSet set) {
+        this.rewards = set;
+        return this;
+    }
+
+    /**
+     * Lets the policy call these tools too (besides the config's {@code tools.functions}): rollouts become
+     * multi-turn episodes. They are closed with the run's parts.
+     */
+    public RunFactory tools(List<? extends Tool> list) {
+        this.tools = List.copyOf(list);
+        return this;
+    }
+
+    /** Reads tool calls with this parser instead of the format {@code tools.call_format} names. */
+    public RunFactory toolCallParser(ToolCallParser toolCallParser) {
+        this.parser = toolCallParser;
+        return this;
+    }
+
+    /**
+     * The memory the run may use, in bytes, instead of the machine's ({@code /proc/meminfo}); a run whose
+     * estimated peak is larger is refused before anything is loaded. 0: the machine's.
+     */
+    public RunFactory memoryLimit(long bytes) {
+        this.memoryLimit = bytes;
+        return this;
+    }
+
+    /** The tokenizer: the policy's, else the one the config names (built once). */
+    public Tokenizer tokenizer() {
+        if (policy != null) {
+            return policy.tokenizer();
+        }
+        if (tokenizer == null) {
+            tokenizer = RunParts.tokenizer(config.model(), task);
+        }
+        return tokenizer;
+    }
+
+    /** The policy to train: the caller's, or loaded or built from the config's {@code model} on first use. */
+    public LanguageModelPolicy policy() {
+        if (policy == null) {
+            policy = RunParts.policy(config.model(), tokenizer(), config.seed());
+            ownsPolicy = true;
+        }
+        return policy;
+    }
+
+    /** How the policy trades compute for memory: {@code logprob_chunk_size}, {@code gradient_checkpointing}. */
+    public static MemorySettings memorySettings(TrainingSection t) {
+        return new MemorySettings(t.logprobChunkSize(), t.gradientCheckpointing());
+    }
+
+    /** The shape of a config's run for the memory estimate. */
+    public static MemoryEstimate.Workload workload(GrpoConfig c, ModelConfig model) {
+        int maxNew = c.generation().samplingParams().maxNewTokens();
+        int prompt = Math.max(1, Math.min(c.data().maxPromptLength(), model.maxPositionEmbeddings() - maxNew));
+        // one generation samples steps_per_generation steps' prompts, and their rows stay until its last step
+        int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
+        return new MemoryEstimate.Workload(model, rows,
+                c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
+                c.model().lora() != null || c.model().adapter() != null);
+    }
+
+    /** DAPO's dynamic sampling as a config sets it. */
+    public static DynamicSampling.Options dynamicSampling(TrainingSection t) {
+        return new DynamicSampling.Options(t.dynamicSampling(), t.maxGenerationBatches());
+    }
+
+    /**
+     * Everything one run loops over. Closing it releases what was built for the run (the step trainer
+     * with its optimizer and reference, the config's rewards, the tools); the policy is the factory's or
+     * the caller's.
+     *
+     * @param task       the built-in task, or null
+     * @param encoder    turns prompt rows into token ids (with the tools' schemas when there are tools)
+     * @param multiTurn  the tool-calling rollout, or null for single-turn completions
+     * @param policy     the policy being trained
+     * @param rewards    the reward functions
+     * @param trainer    the step trainer, its optimizer restored on resume
+     * @param sampler    the training prompts, at the checkpoint's position on resume
+     * @param heldOut    the task's held-out prompts for accuracy (empty without a task or evaluation)
+     * @param evalData   the {@code data.eval_file} evaluation, or null
+     * @param start      the last step done before this process (0 for a fresh run)
+     * @param earlierSeconds seconds the run's earlier processes spent
+     * @param ownRewards the config's rewards when built here (closed with the parts), else null
+     * @param toolBox    the run's tools (closed with the parts), or null
+     */
+    public record Parts(Task task, PromptEncoder encoder, MultiTurnRollout multiTurn, LanguageModelPolicy policy,
+            RewardSet rewards, GrpoStepTrainer trainer, PromptSampler sampler, List<Prompt> heldOut,
+            HeldOutData evalData, int start, double earlierSeconds, RewardSet ownRewards, ToolBox toolBox)
+            implements AutoCloseable {
+
+        @Override
+        public void close() {
+            try (ToolBox closeTools = toolBox; RewardSet closeRewards = ownRewards; GrpoStepTrainer closeTrainer = trainer) {
+                // closed in reverse order: the trainer (with the reference), the config's rewards, the tools
+            }
+        }
+    }
+
+    /**
+     * Builds the parts of a run, or restores them from {@code checkpoint} (policy, moving reference,
+     * optimizer, counters, data position).
+     *
+     * @param checkpoint the checkpoint to resume from, if any
+     * @param console    where the memory estimate is printed
+     * @throws Grpo4jException when the run would not fit in memory or the checkpoint was made with another seed
+     */
+    public Parts build(Optional<Path> checkpoint, PrintStream console) {
+        Tokenizer tok = tokenizer();
+        PromptDataset data = prompts != null ? prompts
+                : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
+                        config.data().messagesField(), task, config.seed(),
+                        config.training().maxSteps() * config.training().perStepPrompts());
+        ToolBox toolBox = config.tools().enabled() || !tools.isEmpty() ? Tools.create(config.tools(), tools) : null;
+        // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
+        PromptEncoder encoder = new PromptEncoder(toolBox == null ? tok : new ToolsInTemplate(tok, toolBox),
+                config.data().maxPromptLength());
+        MultiTurnRollout multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, parser != null ? parser
+                : ToolCallFormat.of(config.tools().callFormat(),
+                        tok.chatTemplate().map(ChatTemplate::source).orElse(null)),
+                new ToolTurns(tok, toolBox, Map.of()), config.tools().maxTurns());
+        GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
+
+        Checkpoints.TrainerState state = checkpoint.map(Checkpoints::readState).orElse(null);
+        if (state != null && state.seed() != config.seed()) {
+            throw new Grpo4jException("checkpoint " + checkpoint.get() + " was made with seed " + state.seed()
+                    + " but the config says " + config.seed() + "; resume with the same config");
+        }
+        checkMemory(tok, console);
+        RewardSet ownRewards = rewards != null ? null : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
+        Models models = policyFor(checkpoint, state, tok, options);
+        LanguageModelPolicy trained = models.policy();
+        MemorySettings memory = memorySettings(config.training());
+        trained.memory(memory); // the trainer's copy of it as the reference takes the settings along
+        if (models.reference() != null) {
+            models.reference().memory(memory);
+        }
+        RewardSet scoring = rewards != null ? rewards : ownRewards;
+        GrpoStepTrainer trainer = new GrpoStepTrainer(trained, models.reference(), options, scoring)
+                .dynamicSampling(dynamicSampling(config.training())); // it closes the reference
+        trainer.multiTurn(multiTurn);
+        int start = 0;
+        DataPosition position = new DataPosition(0, 0);
+        if (state != null) {
+            Checkpoints.loadOptimizer(checkpoint.get(), trainer.optimizer(), state.optimizerSteps());
+            trainer.restoreCounters(state.tokensSeen());
+            start = state.step();
+            position = new DataPosition(state.dataEpoch(), state.dataIndex());
+        }
+        PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
+                config.data().shuffle(), position);
+        List<Prompt> heldOut = task == null ? List.of() : heldOut(encoder);
+        HeldOutData evalData = evalData(encoder, scoring);
+        return new Parts(task, encoder, multiTurn, trained, scoring, trainer, sampler, heldOut, evalData,
+                start, state == null ? 0 : state.seconds(), ownRewards, toolBox);
+    }
+
+    /** The policy to train and its reference (null: none, or a copy the step trainer takes). */
+    private record Models(LanguageModelPolicy policy, LanguageModelPolicy reference) {}
+
+    /**
+     * The policy to train, restored from the checkpoint on resume, and its reference. The reference is
+     * taken before a checkpoint is loaded into an existing policy: it is the initial policy.
+     */
+    private Models policyFor(Optional<Path> checkpoint, Checkpoints.TrainerState state, Tokenizer tok,
+            GrpoStepTrainer.Options options) {
+        LanguageModelPolicy existing = policy; // the caller's, or one built before the run started
+        LanguageModelPolicy restored = null;
+        if (state != null) {
+            restored = checkpointPolicy(checkpoint.get().resolve("model"), tok);
+        } else if (existing == null) {
+            policy();
+        }
+        LanguageModelPolicy reference = referenceFor(checkpoint, tok, options, existing);
+        if (restored != null && existing != null) {
+            existing.mixFrom(restored, 1.0); // continue training the existing policy from the checkpoint
+            restored.close();
+        } else if (restored != null) {
+            policy = restored;
+            ownsPolicy = true;
+        }
+        return new Models(policy, reference);
+    }
+
+    /** Prints the memory estimate and refuses a run that would not fit, naming settings that would. */
+    private void checkMemory(Tokenizer tok, PrintStream console) {
+        if (config.training().gradientCheckpointing() && config.model().lora() != null
+                && config.model().lora().loraDropout() > 0) {
+            throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
+                    + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
+        }
+        ModelConfig model = policy != null
+                ? (policy.model() instanceof Transformer t ? t.config() : null)
+                : config.model().path() != null ? ModelConfig.read(Path.of(config.model().path()).resolve("config.json"))
+                : ModelParts.freshConfig(config.model(), tok);
+        if (model == null) {
+            return;
+        }
+        MemoryEstimate.Workload w = workload(config, model);
+        MemoryEstimate estimate = MemoryEstimate.of(w);
+        long limit = memoryLimit > 0 ? memoryLimit : MemoryEstimate.machineBytes();
+        console.println("Memory: " + estimate.describe()
+                + (limit > 0 ? "; the machine has " + MemoryEstimate.gb(limit) : ""));
+        if (limit > 0 && estimate.total() > limit) {
+            List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
+            throw new Grpo4jException("the run needs about " + MemoryEstimate.gb(estimate.total()) + " but the machine has "
+                    + MemoryEstimate.gb(limit) + "; "
+                    + (knobs.isEmpty() ? "no micro-batch size or gradient checkpointing makes it fit: use a smaller model"
+                            : "settings that fit: " + String.join("; or ", knobs)));
+        }
+    }
+
+    /** The policy a checkpoint holds: a full model, or LoRA adapters on the configured base model. */
+    private LanguageModelPolicy checkpointPolicy(Path dir, Tokenizer tok) {
+        if (PeftAdapter.isAdapter(dir)) {
+            return RunParts.policy(config.model().withAdapter(dir.toString()), tok, config.seed());
+        }
+        return new LanguageModelPolicy(Transformer.load(dir), tok);
+    }
+
+    /**
+     * The reference: null at β = 0 (or to let the trainer copy the policy), the saved moving reference,
+     * the configured one, or the initial policy rebuilt for a resumed run.
+     */
+    private LanguageModelPolicy referenceFor(Optional<Path> checkpoint, Tokenizer tok, GrpoStepTrainer.Options options,
+            LanguageModelPolicy existing) {
+        if (options.loss().beta() == 0) {
+            return null;
+        }
+        if (checkpoint.isPresent() && Files.isDirectory(checkpoint.get().resolve("ref"))) {
+            return new LanguageModelPolicy(Transformer.load(checkpoint.get().resolve("ref")), tok);
+        }
+        LanguageModelPolicy configured = RunParts.reference(config.model(), tok);
+        boolean lora = config.model().lora() != null || config.model().adapter() != null
+                || (existing != null && existing.hasAdapter());
+        if (configured != null || checkpoint.isEmpty() || lora) {
+            return configured; // null with LoRA: the trainer uses the base model with the adapters off
+        }
+        if (existing != null) {
+            return existing.copy(); // the policy as handed over is the initial policy
+        }
+        // The reference is the initial policy: rebuild it exactly as the run started.
+        return RunParts.policy(config.model(), tok, config.seed());
+    }
+
+    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
+    private HeldOutData evalData(PromptEncoder encoder, RewardSet scoring) {
+        String file = config.data().evalFile();
+        if (file == null || config.logging().evalSteps() <= 0) {
+            return null;
+        }
+        List<PromptRow> rows =
+                PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
+        rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
+        return new HeldOutData(Prompts.encode(rows, encoder), scoring, config.generation().samplingParams(),
+                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
+    }
+
+    /** The task's held-out prompts for greedy accuracy, or none when evaluation is off. */
+    private List<Prompt> heldOut(PromptEncoder encoder) {
+        int n = config.logging().evalPrompts();
+        if (n <= 0) {
+            return List.of();
+        }
+        PromptDataset rows = RunParts.taskRows(task, Split.HELD_OUT, n, Seeds.of(config.seed(), 0, Seeds.EVAL));
+        return Prompts.encode(rows.rows(), encoder);
+    }
+
+    /** Releases the policy this factory built; a caller's policy stays open. */
+    @Override
+    public void close() {
+        if (ownsPolicy) {
+            policy.close();
+            ownsPolicy = false;
+        }
+    }
+}
