@@ -160,7 +160,8 @@ public final class TrainingRun {
         int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
         return new MemoryEstimate.Workload(model, rows,
                 c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
-                c.model().lora() != null || c.model().adapter() != null);
+                c.model().lora() != null || c.model().adapter() != null,
+                c.training().refParamOffload() && c.loss().refModelSyncSteps() == 0);
     }
 
     /** Prints the memory estimate and refuses a run that would not fit, naming settings that would. */
@@ -169,6 +170,10 @@ public final class TrainingRun {
                 && config.model().lora().loraDropout() > 0) {
             throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
                     + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
+        }
+        if (config.training().refParamOffload() && config.loss().refModelSyncSteps() > 0) {
+            throw new Grpo4jException("training.ref_param_offload keeps the reference frozen in a file; "
+                    + "loss.ref_model_sync_steps must then be 0, got " + config.loss().refModelSyncSteps());
         }
         ModelConfig model = givenPolicy != null
                 ? (givenPolicy.model() instanceof Transformer t ? t.config() : null)
@@ -261,6 +266,7 @@ public final class TrainingRun {
         if (reference != null) {
             reference.memory(memory);
         }
+        reference = offloaded(reference, policy, options, out);
         RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
         try (ToolBox closeTools = toolBox;
                 RewardSet closeRewards = ownRewards;
@@ -438,6 +444,24 @@ public final class TrainingRun {
     private static Double lastAccuracy(MetricsLog log) {
         return log.metrics().stream().filter(r -> r.step() > 0 && r.values().containsKey("eval/accuracy"))
                 .map(r -> r.values().get("eval/accuracy")).reduce((a, b) -> b).orElse(null);
+    }
+
+    /**
+     * With {@code training.ref_param_offload} in full fine-tuning, the reference (the given one, else the
+     * policy as it is now) as a copy whose weights are read from a file under the run directory; else
+     * {@code reference} unchanged.
+     */
+    private TransformerPolicy offloaded(TransformerPolicy reference, TransformerPolicy policy,
+            GrpoStepTrainer.Options options, Path out) {
+        if (!config.training().refParamOffload() || options.loss().beta() == 0 || policy.hasAdapter()) {
+            return reference;
+        }
+        if (reference == null) {
+            return policy.offloadedCopy(out);
+        }
+        try (TransformerPolicy resident = reference) {
+            return resident.offloadedCopy(out);
+        }
     }
 
     /** The reference for a resumed run: the saved moving reference, the configured one, or null (copy). */
