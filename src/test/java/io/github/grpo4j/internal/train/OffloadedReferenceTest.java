@@ -1,11 +1,16 @@
 package io.github.grpo4j.internal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.RewardFunction;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,5 +49,29 @@ class OffloadedReferenceTest {
         assertThat(resident.get(2).get("kl")).as("the policy moved away from the reference").isGreaterThan(0.0);
         assertThat(offloaded).isEqualTo(resident);
         assertThat(dir).as("the weights' file is deleted with the trainer").isEmptyDirectory();
+    }
+
+    @Test
+    void aTrainingRunWithTheOffloadedReferenceEqualsOneWithAResidentReferenceAndLeavesNoFileBehind(@TempDir Path tmp)
+            throws Exception {
+        Path resident = tmp.resolve("resident");
+        Path offloaded = tmp.resolve("offloaded");
+        new TrainingRun(TrainingRunTest.varying(resident), new PrintStream(new ByteArrayOutputStream()))
+                .progressBar(false).run(false);
+        new TrainingRun(TrainingRunTest.varying(offloaded, "training.ref_param_offload=true"),
+                new PrintStream(new ByteArrayOutputStream())).progressBar(false).run(false);
+        TrainingRunTest.assertSameRun(resident, offloaded); // metrics (KL included), samples, final weights
+        try (var files = Files.list(offloaded)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("grpo4j-reference"));
+        }
+    }
+
+    @Test
+    void aMovingReferenceCannotBeOffloaded(@TempDir Path tmp) {
+        assertThatThrownBy(() -> new TrainingRun(TrainingRunTest.config(tmp.resolve("r"),
+                "training.ref_param_offload=true", "loss.ref_model_sync_steps=2"),
+                new PrintStream(new ByteArrayOutputStream())).run(false))
+                .isInstanceOf(Grpo4jException.class)
+                .hasMessageContaining("training.ref_param_offload").hasMessageContaining("ref_model_sync_steps");
     }
 }
