@@ -505,10 +505,13 @@ public final class GrpoStepTrainer implements AutoCloseable {
             return batches;
         }
         List<MicroBatch> out = new ArrayList<>(batches.size());
-        for (MicroBatch mb : batches) {
-            Policy.TokenScores s = reference.score(scope, mb.prompts(), mb.completions(), temperature());
+        // all micro-batches at once: an offloaded reference reads its weights once per step
+        List<Policy.TokenScores> scores = reference.scoreEach(scope, batches.stream().map(MicroBatch::prompts).toList(),
+                batches.stream().map(MicroBatch::completions).toList(), temperature());
+        for (int i = 0; i < batches.size(); i++) {
+            Policy.TokenScores s = scores.get(i);
             s.entropy().close(); // the reference's log-probs are all the update needs
-            out.add(mb.withRefLogProbs(s.logProbs()));
+            out.add(batches.get(i).withRefLogProbs(s.logProbs()));
         }
         return out;
     }
