@@ -6,6 +6,7 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.BuiltInRun;
 import io.github.grpo4j.internal.train.DistributedBackend;
+import io.github.grpo4j.internal.train.StepRunner;
 import io.github.grpo4j.internal.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,13 +123,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (spark != null && config == null) {
             throw new Grpo4jException("--spark needs --config FILE (the built-in run's warm start runs on one machine)");
         }
+        StepRunner.Factory runners = spark == null ? null : DistributedBackend.find("spark").runners(spark);
         if (config == null) {
             r = BuiltInRun.run(all, sftOverrides, resume, allowConfigChange, progress, System.out);
         } else {
             GrpoConfig c = ConfigLoader.load(config, all);
             r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange)
                     .memoryLimit(memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9))
-                    .stepRunner(spark == null ? null : DistributedBackend.find("spark").runners(spark))
+                    .stepRunner(runners)
                     .run(resume);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
