@@ -45,7 +45,6 @@ final class DistributedStepRunner implements StepRunner {
     private static final NDIndex ALL = new NDIndex("...");
 
     private final TransformerPolicy policy;
-    private final TransformerPolicy reference;
     private final GrpoStepTrainer.Options options;
     private final Shards shards;
     private final NDManager manager;
@@ -60,7 +59,6 @@ final class DistributedStepRunner implements StepRunner {
             GrpoStepTrainer.Options options, BiFunction<String, Weights, Shards> shards) {
         refuseUnsupported(config);
         this.policy = policy;
-        this.reference = reference;
         this.options = options;
         this.manager = NDManager.newBaseManager();
         for (NDArray p : policy.parameters().values()) {
@@ -73,6 +71,9 @@ final class DistributedStepRunner implements StepRunner {
                 : policy.hasAdapter() ? null // the executors use their base with the adapters off
                 : Weights.of(policy.parameters()); // the initial policy
         this.shards = shards.apply(ConfigIo.toYaml(config), ref);
+        if (reference != null) {
+            reference.close(); // broadcast once; the executors hold it, the driver needs no copy
+        }
     }
 
     /** The factory {@link io.github.grpo4j.internal.train.TrainingRun#stepRunner} takes, over {@code shards}. */
@@ -238,9 +239,10 @@ final class DistributedStepRunner implements StepRunner {
         return optimizer;
     }
 
+    /** {@return null: the reference lives on the executors} */
     @Override
     public Policy reference() {
-        return reference;
+        return null;
     }
 
     @Override
@@ -258,8 +260,5 @@ final class DistributedStepRunner implements StepRunner {
         shards.close();
         optimizer.close();
         manager.close();
-        if (reference != null) {
-            reference.close();
-        }
     }
 }
