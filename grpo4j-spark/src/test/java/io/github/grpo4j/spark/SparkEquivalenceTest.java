@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +180,7 @@ class SparkEquivalenceTest {
                 continue; // not a training step's line
             }
             Map<String, Double> m = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : row.properties()) {
                 if (e.getValue().isNumber()) {
                     m.put(e.getKey(), e.getValue().asDouble());
                 }
