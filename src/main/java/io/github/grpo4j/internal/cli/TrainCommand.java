@@ -5,6 +5,8 @@ import io.github.grpo4j.TrainResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.train.BuiltInRun;
+import io.github.grpo4j.internal.train.DistributedBackend;
+import io.github.grpo4j.internal.train.StepRunner;
 import io.github.grpo4j.internal.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +88,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: the machine's, from /proc/meminfo).")
     Double memoryLimitGb;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run each step's prompt groups on an Apache Spark cluster: local[2], spark://host:7077 (needs the grpo4j-spark module; docs/distributed.md).")
+    String spark;
+
     @Option(names = "--no-progress", description = "Do not draw the progress bar (default: ${DEFAULT-VALUE}; the bar is drawn only on a terminal).")
     boolean noProgress;
 
@@ -114,12 +120,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
         boolean progress = !noProgress && System.console() != null;
         TrainResult r;
+        if (spark != null && config == null) {
+            throw new Grpo4jException("--spark needs --config FILE (the built-in run's warm start runs on one machine)");
+        }
+        StepRunner.Factory runners = spark == null ? null : DistributedBackend.find("spark").runners(spark);
         if (config == null) {
             r = BuiltInRun.run(all, sftOverrides, resume, allowConfigChange, progress, System.out);
         } else {
             GrpoConfig c = ConfigLoader.load(config, all);
             r = new TrainingRun(c, System.out).progressBar(progress).allowConfigChange(allowConfigChange)
-                    .memoryLimit(memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9)).run(resume);
+                    .memoryLimit(memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9))
+                    .stepRunner(runners)
+                    .run(resume);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
             System.out.printf(Locale.ROOT, "Held-out accuracy: %.1f%% -> %.1f%% (%+.1f points) in %.0f s%n",

@@ -46,7 +46,7 @@ import java.util.stream.IntStream;
  * <p>The loop around it (data, checkpoints, metrics files) lives in {@link TrainingRun}; this class
  * holds what one step needs and the state that carries over between steps (optimizer, reference).
  */
-public final class GrpoStepTrainer implements AutoCloseable {
+public final class GrpoStepTrainer implements StepRunner {
 
     /**
      * What a step does. Names follow TRL's {@code GRPOConfig}.
@@ -263,20 +263,24 @@ public final class GrpoStepTrainer implements AutoCloseable {
     }
 
     /** The reference model, or null when β = 0. */
+    @Override
     public Policy reference() {
         return reference;
     }
 
+    @Override
     public AdamW optimizer() {
         return optimizer;
     }
 
     /** Total prompt + completion tokens generated so far (TRL's cumulative {@code num_tokens}). */
+    @Override
     public long tokensSeen() {
         return tokensSeen;
     }
 
     /** Restores the counters a checkpoint holds besides weights and optimizer moments. */
+    @Override
     public void restoreCounters(long tokensSeen) {
         this.tokensSeen = tokensSeen;
     }
@@ -328,6 +332,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
      * order within a pass, as TRL's {@code steps_per_generation} and verl's mini-batches), with importance
      * ratios against the policy that generated the batch. One result per step.
      */
+    @Override
     public List<StepResult> round(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts) {
         long t0 = System.nanoTime();
         // prompts → rollouts → rewards, per generation batch: G completions per prompt, every function scores
@@ -683,7 +688,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
         metrics.put("frac_reward_zero_std", fracZeroStd);
     }
 
-    private static void putLengthMetrics(Map<String, Double> metrics, int[] lengths, boolean[] truncated) {
+    /** The completion length metrics of a batch (TRL's {@code completions/*}). */
+    public static void putLengthMetrics(Map<String, Double> metrics, int[] lengths, boolean[] truncated) {
         double sum = 0;
         int min = Integer.MAX_VALUE, max = 0, clipped = 0;
         for (int i = 0; i < lengths.length; i++) {

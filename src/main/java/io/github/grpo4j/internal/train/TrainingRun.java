@@ -70,6 +70,7 @@ public final class TrainingRun {
     private long memoryLimit;
     private DivergenceWatch watch = new DivergenceWatch();
     private MultiTurnRollout multiTurn;
+    private StepRunner.Factory runners = TrainingRun::localRunner;
 
     public TrainingRun(GrpoConfig config, PrintStream console) {
         this.config = config;
@@ -154,6 +155,24 @@ public final class TrainingRun {
 
     /** Weights from which {@code train} suggests glibc's {@code MALLOC_MMAP_THRESHOLD_} (1 GB: 250 M parameters). */
     static final long ALLOCATOR_HINT_BYTES = 1_000_000_000L;
+
+    /**
+     * Runs the steps with {@code factory}'s runner instead of a {@link GrpoStepTrainer} on this machine (a
+     * distributed runner; null: this machine); the run loop, metrics, checkpoints and resume stay the same.
+     */
+    public TrainingRun stepRunner(StepRunner.Factory factory) {
+        this.runners = factory != null ? factory : TrainingRun::localRunner;
+        return this;
+    }
+
+    /** The default runner: every step on this machine. */
+    private static StepRunner localRunner(GrpoConfig config, TransformerPolicy policy, TransformerPolicy reference,
+            GrpoStepTrainer.Options options, RewardSet rewards, MultiTurnRollout multiTurn) {
+        GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
+                .dynamicSampling(dynamicSampling(config.training()));
+        trainer.multiTurn(multiTurn);
+        return trainer;
+    }
 
     /** How the policy trades compute for memory: {@code logprob_chunk_size}, {@code gradient_checkpointing}. */
     public static MemorySettings memorySettings(TrainingSection t) {
@@ -284,9 +303,7 @@ public final class TrainingRun {
         try (ToolBox closeTools = toolBox;
                 RewardSet closeRewards = ownRewards;
                 LanguageModelPolicy closePolicy = ownPolicy; // the trainer closes the reference
-                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
-                        .dynamicSampling(dynamicSampling(config.training()))) {
-            trainer.multiTurn(multiTurn);
+                StepRunner trainer = runners.create(config, policy, reference, options, rewards, multiTurn)) {
             // written once the parts are built, so a run that fails to start leaves no config.yaml behind
             dir.writeConfig(config, resume);
             // a resumed run redoes every step after its checkpoint, and all of them when there is none
