@@ -46,7 +46,13 @@ public interface Environment extends AutoCloseable {
      * @param done     whether the episode is over
      */
     record Step(List<Map<String, Object>> messages, Double reward, boolean done) {
-        /** Copies the messages. */
+        /**
+         * Copies the messages (null: none).
+         *
+         * @param messages see {@link #messages()}
+         * @param reward   see {@link #reward()}
+         * @param done     see {@link #done()}
+         */
         public Step {
             messages = messages == null ? List.of() : List.copyOf(messages);
         }
