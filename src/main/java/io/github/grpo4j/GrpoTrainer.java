@@ -2,6 +2,7 @@ package io.github.grpo4j;
 
 import io.github.grpo4j.config.Default;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.environment.Environment;
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.data.PromptDataset;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * GRPO training from Java: the library counterpart of {@code grpo4j train}, and of TRL's
@@ -186,6 +188,7 @@ public final class GrpoTrainer implements AutoCloseable {
         private boolean progressBar;
         private boolean resume;
         private boolean allowConfigChange;
+        private Supplier<? extends Environment> environment;
 
         private Builder() {}
 
@@ -379,6 +382,21 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
+         * Plays every rollout as a multi-turn episode against a stateful environment (a game, a multi-step
+         * task): {@code factory} makes one {@link Environment} per episode, reset with the episode's dataset
+         * row; its messages are context the loss ignores, and its rewards reach the reward functions as the
+         * row field {@code environment_reward} (the {@code environment} reward type passes it on). Instead of
+         * the config's {@code environment} section.
+         *
+         * @param factory makes a new environment per episode
+         * @return this builder
+         */
+        public Builder environment(Supplier<? extends Environment> factory) {
+            this.environment = factory;
+            return this;
+        }
+
+        /**
          * Validates the configuration and builds the trainer; loads or builds the policy from the
          * config's {@code model} when none was given.
          *
@@ -419,6 +437,9 @@ public final class GrpoTrainer implements AutoCloseable {
                     .allowConfigChange(allowConfigChange);
             if (prompts != null) {
                 run.prompts(prompts);
+            }
+            if (environment != null) {
+                run.environment(environment);
             }
             listeners.forEach(run::onStep);
             if (!tools.isEmpty()) {

@@ -224,7 +224,6 @@ public final class GrpoStepTrainer implements StepRunner {
     private StepPhase.Listener phases = phase -> { };
     private MultiTurnRollout multiTurn;
     private DynamicSampling.Options dynamicSampling = DynamicSampling.Options.OFF;
-    private Map<String, Double> episodeMetrics; // of the round's first generation batch, with tools
 
     /**
      * @param policy    trained in place
@@ -337,6 +336,7 @@ public final class GrpoStepTrainer implements StepRunner {
         long t0 = System.nanoTime();
         // prompts → rollouts → rewards, per generation batch: G completions per prompt, every function scores
         int[] promptsPerStep = new int[steps]; // of the first generation batch: the groups each step trains on
+        List<Episodes> episodes = new ArrayList<>(); // with tools: every generation batch's episodes
         DynamicSampling.Result generated = DynamicSampling.collect(dynamicSampling, b -> {
                     List<Prompt> prompts = new ArrayList<>();
                     for (int s = 0; s < steps; s++) {
@@ -349,7 +349,7 @@ public final class GrpoStepTrainer implements StepRunner {
                         }
                         prompts.addAll(p);
                     }
-                    return generate(firstStep, b, prompts);
+                    return generate(firstStep, b, prompts, episodes);
                 }, batch -> advantages(batch.rewards(), batch.groups()).zeroStdRow());
         long t1 = System.nanoTime();
         phases.ended(StepPhase.GENERATION);
@@ -380,8 +380,8 @@ public final class GrpoStepTrainer implements StepRunner {
             for (int s = 0; s < steps; s++) {
                 Map<String, Double> m = new LinkedHashMap<>();
                 putMetrics(m, rollouts, stats[s]);
-                if (episodeMetrics != null) {
-                    m.putAll(episodeMetrics);
+                if (!episodes.isEmpty()) {
+                    m.putAll(Episodes.metrics(episodes)); // over all the round's generation batches
                 }
                 if (dynamicSampling.enabled()) {
                     generated.putMetrics(m);
@@ -410,21 +410,23 @@ public final class GrpoStepTrainer implements StepRunner {
         return out;
     }
 
-    /** One generation batch: G completions of each prompt, decoded and scored by every reward function. */
-    private Rollouts generate(int firstStep, int batch, List<Prompt> prompts) {
+    /**
+     * One generation batch: G completions of each prompt, decoded and scored by every reward function. With
+     * tools, the batch's episodes are added to {@code episodes} (for the round's tool metrics).
+     */
+    private Rollouts generate(int firstStep, int batch, List<Prompt> prompts, List<Episodes> episodesOut) {
         long seed = Seeds.of(options.seed(), firstStep, Seeds.GENERATION);
         long batchSeed = batch == 0 ? seed : Seeds.of(seed, batch, Seeds.GENERATION); // resampling: a stream of its own
         // G completions per prompt, or with tools G multi-turn episodes whose tool results are context only
         Episodes episodes = multiTurn == null ? null
-                : multiTurn.generate(policy, idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
+                : multiTurn.generate(policy, idsOf(prompts), prompts.stream().map(Prompt::row).toList(),
+                        options.numGenerations(), options.sampling(), batchSeed);
         Completions c = episodes != null ? episodes.completions()
                 : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
         Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
         if (episodes != null) {
-            rollouts = rollouts.withConversations(episodes.conversations());
-            if (batch == 0) {
-                episodeMetrics = episodes.metrics();
-            }
+            rollouts = rollouts.withEpisodes(episodes);
+            episodesOut.add(episodes);
         }
         return rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
     }

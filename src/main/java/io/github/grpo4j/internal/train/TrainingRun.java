@@ -33,6 +33,9 @@ import io.github.grpo4j.internal.tools.ToolCallParser;
 import io.github.grpo4j.internal.tools.Tools;
 import io.github.grpo4j.tools.Tool;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
+import io.github.grpo4j.environment.Environment;
+import io.github.grpo4j.internal.environment.EnvironmentPool;
+import io.github.grpo4j.internal.environment.Environments;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.internal.policy.LanguageModelPolicy;
@@ -45,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
@@ -67,6 +71,7 @@ public final class TrainingRun {
     private RewardSet givenRewards;
     private List<Tool> givenTools = List.of();
     private ToolCallParser givenParser;
+    private Supplier<? extends Environment> givenEnvironment;
     private long memoryLimit;
     private DivergenceWatch watch = new DivergenceWatch();
     private MultiTurnRollout multiTurn;
@@ -120,6 +125,15 @@ public final class TrainingRun {
      */
     public TrainingRun tools(List<? extends Tool> tools) {
         this.givenTools = List.copyOf(tools);
+        return this;
+    }
+
+    /**
+     * Plays episodes against environments from this factory (one per episode) instead of the config's
+     * {@code environment}: rollouts become multi-turn episodes.
+     */
+    public TrainingRun environment(Supplier<? extends Environment> factory) {
+        this.givenEnvironment = factory;
         return this;
     }
 
@@ -263,15 +277,17 @@ public final class TrainingRun {
                 : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
                         config.data().messagesField(), task, config.seed(),
                         config.training().maxSteps() * config.training().perStepPrompts());
-        ToolBox toolBox = config.tools().enabled() || !givenTools.isEmpty()
-                ? Tools.create(config.tools(), givenTools) : null;
+        boolean withTools = config.tools().enabled() || !givenTools.isEmpty();
+        EnvironmentPool environment = Environments.create(config.environment(), givenEnvironment);
+        ToolBox toolBox = withTools || environment != null ? Tools.create(config.tools(), givenTools) : null;
         // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
-        PromptEncoder encoder = new PromptEncoder(toolBox == null ? tokenizer : new ToolsInTemplate(tokenizer, toolBox),
+        PromptEncoder encoder = new PromptEncoder(!withTools ? tokenizer : new ToolsInTemplate(tokenizer, toolBox),
                 config.data().maxPromptLength());
         multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, givenParser != null ? givenParser
                 : ToolCallFormat.of(config.tools().callFormat(),
                         tokenizer.chatTemplate().map(ChatTemplate::source).orElse(null)),
-                new ToolTurns(tokenizer, toolBox, Map.of()), config.tools().maxTurns());
+                new ToolTurns(tokenizer, toolBox, Map.of()), config.tools().maxTurns(), environment,
+                config.environment().maxTurns());
         GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
 
         Checkpoints.TrainerState state = from.map(Checkpoints::readState).orElse(null);
@@ -301,6 +317,7 @@ public final class TrainingRun {
         reference = offloaded(reference, policy, options, out);
         RewardSet rewards = givenRewards != null ? givenRewards : ownRewards;
         try (ToolBox closeTools = toolBox;
+                EnvironmentPool closeEnvironment = environment;
                 RewardSet closeRewards = ownRewards;
                 LanguageModelPolicy closePolicy = ownPolicy; // the trainer closes the reference
                 StepRunner trainer = runners.create(config, policy, reference, options, rewards, multiTurn)) {
@@ -331,7 +348,7 @@ public final class TrainingRun {
             PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
                     config.data().shuffle(), position);
             List<Prompt> heldOut = task == null ? List.of() : heldOut(task, encoder);
-            HeldOutData evalData = evalData(encoder, rewards);
+            HeldOutData evalData = evalData(encoder, rewards, policy);
             if (evalData != null && start == 0) {
                 log.append(0, evalData.evaluate(policy));
             }
@@ -515,8 +532,11 @@ public final class TrainingRun {
         return RunParts.policy(config.model(), tokenizer, config.seed());
     }
 
-    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
-    private HeldOutData evalData(PromptEncoder encoder, RewardSet rewards) {
+    /**
+     * The {@code data.eval_file} evaluation, or null when there is none or evaluation is off; with tools, of
+     * {@code policy}'s multi-turn episodes.
+     */
+    private HeldOutData evalData(PromptEncoder encoder, RewardSet rewards, Policy policy) {
         String file = config.data().evalFile();
         if (file == null || config.logging().evalSteps() <= 0) {
             return null;
@@ -524,8 +544,10 @@ public final class TrainingRun {
         List<io.github.grpo4j.internal.data.PromptRow> rows =
                 PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
         rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
+        Evaluator.Sampler episodes = multiTurn == null ? null
+                : (ids, of, n, params, seed) -> multiTurn.generate(policy, ids, of, n, params, seed).completions();
         return new HeldOutData(Prompts.encode(rows, encoder), rewards, config.generation().samplingParams(),
-                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
+                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed(), episodes);
     }
 
     private List<Prompt> heldOut(Task task, PromptEncoder encoder) {
@@ -543,8 +565,8 @@ public final class TrainingRun {
                 config.generation().maxCompletionLength(), config.generation().stop());
         try (RewardSet verifier = new RewardSet(List.of(task.verifier()), null,
                 io.github.grpo4j.reward.RewardOnError.ZERO)) {
-            Evaluator.Sampler sampler = multiTurn == null ? policy::generate
-                    : (ids, n, params, seed) -> multiTurn.generate(policy, ids, n, params, seed).completions();
+            Evaluator.Sampler sampler = multiTurn == null ? Evaluator.alone(policy)
+                    : (ids, rows, n, params, seed) -> multiTurn.generate(policy, ids, rows, n, params, seed).completions();
             Evaluator.Result r = Evaluator.evaluate(policy, sampler, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("eval/accuracy", r.accuracy());
