@@ -2,11 +2,14 @@ package io.github.grpo4j;
 
 import io.github.grpo4j.config.Default;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.environment.Environment;
 import io.github.grpo4j.internal.config.ConfigIo;
 import io.github.grpo4j.internal.config.ConfigLoader;
 import io.github.grpo4j.internal.data.PromptDataset;
 import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.train.DistributedBackend;
 import io.github.grpo4j.internal.train.RunFactory;
+import io.github.grpo4j.internal.train.StepRunner;
 import io.github.grpo4j.internal.train.TrainingRun;
 import io.github.grpo4j.policy.TransformerPolicy;
 import io.github.grpo4j.reward.PerCompletionReward;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * GRPO training from Java: the library counterpart of {@code grpo4j train}, and of TRL's
@@ -116,6 +120,7 @@ public final class GrpoTrainer implements AutoCloseable {
      * It is updated in place by {@link #train()}.
      *
      * @return the policy
+     * @throws IllegalStateException when this trainer is closed
      */
     public TransformerPolicy policy() {
         if (closed) {
@@ -197,6 +202,8 @@ public final class GrpoTrainer implements AutoCloseable {
         private boolean resume;
         private boolean allowConfigChange;
         private long memoryLimit;
+        private Supplier<? extends Environment> environment;
+        private StepRunner.Factory spark;
 
         private Builder() {}
 
@@ -407,6 +414,37 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
+         * Runs each step's prompt groups on an Apache Spark cluster while this process keeps the weights and
+         * the optimizer (docs/distributed.md); the command line's {@code --spark}. The executors build the
+         * policy, rewards, tools and environment from the config, so none may be passed as objects.
+         * Default: every step on this machine.
+         *
+         * @param master the cluster: {@code local[2]}, {@code spark://host:7077}
+         * @return this builder
+         * @throws Grpo4jException at once, in one line saying how to build it, when the {@code grpo4j-spark}
+         *     module is not on the class path
+         */
+        public Builder spark(String master) {
+            this.spark = DistributedBackend.find("spark").runners(Objects.requireNonNull(master, "master"));
+            return this;
+        }
+
+        /**
+         * Plays every rollout as a multi-turn episode against a stateful environment (a game, a multi-step
+         * task): {@code factory} makes one {@link Environment} per episode, reset with the episode's dataset
+         * row; its messages are context the loss ignores, and its rewards reach the reward functions as the
+         * row field {@code environment_reward} (the {@code environment} reward type passes it on). Instead of
+         * the config's {@code environment} section.
+         *
+         * @param factory makes a new environment per episode
+         * @return this builder
+         */
+        public Builder environment(Supplier<? extends Environment> factory) {
+            this.environment = factory;
+            return this;
+        }
+
+        /**
          * Validates the configuration and builds the trainer. The policy, when none was given, is loaded
          * or built from the config's {@code model} when first needed ({@link GrpoTrainer#policy()} or
          * {@link GrpoTrainer#train()}), after the memory check.
@@ -445,6 +483,16 @@ public final class GrpoTrainer implements AutoCloseable {
             }
             if (prompts != null) {
                 parts.prompts(prompts);
+            }
+            if (environment != null) {
+                parts.environment(environment);
+            }
+            if (spark != null) {
+                if (policy != null || !rewards.isEmpty() || !tools.isEmpty() || environment != null) {
+                    throw new Grpo4jException("spark(master): the executors build the policy, rewards, tools and "
+                            + "environment from the config; pass them in the config instead of as objects");
+                }
+                parts.stepRunner(spark);
             }
             if (!tools.isEmpty()) {
                 parts.tools(tools);

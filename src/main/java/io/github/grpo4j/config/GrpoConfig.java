@@ -25,6 +25,8 @@ import java.util.List;
  * @param checkpoint config key {@code checkpoint}: Checkpoints.
  * @param logging config key {@code logging}: Metrics, samples, evaluation.
  * @param tools config key {@code tools}: Tools the policy may call (multi-turn rollouts).
+ * @param environment config key {@code environment}: A stateful environment the policy plays against
+ *     (multi-turn rollouts).
  */
 @Doc("A GRPO training run.")
 public record GrpoConfig(
@@ -59,7 +61,9 @@ public record GrpoConfig(
         @Doc("Metrics, samples, evaluation.")
         LoggingSection logging,
         @Doc("Tools the policy may call (multi-turn rollouts).")
-        ToolsSection tools) {
+        ToolsSection tools,
+        @Doc("A stateful environment the policy plays against (multi-turn rollouts).")
+        EnvironmentSection environment) {
 
     /**
      * Sections left null mean "all defaults", as a section left out of a file does.
@@ -76,6 +80,7 @@ public record GrpoConfig(
      * @param checkpoint config key {@code checkpoint}, see {@link #checkpoint()}
      * @param logging config key {@code logging}, see {@link #logging()}
      * @param tools config key {@code tools}, see {@link #tools()}
+     * @param environment config key {@code environment}, see {@link #environment()}
      */
     public GrpoConfig {
         // Library users may leave sections null: they mean "all defaults", as in a file.
@@ -91,6 +96,30 @@ public record GrpoConfig(
         checkpoint = checkpoint == null ? CheckpointSection.defaults() : checkpoint;
         logging = logging == null ? LoggingSection.defaults() : logging;
         tools = tools == null ? ToolsSection.defaults() : tools;
+        environment = environment == null ? EnvironmentSection.defaults() : environment;
+    }
+
+    /**
+     * A config without an environment.
+     *
+     * @param seed config key {@code seed}, see {@link #seed()}
+     * @param outputDir config key {@code output_dir}, see {@link #outputDir()}
+     * @param model config key {@code model}, see {@link #model()}
+     * @param data config key {@code data}, see {@link #data()}
+     * @param rewards config key {@code rewards}, see {@link #rewards()}
+     * @param rewardOnError config key {@code reward_on_error}, see {@link #rewardOnError()}
+     * @param generation config key {@code generation}, see {@link #generation()}
+     * @param training config key {@code training}, see {@link #training()}
+     * @param loss config key {@code loss}, see {@link #loss()}
+     * @param checkpoint config key {@code checkpoint}, see {@link #checkpoint()}
+     * @param logging config key {@code logging}, see {@link #logging()}
+     * @param tools config key {@code tools}, see {@link #tools()}
+     */
+    public GrpoConfig(long seed, String outputDir, ModelSection model, DataSection data, List<RewardSpec> rewards,
+            RewardOnError rewardOnError, GenerationSection generation, TrainingSection training, LossSection loss,
+            CheckpointSection checkpoint, LoggingSection logging, ToolsSection tools) {
+        this(seed, outputDir, model, data, rewards, rewardOnError, generation, training, loss, checkpoint, logging,
+                tools, null);
     }
 
     /**
@@ -112,7 +141,7 @@ public record GrpoConfig(
             RewardOnError rewardOnError, GenerationSection generation, TrainingSection training, LossSection loss,
             CheckpointSection checkpoint, LoggingSection logging) {
         this(seed, outputDir, model, data, rewards, rewardOnError, generation, training, loss, checkpoint, logging,
-                null);
+                null, null);
     }
 
     /**

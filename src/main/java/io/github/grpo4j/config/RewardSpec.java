@@ -10,11 +10,12 @@ import java.util.Map;
  *     Name used in the metrics ({@code rewards/<name>/mean}, {@code rewards/<name>/std}). Unique.
  * @param type config key {@code type}, default {@code null}, valid: {@code exact_match},
  *     {@code numeric_match}, {@code regex}, {@code format}, {@code length}, {@code overlong_penalty},
- *     {@code external}, {@code java}. {@code exact_match}: completion (or its extracted answer) equals a row
- *     field; {@code numeric_match}: numbers equal within a tolerance; {@code regex}: completion matches a
- *     pattern; {@code format}: completion follows a tag format; {@code length}: length-based score;
- *     {@code overlong_penalty}: DAPO's soft overlong penalty; {@code external}: an external command scores
- *     completions; {@code java}: the class {@code class_name}.
+ *     {@code external}, {@code environment}, {@code java}. {@code exact_match}: completion (or its extracted
+ *     answer) equals a row field; {@code numeric_match}: numbers equal within a tolerance; {@code regex}:
+ *     completion matches a pattern; {@code format}: completion follows a tag format; {@code length}:
+ *     length-based score; {@code overlong_penalty}: DAPO's soft overlong penalty; {@code external}: an
+ *     external command scores completions; {@code environment}: the episode's environment reward;
+ *     {@code java}: the class {@code class_name}.
  * @param className config key {@code class_name}, default {@code null}, valid: required for
  *     {@code type: java}, else null. For {@code type: java}: fully qualified name of a class implementing
  *     {@code io.github.grpo4j.reward.RewardFunction} with a public constructor.
@@ -34,8 +35,10 @@ public record RewardSpec(
                 + "`numeric_match`: numbers equal within a tolerance; `regex`: completion matches "
                 + "a pattern; `format`: completion follows a tag format; `length`: length-based "
                 + "score; `overlong_penalty`: DAPO's soft overlong penalty; `external`: an external "
-                + "command scores completions; `java`: the class `class_name`.")
-        @OneOf({"exact_match", "numeric_match", "regex", "format", "length", "overlong_penalty", "external", "java"})
+                + "command scores completions; `environment`: the episode's environment reward; `java`: the "
+                + "class `class_name`.")
+        @OneOf({"exact_match", "numeric_match", "regex", "format", "length", "overlong_penalty", "external",
+                "environment", "java"})
         String type,
         @Doc(value = "For `type: java`: fully qualified name of a class implementing "
                 + "`io.github.grpo4j.reward.RewardFunction` with a public constructor.",

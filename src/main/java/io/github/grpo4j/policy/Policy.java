@@ -3,6 +3,7 @@ package io.github.grpo4j.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +56,26 @@ public interface Policy extends AutoCloseable {
     default TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
             boolean entropyGradient) {
         return score(manager, prompts, completions, temperature);
+    }
+
+    /**
+     * Scores several micro-batches, each as {@link #score(NDManager, List, List, double)} does; an
+     * implementation may share work between them (a reference whose weights are read from a file reads them
+     * once for all).
+     *
+     * @param manager     owns the returned arrays
+     * @param prompts     per micro-batch, the prompt token ids of each row
+     * @param completions per micro-batch, the completion token ids of each row
+     * @param temperature logits are divided by it (0 scores at 1)
+     * @return per micro-batch, its scores
+     */
+    default List<TokenScores> scoreEach(NDManager manager, List<List<int[]>> prompts, List<List<int[]>> completions,
+            double temperature) {
+        List<TokenScores> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(score(manager, prompts.get(i), completions.get(i), temperature));
+        }
+        return out;
     }
 
     /**

@@ -63,11 +63,25 @@ public final class ToolTurns {
      */
     public int[] context(List<ToolBox.Outcome> results, int lastToken) {
         List<Map<String, Object>> messages = new ArrayList<>();
-        messages.add(Map.of("role", "user", "content", "?"));
-        messages.add(Map.of("role", "assistant", "content", MARKER));
         for (ToolBox.Outcome r : results) {
             messages.add(message(r));
         }
+        return contextOf(messages, lastToken);
+    }
+
+    /**
+     * The context tokens of any messages after a model turn (an environment's {@code user} messages, tool
+     * results), rendered the same way.
+     *
+     * @param following the messages after the turn, each with {@code role} and {@code content}
+     * @param lastToken the last token of the model's turn (-1 when there is none)
+     * @return token ids to append after the turn
+     */
+    public int[] contextOf(List<Map<String, Object>> following, int lastToken) {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        messages.add(Map.of("role", "user", "content", "?"));
+        messages.add(Map.of("role", "assistant", "content", MARKER));
+        messages.addAll(following);
         String text = template.apply(messages, true, variables);
         int at = text.indexOf(MARKER);
         if (at < 0) {

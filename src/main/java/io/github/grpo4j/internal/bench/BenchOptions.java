@@ -37,19 +37,22 @@ import java.util.List;
  * @param seed            weights, prompts, rewards and sampling derive from it
  * @param memory          log-prob chunk size and gradient checkpointing of the policy
  * @param lora            LoRA adapters to train instead of every weight, or null for full fine-tuning
+ * @param refParamOffload the reference's weights read from a file layer by layer instead of kept in memory
+ *                        (training.ref_param_offload; full fine-tuning only)
  */
 public record BenchOptions(
         String modelType, int vocab, int hidden, int layers, int heads, int kvHeads, int intermediate, boolean tied,
         int prompts, int generations, int promptLength, int maxNewTokens, double temperature,
         double beta, int iterations, LossType lossType, double learningRate, double maxGradNorm, int microBatch,
-        int threads, int warmup, int steps, long seed, MemorySettings memory, LoraSection lora) {
+        int threads, int warmup, int steps, long seed, MemorySettings memory, LoraSection lora,
+        boolean refParamOffload) {
 
     /** The default workload. */
     public static BenchOptions defaults() {
         return new BenchOptions("qwen2", 64, 256, 4, 8, 2, 768, false,
                 8, 8, 16, 32, 1.0,
                 0.04, 1, LossType.GRPO, 1e-4, 1.0, 64,
-                2, 1, 5, 0, MemorySettings.defaults(), null);
+                2, 1, 5, 0, MemorySettings.defaults(), null, false);
     }
 
     /** Checks every field; a bad one is a user error naming the flag. */
@@ -121,6 +124,6 @@ public record BenchOptions(
     public BenchOptions with(int generations, int maxNewTokens) {
         return new BenchOptions(modelType, vocab, hidden, layers, heads, kvHeads, intermediate, tied, prompts,
                 generations, promptLength, maxNewTokens, temperature, beta, iterations, lossType, learningRate,
-                maxGradNorm, microBatch, threads, warmup, steps, seed, memory, lora);
+                maxGradNorm, microBatch, threads, warmup, steps, seed, memory, lora, refParamOffload);
     }
 }

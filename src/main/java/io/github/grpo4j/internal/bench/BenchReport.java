@@ -110,6 +110,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("micro_batch", options.microBatch());
         w.put("logprob_chunk_size", options.memory().logprobChunkSize());
         w.put("gradient_checkpointing", options.memory().gradientCheckpointing());
+        w.put("ref_param_offload", options.refParamOffload());
         w.put("warmup_steps", options.warmup());
         w.put("steps", options.steps());
         w.put("seed", options.seed());
@@ -196,9 +197,10 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
                 options.temperature(), options.beta(), options.iterations(),
                 options.lossType().configName(),
                 options.microBatch() == 0 ? "all" : Integer.toString(options.microBatch())));
-        sb.append(String.format(Locale.ROOT, "memory:   log-prob chunks of %s tokens, gradient checkpointing %s%n",
+        sb.append(String.format(Locale.ROOT,
+                "memory:   log-prob chunks of %s tokens, gradient checkpointing %s, reference offloaded %s%n",
                 options.memory().logprobChunkSize() == 0 ? "all" : Integer.toString(options.memory().logprobChunkSize()),
-                options.memory().gradientCheckpointing() ? "on" : "off"));
+                options.memory().gradientCheckpointing() ? "on" : "off", options.refParamOffload() ? "yes" : "no"));
         sb.append(String.format(Locale.ROOT, "machine:  %s, %d CPUs, %d threads; fp32 matmul peak %.1f GFLOP/s%n",
                 machine.cpu(), machine.processors(), threads, matmulFlopsPerS / 1e9));
         sb.append(String.format(Locale.ROOT, "steps:    %d warm-up, %d timed (medians below)%n%n", options.warmup(),

@@ -47,7 +47,8 @@ public final class BenchRunner {
         long adapterParameters;
         try (LanguageModelPolicy policy = policy(options, config, tokenizer);
                 RewardSet rewards = RewardSet.of(randomReward(options.seed()));
-                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null, trainerOptions(options), rewards)) {
+                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference(options, policy),
+                        trainerOptions(options), rewards)) {
             adapterParameters = options.lora() == null ? 0
                     : policy.parameters().values().stream().mapToLong(NDArray::size).sum();
             PhasePeaks peaks = new PhasePeaks();
@@ -100,6 +101,12 @@ public final class BenchRunner {
             }
         }
         return policy;
+    }
+
+    /** The offloaded reference when asked for in full fine-tuning with β &gt; 0, else null (the trainer's default). */
+    private static LanguageModelPolicy reference(BenchOptions options, LanguageModelPolicy policy) {
+        return options.refParamOffload() && options.beta() > 0 && !policy.hasAdapter() ? policy.offloadedCopy(null)
+                : null;
     }
 
     /** The trainer settings of the workload (docs/algorithm.md defaults for everything the bench has no flag for). */

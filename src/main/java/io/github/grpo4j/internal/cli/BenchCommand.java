@@ -87,6 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Recompute each decoder layer's activations in the backward pass, as"
                     + " training.gradient_checkpointing (default: off).")
     boolean gradientCheckpointing;
+    @Option(names = "--ref-param-offload",
+            description = "Full fine-tuning: read the reference model's weights from a file in the temporary directory"
+                    + " one layer at a time instead of keeping a copy in memory, as training.ref_param_offload"
+                    + " (default: off).")
+    boolean refParamOffload;
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
@@ -120,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
                 promptLength, maxNew, temperature, beta, iterations,
                 OptionNames.parse(LossType.class, "loss_type", lossType), lr, maxGradNorm,
                 microBatch, threads, warmup, steps, seed,
-                new MemorySettings(logprobChunkSize, gradientCheckpointing), lora());
+                new MemorySettings(logprobChunkSize, gradientCheckpointing), lora(), refParamOffload);
     }
 
     private LoraSection lora() {

@@ -86,6 +86,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: the machine's, from /proc/meminfo).")
     Double memoryLimitGb;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run each step's prompt groups on an Apache Spark cluster: local[2], spark://host:7077 (needs the grpo4j-spark module; docs/distributed.md).")
+    String spark;
+
     @Option(names = "--no-progress", description = "Do not draw the progress bar (default: ${DEFAULT-VALUE}; the bar is drawn only on a terminal).")
     boolean noProgress;
 
@@ -115,12 +119,17 @@ public final class TrainCommand implements Callable<Integer> {
         boolean progress = !noProgress && System.console() != null;
         long memoryLimit = memoryLimitGb == null ? 0 : (long) (memoryLimitGb * 1e9);
         TrainResult r;
+        if (spark != null && config == null) {
+            throw new Grpo4jException("--spark needs --config FILE (the built-in run's warm start runs on one machine)");
+        }
+        // found before the config is read: a one-line error without the grpo4j-spark module
+        GrpoTrainer.Builder builder = spark == null ? GrpoTrainer.builder() : GrpoTrainer.builder().spark(spark);
         if (config == null) {
             // the warm start, then the same GrpoTrainer as below from the built-in config
             r = BuiltInRun.run(all, sftOverrides, grpo -> train(GrpoTrainer.builder().config(grpo), progress, memoryLimit),
                     System.out);
         } else {
-            r = train(GrpoTrainer.builder().config(config).set(all.toArray(String[]::new)), progress, memoryLimit);
+            r = train(builder.config(config).set(all.toArray(String[]::new)), progress, memoryLimit);
         }
         if (r.accuracyBefore() != null && r.accuracyAfter() != null) {
             System.out.printf(Locale.ROOT, "Held-out accuracy: %.1f%% -> %.1f%% (%+.1f points) in %.0f s%n",

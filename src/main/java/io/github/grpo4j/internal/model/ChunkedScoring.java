@@ -251,7 +251,7 @@ public final class ChunkedScoring {
     }
 
     /** Log-probs and entropies {@code [B, T]} from hidden states {@code [B*T, D]}, chunk by chunk, no graph. */
-    private static NDArray[] headValues(Transformer model, NDArray hidden, Batch batch, int chunkTokens,
+    static NDArray[] headValues(Transformer model, NDArray hidden, Batch batch, int chunkTokens,
             NDManager scope) {
         NDArray targets = batch.targets().reshape(-1, 1); // [B*T, 1]
         targets.attach(scope);

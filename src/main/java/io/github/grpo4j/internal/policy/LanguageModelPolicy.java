@@ -12,6 +12,7 @@ import io.github.grpo4j.internal.model.ChunkedScoring;
 import io.github.grpo4j.internal.model.LoraAdapters;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelParts;
+import io.github.grpo4j.internal.model.OffloadedModel;
 import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.tensor.GradMode;
@@ -26,6 +27,7 @@ import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.SamplingParams;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,9 @@ public final class LanguageModelPolicy implements TransformerPolicy {
     @Override
     public TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature,
             boolean entropyGradient) {
+        if (model instanceof OffloadedModel) {
+            return scoreEach(manager, List.of(prompts), List.of(completions), temperature).get(0);
+        }
         Layout layout = layout(prompts, completions);
         float t = temperature == 0.0 ? 1f : (float) temperature;
         Transformer transformer = model instanceof Transformer.BaseView view ? view.model()
@@ -165,6 +170,48 @@ public final class LanguageModelPolicy implements TransformerPolicy {
             entropy.attach(manager);
             return new TokenScores(logProbs, entropy);
         }
+    }
+
+    /**
+     * As {@link #score} on each micro-batch; a reference made by {@link #offloadedCopy} reads its weights once
+     * for all of them.
+     */
+    @Override
+    public List<TokenScores> scoreEach(NDManager manager, List<List<int[]>> prompts, List<List<int[]>> completions,
+            double temperature) {
+        if (!(model instanceof OffloadedModel offloaded)) {
+            return TransformerPolicy.super.scoreEach(manager, prompts, completions, temperature);
+        }
+        float t = temperature == 0.0 ? 1f : (float) temperature;
+        try (NDManager scope = manager.newSubManager()) {
+            List<ChunkedScoring.Batch> batches = new ArrayList<>(prompts.size());
+            for (int i = 0; i < prompts.size(); i++) {
+                batches.add(layout(prompts.get(i), completions.get(i)).batch(scope, t));
+            }
+            List<TokenScores> out = new ArrayList<>(batches.size());
+            for (NDArray[] r : offloaded.values(batches, memory, manager)) {
+                out.add(new TokenScores(r[0], r[1]));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A frozen copy of this policy's weights as they are now, kept in a file instead of memory (under
+     * {@code directory}, or the system's temporary directory when null; deleted when the copy is closed): it
+     * scores exactly as {@link #copy()} does, streaming the weights one decoder layer at a time, but it cannot
+     * generate. The lean reference model of full fine-tuning ({@code training.ref_param_offload}).
+     *
+     * @param directory where the weights' file goes, or null
+     * @return the copy
+     * @throws IllegalStateException when the policy has LoRA adapters (their reference shares the weights)
+     */
+    public LanguageModelPolicy offloadedCopy(Path directory) {
+        if (hasAdapter()) {
+            throw new IllegalStateException("a LoRA policy's reference is its base model; it needs no copy");
+        }
+        return new LanguageModelPolicy(OffloadedModel.snapshot(transformer("an offloaded copy"), directory), tokenizer)
+                .memory(memory);
     }
 
     /**

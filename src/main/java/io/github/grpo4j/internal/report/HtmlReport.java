@@ -176,7 +176,7 @@ final class HtmlReport {
                 + "<th>per function</th></tr></thead>\n<tbody>\n");
         for (SampleRow s : rows.subList(0, Math.min(rows.size(), SAMPLES_PER_SECTION))) {
             h.append("<tr><td><pre>").append(esc(s.prompt())).append("</pre></td><td><pre>")
-                    .append(esc(s.completion())).append("</pre></td><td class=\"num\">")
+                    .append(episode(s.completion())).append("</pre></td><td class=\"num\">")
                     .append(esc(number(s.reward()))).append("</td><td>");
             s.rewards().forEach((fn, r) -> h.append("<code>").append(esc(fn)).append("</code> ")
                     .append(esc(number(r))).append("<br>"));
@@ -241,6 +241,25 @@ final class HtmlReport {
     }
 
     /** Escapes text for HTML element content and quoted attribute values. */
+    private static final java.util.regex.Pattern CALL = java.util.regex.Pattern.compile(
+            "&lt;tool_call&gt;.*?(&lt;/tool_call&gt;|$)", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern RESULT = java.util.regex.Pattern.compile(
+            "&lt;tool_response&gt;.*?(&lt;/tool_response&gt;|$)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A completion as HTML, a multi-turn episode's tool calls ({@code <tool_call>…</tool_call>}) and tool
+     * results ({@code <tool_response>…</tool_response>}, context the model did not write) each marked with
+     * a style of its own.
+     */
+    static String episode(String completion) {
+        String html = CALL.matcher(esc(completion)).replaceAll(m ->
+                java.util.regex.Matcher.quoteReplacement("<span class=\"call\" title=\"tool call (written by the model)\">"
+                        + m.group() + "</span>"));
+        return RESULT.matcher(html).replaceAll(m ->
+                java.util.regex.Matcher.quoteReplacement("<span class=\"result\" title=\"tool result (context, not "
+                        + "trained on)\">" + m.group() + "</span>"));
+    }
+
     static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
@@ -273,6 +292,8 @@ final class HtmlReport {
             pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-width: 45em; }
             pre.config { background: #f8f8f8; padding: .8em; max-width: none; }
             table.samples td:nth-child(2) pre { max-height: 20em; overflow: auto; }
+            span.call { background: #e7f0ff; color: #0b4fa8; border-radius: 3px; }
+            span.result { background: #eafbea; color: #1b6e1b; font-style: italic; border-radius: 3px; }
             """;
 
     /** Sets data-images-loaded="loaded/total" on body after load; read by the headless-browser test. */

@@ -19,6 +19,7 @@ import java.util.Map;
  *   <tr><td>{@code length}</td><td>{@code coefficient}, {@code target}, {@code unit} ({@link LengthReward})</td></tr>
  *   <tr><td>{@code overlong_penalty}</td><td>{@code max_length}, {@code cache} (both required; {@link OverlongPenalty})</td></tr>
  *   <tr><td>{@code external}</td><td>{@code command} (required), {@code args}, {@code timeout_s}, {@code cwd}, {@code env} ({@link ExternalReward})</td></tr>
+ *   <tr><td>{@code environment}</td><td>none: the episode's environment reward ({@link EnvironmentReward})</td></tr>
  * </table>
  * Weights and the error policy are not parameters of a function; they belong to the {@link RewardSet}.
  */
@@ -33,6 +34,7 @@ public final class RewardRegistry {
         TYPES.put("length", LengthReward.PARAMS);
         TYPES.put("overlong_penalty", OverlongPenalty.PARAMS);
         TYPES.put("external", ExternalReward.PARAMS);
+        TYPES.put("environment", EnvironmentReward.PARAMS);
     }
 
     private RewardRegistry() {}
@@ -75,6 +77,7 @@ public final class RewardRegistry {
             case "length" -> LengthReward.create(name, p);
             case "overlong_penalty" -> OverlongPenalty.create(name, p);
             case "external" -> ExternalReward.create(name, p);
+            case "environment" -> EnvironmentReward.create(name, p);
             default -> throw unknown(type);
         };
     }

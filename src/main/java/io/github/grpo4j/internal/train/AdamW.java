@@ -60,22 +60,30 @@ public final class AdamW implements AutoCloseable {
             NDArray p = e.getValue();
             try (NDManager scope = manager.newSubManager();
                     NDArray grad = p.getGradient()) {
-                NDArray g = grad.duplicate();
-                g.attach(scope);
                 NDArray mt = m.get(e.getKey());
                 NDArray vt = v.get(e.getKey());
                 if (options.weightDecay() != 0) {
                     p.muli((float) (1 - lr * options.weightDecay()));
                 }
-                mt.muli((float) b1).addi(g.mul((float) (1 - b1)));
-                vt.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
+                // each temporary is closed as soon as it is used: for the embedding or output head of a real
+                // vocabulary one is 0.5 GB, and keeping them all to the end of the scope held six at once
+                try (NDArray g = grad.duplicate()) {
+                    try (NDArray t = g.mul((float) (1 - b1))) {
+                        mt.muli((float) b1).addi(t);
+                    }
+                    try (NDArray t = g.square()) {
+                        vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
+                    }
+                }
                 // p -= lr/bias1 · m / (√(v/bias2) + ε)
-                NDArray vHat = vt.div((float) bias2);
-                vHat.attach(scope);
-                NDArray denom = vHat.sqrt().addi((float) options.epsilon());
-                NDArray delta = mt.mul((float) (lr / bias1));
-                delta.attach(scope);
-                p.subi(delta.divi(denom));
+                NDArray denom;
+                try (NDArray vHat = vt.div((float) bias2)) {
+                    denom = vHat.sqrt().addi((float) options.epsilon());
+                }
+                denom.attach(scope);
+                try (NDArray delta = mt.mul((float) (lr / bias1))) {
+                    p.subi(delta.divi(denom));
+                }
             }
         }
     }

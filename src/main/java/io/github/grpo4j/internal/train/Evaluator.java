@@ -50,7 +50,7 @@ public final class Evaluator {
      */
     public static Result evaluate(Policy policy, List<Prompt> prompts, RewardSet rewards, SamplingParams sampling,
             int n, int k, double threshold, long seed) {
-        return evaluate(policy, policy::generate, prompts, rewards, sampling, n, k, threshold, seed);
+        return evaluate(policy, alone(policy), prompts, rewards, sampling, n, k, threshold, seed);
     }
 
     /** How completions are sampled: a policy's own {@code generate}, or multi-turn episodes with tools. */
@@ -58,12 +58,19 @@ public final class Evaluator {
     public interface Sampler {
         /**
          * @param prompts prompt token ids
+         * @param rows    each prompt's dataset row (an environment is reset with it)
          * @param n       completions per prompt
          * @param params  sampling parameters
          * @param seed    seeds the sampling
          * @return {@code n} completions per prompt, consecutive
          */
-        Completions generate(List<int[]> prompts, int n, SamplingParams params, long seed);
+        Completions generate(List<int[]> prompts, List<Map<String, Object>> rows, int n, SamplingParams params,
+                long seed);
+    }
+
+    /** {@return the sampler of {@code policy} answering alone, in one turn} */
+    public static Sampler alone(Policy policy) {
+        return (prompts, rows, n, params, seed) -> policy.generate(prompts, n, params, seed);
     }
 
     /**
@@ -82,10 +89,12 @@ public final class Evaluator {
         for (int start = 0; start < prompts.size(); start += CHUNK) {
             List<Prompt> chunk = prompts.subList(start, Math.min(prompts.size(), start + CHUNK));
             List<int[]> ids = new ArrayList<>(chunk.size());
+            List<Map<String, Object>> rows = new ArrayList<>(chunk.size());
             for (Prompt p : chunk) {
                 ids.add(p.ids());
+                rows.add(p.row());
             }
-            Completions c = sampler.generate(ids, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
+            Completions c = sampler.generate(ids, rows, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
             List<RewardInput> inputs = new ArrayList<>(c.size());
             for (int r = 0; r < c.size(); r++) {
                 Prompt p = chunk.get(c.promptIndex()[r]);

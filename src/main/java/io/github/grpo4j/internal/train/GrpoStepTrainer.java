@@ -46,7 +46,7 @@ import java.util.stream.IntStream;
  * <p>The loop around it (data, checkpoints, metrics files) lives in {@link TrainingRun}; this class
  * holds what one step needs and the state that carries over between steps (optimizer, reference).
  */
-public final class GrpoStepTrainer implements AutoCloseable {
+public final class GrpoStepTrainer implements StepRunner {
 
     /**
      * What a step does. Names follow TRL's {@code GRPOConfig}.
@@ -224,7 +224,6 @@ public final class GrpoStepTrainer implements AutoCloseable {
     private StepPhase.Listener phases = phase -> { };
     private MultiTurnRollout multiTurn;
     private DynamicSampling.Options dynamicSampling = DynamicSampling.Options.OFF;
-    private Map<String, Double> episodeMetrics; // of the round's first generation batch, with tools
 
     /**
      * @param policy    trained in place
@@ -263,20 +262,24 @@ public final class GrpoStepTrainer implements AutoCloseable {
     }
 
     /** The reference model, or null when β = 0. */
+    @Override
     public Policy reference() {
         return reference;
     }
 
+    @Override
     public AdamW optimizer() {
         return optimizer;
     }
 
     /** Total prompt + completion tokens generated so far (TRL's cumulative {@code num_tokens}). */
+    @Override
     public long tokensSeen() {
         return tokensSeen;
     }
 
     /** Restores the counters a checkpoint holds besides weights and optimizer moments. */
+    @Override
     public void restoreCounters(long tokensSeen) {
         this.tokensSeen = tokensSeen;
     }
@@ -328,10 +331,12 @@ public final class GrpoStepTrainer implements AutoCloseable {
      * order within a pass, as TRL's {@code steps_per_generation} and verl's mini-batches), with importance
      * ratios against the policy that generated the batch. One result per step.
      */
+    @Override
     public List<StepResult> round(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts) {
         long t0 = System.nanoTime();
         // prompts → rollouts → rewards, per generation batch: G completions per prompt, every function scores
         int[] promptsPerStep = new int[steps]; // of the first generation batch: the groups each step trains on
+        List<Episodes> episodes = new ArrayList<>(); // with tools: every generation batch's episodes
         DynamicSampling.Result generated = DynamicSampling.collect(dynamicSampling, b -> {
                     List<Prompt> prompts = new ArrayList<>();
                     for (int s = 0; s < steps; s++) {
@@ -344,7 +349,7 @@ public final class GrpoStepTrainer implements AutoCloseable {
                         }
                         prompts.addAll(p);
                     }
-                    return generate(firstStep, b, prompts);
+                    return generate(firstStep, b, prompts, episodes);
                 }, batch -> advantages(batch.rewards(), batch.groups()).zeroStdRow());
         long t1 = System.nanoTime();
         phases.ended(StepPhase.GENERATION);
@@ -375,8 +380,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
             for (int s = 0; s < steps; s++) {
                 Map<String, Double> m = new LinkedHashMap<>();
                 putMetrics(m, rollouts, stats[s]);
-                if (episodeMetrics != null) {
-                    m.putAll(episodeMetrics);
+                if (!episodes.isEmpty()) {
+                    m.putAll(Episodes.metrics(episodes)); // over all the round's generation batches
                 }
                 if (dynamicSampling.enabled()) {
                     generated.putMetrics(m);
@@ -405,21 +410,23 @@ public final class GrpoStepTrainer implements AutoCloseable {
         return out;
     }
 
-    /** One generation batch: G completions of each prompt, decoded and scored by every reward function. */
-    private Rollouts generate(int firstStep, int batch, List<Prompt> prompts) {
+    /**
+     * One generation batch: G completions of each prompt, decoded and scored by every reward function. With
+     * tools, the batch's episodes are added to {@code episodes} (for the round's tool metrics).
+     */
+    private Rollouts generate(int firstStep, int batch, List<Prompt> prompts, List<Episodes> episodesOut) {
         long seed = Seeds.of(options.seed(), firstStep, Seeds.GENERATION);
         long batchSeed = batch == 0 ? seed : Seeds.of(seed, batch, Seeds.GENERATION); // resampling: a stream of its own
         // G completions per prompt, or with tools G multi-turn episodes whose tool results are context only
         Episodes episodes = multiTurn == null ? null
-                : multiTurn.generate(policy, idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
+                : multiTurn.generate(policy, idsOf(prompts), prompts.stream().map(Prompt::row).toList(),
+                        options.numGenerations(), options.sampling(), batchSeed);
         Completions c = episodes != null ? episodes.completions()
                 : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
         Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
         if (episodes != null) {
-            rollouts = rollouts.withConversations(episodes.conversations());
-            if (batch == 0) {
-                episodeMetrics = episodes.metrics();
-            }
+            rollouts = rollouts.withEpisodes(episodes);
+            episodesOut.add(episodes);
         }
         return rollouts.withRewards(rewards.score(rollouts.rewardInputs()));
     }
@@ -505,10 +512,13 @@ public final class GrpoStepTrainer implements AutoCloseable {
             return batches;
         }
         List<MicroBatch> out = new ArrayList<>(batches.size());
-        for (MicroBatch mb : batches) {
-            Policy.TokenScores s = reference.score(scope, mb.prompts(), mb.completions(), temperature());
+        // all micro-batches at once: an offloaded reference reads its weights once per step
+        List<Policy.TokenScores> scores = reference.scoreEach(scope, batches.stream().map(MicroBatch::prompts).toList(),
+                batches.stream().map(MicroBatch::completions).toList(), temperature());
+        for (int i = 0; i < batches.size(); i++) {
+            Policy.TokenScores s = scores.get(i);
             s.entropy().close(); // the reference's log-probs are all the update needs
-            out.add(mb.withRefLogProbs(s.logProbs()));
+            out.add(batches.get(i).withRefLogProbs(s.logProbs()));
         }
         return out;
     }
@@ -680,7 +690,8 @@ public final class GrpoStepTrainer implements AutoCloseable {
         metrics.put("frac_reward_zero_std", fracZeroStd);
     }
 
-    private static void putLengthMetrics(Map<String, Double> metrics, int[] lengths, boolean[] truncated) {
+    /** The completion length metrics of a batch (TRL's {@code completions/*}). */
+    public static void putLengthMetrics(Map<String, Double> metrics, int[] lengths, boolean[] truncated) {
         double sum = 0;
         int min = Integer.MAX_VALUE, max = 0, clipped = 0;
         for (int i = 0; i < lengths.length; i++) {

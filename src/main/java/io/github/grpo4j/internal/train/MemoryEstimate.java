@@ -50,18 +50,27 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
      * @param memory         chunking and checkpointing
      * @param lora           LoRA adapters are trained: the base weights get no gradients or moments and the
      *                       reference is the base itself (the adapters' own few MB are not counted)
+     * @param referenceOffloaded the reference's weights are read from a file one part at a time
+     *                       ({@code training.ref_param_offload}): only the largest part (the output head or
+     *                       one decoder layer) is resident, during the reference phase
      */
     public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
-            boolean reference, MemorySettings memory, boolean lora) {
+            boolean reference, MemorySettings memory, boolean lora, boolean referenceOffloaded) {
 
         /** The same run with another micro-batch or memory settings. */
         public Workload with(int microBatch, MemorySettings memory) {
-            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora);
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora,
+                    referenceOffloaded);
         }
 
         /** The same run with LoRA adapters. */
         public Workload withLora() {
-            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, true);
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, true, false);
+        }
+
+        /** The same run with the reference's weights offloaded to a file. */
+        public Workload withReferenceOffloaded() {
+            return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora, true);
         }
     }
 
@@ -96,8 +105,12 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         if (w.lora()) {
             return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);
         }
-        return new MemoryEstimate(weights, w.reference() ? weights : 0, weights, 2 * weights, generation,
-                activations, logits, optimizer);
+        // offloaded: the output head (with its norm) or one decoder layer at a time, plus the read buffer
+        long embeddings = vocab * d * (c.tieWordEmbeddings() ? 1 : 2);
+        long streamed = Math.max(vocab * d + d, (n - embeddings - d) / Math.max(1, layers)) * FLOAT
+                + Math.min(32L << 20, largest * FLOAT);
+        long reference = !w.reference() ? 0 : w.referenceOffloaded() ? streamed : weights;
+        return new MemoryEstimate(weights, reference, weights, 2 * weights, generation, activations, logits, optimizer);
     }
 
     /** {@return the estimated peak: the state kept all run plus the larger of generation and update} */
@@ -121,29 +134,35 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
 
     /**
      * Settings of the same run that fit in {@code limit} bytes: a smaller micro-batch, gradient
-     * checkpointing, log-prob chunking, or a combination, and LoRA, each with its estimate; empty when none
+     * checkpointing, log-prob chunking, the offloaded reference, or a combination, and LoRA, each with its estimate; empty when none
      * does.
      */
     public static List<String> knobsThatFit(Workload w, long limit) {
         List<String> out = new java.util.ArrayList<>();
         int chunk = w.memory().logprobChunkSize() == 0 ? MemorySettings.DEFAULT_CHUNK : w.memory().logprobChunkSize();
-        for (boolean ckpt : new boolean[] {w.memory().gradientCheckpointing(), true}) {
-            for (int mb = Math.min(w.microBatch(), w.rows()); mb >= 1; mb /= 2) {
-                MemorySettings s = new MemorySettings(chunk, ckpt);
-                long total = of(w.with(mb, s)).total();
-                if (total <= limit) {
-                    StringBuilder k = new StringBuilder();
-                    if (mb != w.microBatch()) {
-                        k.append("training.micro_batch_size=").append(mb).append(' ');
+        boolean canOffload = w.reference() && !w.lora();
+        for (boolean offload : canOffload ? new boolean[] {w.referenceOffloaded(), true} : new boolean[] {false}) {
+            for (boolean ckpt : new boolean[] {w.memory().gradientCheckpointing(), true}) {
+                for (int mb = Math.min(w.microBatch(), w.rows()); mb >= 1; mb /= 2) {
+                    MemorySettings s = new MemorySettings(chunk, ckpt);
+                    long total = of((offload ? w.withReferenceOffloaded() : w).with(mb, s)).total();
+                    if (total <= limit) {
+                        StringBuilder k = new StringBuilder();
+                        if (offload && !w.referenceOffloaded()) {
+                            k.append("training.ref_param_offload=true ");
+                        }
+                        if (mb != w.microBatch()) {
+                            k.append("training.micro_batch_size=").append(mb).append(' ');
+                        }
+                        if (ckpt && !w.memory().gradientCheckpointing()) {
+                            k.append("training.gradient_checkpointing=true ");
+                        }
+                        if (w.memory().logprobChunkSize() == 0) {
+                            k.append("training.logprob_chunk_size=").append(chunk).append(' ');
+                        }
+                        out.add(k.toString().trim() + " (" + gb(total) + ")");
+                        break;
                     }
-                    if (ckpt && !w.memory().gradientCheckpointing()) {
-                        k.append("training.gradient_checkpointing=true ");
-                    }
-                    if (w.memory().logprobChunkSize() == 0) {
-                        k.append("training.logprob_chunk_size=").append(chunk).append(' ');
-                    }
-                    out.add(k.toString().trim() + " (" + gb(total) + ")");
-                    break;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.train;
 
 import io.github.grpo4j.Sample;
+import io.github.grpo4j.internal.agent.Episodes;
 import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.policy.Completions;
@@ -29,6 +30,9 @@ public record Rollouts(
     /** The row field that holds a multi-turn episode's messages (assistant turns and tool results). */
     public static final String CONVERSATION = "conversation";
 
+    /** The row field that holds a multi-turn episode's environment reward (the sum its steps returned). */
+    public static final String ENVIRONMENT_REWARD = io.github.grpo4j.internal.reward.EnvironmentReward.FIELD;
+
     /** Completions of {@code prompts} sampled by a policy, with their decoded texts; not scored yet. */
     public static Rollouts generated(List<Prompt> prompts, Completions completions, List<String> texts) {
         List<Prompt> perRow = new ArrayList<>(completions.size());
@@ -48,6 +52,26 @@ public record Rollouts(
             Prompt p = prompts.get(r);
             Map<String, Object> row = new LinkedHashMap<>(p.row());
             row.put(CONVERSATION, conversations.get(r));
+            perRow.add(new Prompt(p.text(), p.ids(), row));
+        }
+        return new Rollouts(perRow, completions, texts, rewards, advantages);
+    }
+
+    /**
+     * This batch of multi-turn episodes with each row's conversation under {@value #CONVERSATION} and, with
+     * an environment, its environment reward (null where it returned none) under
+     * {@value #ENVIRONMENT_REWARD}, where reward functions read them.
+     */
+    public Rollouts withEpisodes(Episodes episodes) {
+        Rollouts out = withConversations(episodes.conversations());
+        if (episodes.environment() == null) {
+            return out;
+        }
+        List<Prompt> perRow = new ArrayList<>(size());
+        for (int r = 0; r < size(); r++) {
+            Prompt p = out.prompts.get(r);
+            Map<String, Object> row = new LinkedHashMap<>(p.row());
+            row.put(ENVIRONMENT_REWARD, episodes.environment().rewards()[r]);
             perRow.add(new Prompt(p.text(), p.ids(), row));
         }
         return new Rollouts(perRow, completions, texts, rewards, advantages);
@@ -75,6 +99,7 @@ public record Rollouts(
         int[][] tokens = new int[n][];
         float[][] logProbs = completions.logProbs() == null ? null : new float[n][];
         boolean[] truncated = new boolean[n];
+        boolean[][] sampled = completions.sampled() == null ? null : new boolean[n][];
         int[] promptIndex = new int[n];
         List<Prompt> perRow = new ArrayList<>(n);
         List<String> rowTexts = new ArrayList<>(n);
@@ -86,11 +111,14 @@ public record Rollouts(
                 logProbs[i] = completions.logProbs()[r];
             }
             truncated[i] = completions.truncated()[r];
+            if (sampled != null) {
+                sampled[i] = completions.sampled()[r];
+            }
             promptIndex[i] = renumbered.computeIfAbsent(completions.promptIndex()[r], g -> renumbered.size());
             perRow.add(prompts.get(r));
             rowTexts.add(texts.get(r));
         }
-        return new Rollouts(List.copyOf(perRow), new Completions(tokens, logProbs, truncated, promptIndex),
+        return new Rollouts(List.copyOf(perRow), new Completions(tokens, logProbs, truncated, promptIndex, sampled),
                 List.copyOf(rowTexts), rewards == null ? null : rewards.rows(rows), null);
     }
 
@@ -112,6 +140,9 @@ public record Rollouts(
         boolean logProbs = parts.stream().allMatch(p -> p.completions.logProbs() != null);
         float[][] lp = logProbs ? new float[n][] : null;
         boolean[] truncated = new boolean[n];
+        // multi-turn episodes keep their mask of sampled tokens (context tokens stay out of the loss)
+        boolean anyMask = parts.stream().anyMatch(p -> p.completions.sampled() != null);
+        boolean[][] sampled = anyMask ? new boolean[n][] : null;
         int[] promptIndex = new int[n];
         List<Prompt> perRow = new ArrayList<>(n);
         List<String> rowTexts = new ArrayList<>(n);
@@ -126,6 +157,10 @@ public record Rollouts(
                     lp[i] = part.completions.logProbs()[r];
                 }
                 truncated[i] = part.completions.truncated()[r];
+                if (sampled != null) {
+                    sampled[i] = part.completions.sampled() != null ? part.completions.sampled()[r]
+                            : allTrue(tokens[i].length);
+                }
                 promptIndex[i] = groupOffset + part.completions.promptIndex()[r];
                 groupsInPart = Math.max(groupsInPart, part.completions.promptIndex()[r] + 1);
                 perRow.add(part.prompts.get(r));
@@ -134,8 +169,14 @@ public record Rollouts(
             groupOffset += groupsInPart;
             scores.add(part.rewards);
         }
-        return new Rollouts(List.copyOf(perRow), new Completions(tokens, lp, truncated, promptIndex),
+        return new Rollouts(List.copyOf(perRow), new Completions(tokens, lp, truncated, promptIndex, sampled),
                 List.copyOf(rowTexts), RewardResult.concat(scores), null);
+    }
+
+    private static boolean[] allTrue(int n) {
+        boolean[] b = new boolean[n];
+        java.util.Arrays.fill(b, true);
+        return b;
     }
 
     /** The number of groups (prompts): one more than the largest group index. */

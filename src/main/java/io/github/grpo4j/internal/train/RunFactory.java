@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.train;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.TrainingSection;
+import io.github.grpo4j.environment.Environment;
 import io.github.grpo4j.internal.agent.MultiTurnRollout;
 import io.github.grpo4j.internal.agent.ToolTurns;
 import io.github.grpo4j.internal.agent.ToolsInTemplate;
@@ -13,6 +14,8 @@ import io.github.grpo4j.internal.data.PromptRow;
 import io.github.grpo4j.internal.data.PromptSampler;
 import io.github.grpo4j.internal.data.tasks.Split;
 import io.github.grpo4j.internal.data.tasks.Task;
+import io.github.grpo4j.internal.environment.EnvironmentPool;
+import io.github.grpo4j.internal.environment.Environments;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
 import io.github.grpo4j.internal.model.ModelParts;
@@ -34,12 +37,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Builds or restores every part of a run from its config and what a caller supplied in code instead
- * (a policy, prompts, rewards, tools): the task (once), the tokenizer, the policy, the reference, the
- * optimizer, the data and the rewards; on resume, the policy, reference, optimizer, counters and data
- * position from a checkpoint. {@link TrainingRun} only loops over what {@link #build} returns.
+ * (a policy, prompts, rewards, tools, an environment, a distributed step runner): the task (once), the
+ * tokenizer, the policy, the reference, the step runner with its optimizer, the data, the rewards, the
+ * tools and environments; on resume, the policy, reference, optimizer, counters and data position from a
+ * checkpoint. {@link TrainingRun} only loops over what {@link #build} returns.
  *
  * <p>The factory owns the policy it builds (closed by {@link #close()}), so a caller can use and save it
  * after the run; a supplied policy stays the caller's.
@@ -55,6 +60,8 @@ public final class RunFactory implements AutoCloseable {
     private RewardSet rewards;
     private List<Tool> tools = List.of();
     private ToolCallParser parser;
+    private Supplier<? extends Environment> environment;
+    private StepRunner.Factory runners = RunFactory::localRunner;
     private long memoryLimit;
 
     /** @param config the resolved, validated configuration */
@@ -116,6 +123,33 @@ public final class RunFactory implements AutoCloseable {
     }
 
     /**
+     * Plays episodes against environments from this factory (one per episode) instead of the config's
+     * {@code environment}: rollouts become multi-turn episodes.
+     */
+    public RunFactory environment(Supplier<? extends Environment> factory) {
+        this.environment = factory;
+        return this;
+    }
+
+    /**
+     * Runs the steps with {@code factory}'s runner instead of a {@link GrpoStepTrainer} on this machine (a
+     * distributed runner; null: this machine); the run loop, metrics, checkpoints and resume stay the same.
+     */
+    public RunFactory stepRunner(StepRunner.Factory factory) {
+        this.runners = factory != null ? factory : RunFactory::localRunner;
+        return this;
+    }
+
+    /** The default runner: every step on this machine. */
+    private static StepRunner localRunner(GrpoConfig config, TransformerPolicy policy, TransformerPolicy reference,
+            GrpoStepTrainer.Options options, RewardSet rewards, MultiTurnRollout multiTurn) {
+        GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
+                .dynamicSampling(dynamicSampling(config.training()));
+        trainer.multiTurn(multiTurn);
+        return trainer;
+    }
+
+    /**
      * The memory the run may use, in bytes, instead of the machine's ({@code /proc/meminfo}); a run whose
      * estimated peak is larger is refused before anything is loaded. 0: the machine's.
      */
@@ -157,8 +191,12 @@ public final class RunFactory implements AutoCloseable {
         int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
         return new MemoryEstimate.Workload(model, rows,
                 c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
-                c.model().lora() != null || c.model().adapter() != null);
+                c.model().lora() != null || c.model().adapter() != null,
+                c.training().refParamOffload() && c.loss().refModelSyncSteps() == 0);
     }
+
+    /** Weights from which {@code train} suggests glibc's {@code MALLOC_MMAP_THRESHOLD_} (1 GB: 250 M parameters). */
+    static final long ALLOCATOR_HINT_BYTES = 1_000_000_000L;
 
     /** DAPO's dynamic sampling as a config sets it. */
     public static DynamicSampling.Options dynamicSampling(TrainingSection t) {
@@ -183,16 +221,18 @@ public final class RunFactory implements AutoCloseable {
      * @param earlierSeconds seconds the run's earlier processes spent
      * @param ownRewards the config's rewards when built here (closed with the parts), else null
      * @param toolBox    the run's tools (closed with the parts), or null
+     * @param environments the run's environments (closed with the parts), or null
      */
     public record Parts(Task task, PromptEncoder encoder, MultiTurnRollout multiTurn, LanguageModelPolicy policy,
-            RewardSet rewards, GrpoStepTrainer trainer, PromptSampler sampler, List<Prompt> heldOut,
-            HeldOutData evalData, int start, double earlierSeconds, RewardSet ownRewards, ToolBox toolBox)
-            implements AutoCloseable {
+            RewardSet rewards, StepRunner trainer, PromptSampler sampler, List<Prompt> heldOut,
+            HeldOutData evalData, int start, double earlierSeconds, RewardSet ownRewards, ToolBox toolBox,
+            EnvironmentPool environments) implements AutoCloseable {
 
         @Override
         public void close() {
-            try (ToolBox closeTools = toolBox; RewardSet closeRewards = ownRewards; GrpoStepTrainer closeTrainer = trainer) {
-                // closed in reverse order: the trainer (with the reference), the config's rewards, the tools
+            try (ToolBox closeTools = toolBox; EnvironmentPool closeEnvironments = environments;
+                    RewardSet closeRewards = ownRewards; StepRunner closeTrainer = trainer) {
+                // closed in reverse order: the runner (with the reference), the config's rewards, environments, tools
             }
         }
     }
@@ -202,84 +242,121 @@ public final class RunFactory implements AutoCloseable {
      * optimizer, counters, data position).
      *
      * @param checkpoint the checkpoint to resume from, if any
+     * @param runDir     the run directory (an offloaded reference keeps its weights there)
      * @param console    where the memory estimate is printed
      * @throws Grpo4jException when the run would not fit in memory or the checkpoint was made with another seed
      */
-    public Parts build(Optional<Path> checkpoint, PrintStream console) {
+    public Parts build(Optional<Path> checkpoint, Path runDir, PrintStream console) {
         Tokenizer tok = tokenizer();
         PromptDataset data = prompts != null ? prompts
                 : RunParts.trainData(config.data().trainFile(), config.data().promptField(),
                         config.data().messagesField(), task, config.seed(),
                         config.training().maxSteps() * config.training().perStepPrompts());
-        ToolBox toolBox = config.tools().enabled() || !tools.isEmpty() ? Tools.create(config.tools(), tools) : null;
-        // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
-        PromptEncoder encoder = new PromptEncoder(toolBox == null ? tok : new ToolsInTemplate(tok, toolBox),
-                config.data().maxPromptLength());
-        MultiTurnRollout multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, parser != null ? parser
-                : ToolCallFormat.of(config.tools().callFormat(),
-                        tok.chatTemplate().map(ChatTemplate::source).orElse(null)),
-                new ToolTurns(tok, toolBox, Map.of()), config.tools().maxTurns());
-        GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
+        boolean withTools = config.tools().enabled() || !tools.isEmpty();
+        EnvironmentPool environments = Environments.create(config.environment(), environment);
+        ToolBox toolBox = withTools || environments != null ? Tools.create(config.tools(), tools) : null;
+        RewardSet ownRewards = null;
+        StepRunner trainer = null;
+        try {
+            // with tools, chat prompts are rendered with the tools' schemas in the template's `tools` variable
+            PromptEncoder encoder = new PromptEncoder(!withTools ? tok : new ToolsInTemplate(tok, toolBox),
+                    config.data().maxPromptLength());
+            MultiTurnRollout multiTurn = toolBox == null ? null : new MultiTurnRollout(toolBox, parser != null ? parser
+                    : ToolCallFormat.of(config.tools().callFormat(),
+                            tok.chatTemplate().map(ChatTemplate::source).orElse(null)),
+                    new ToolTurns(tok, toolBox, Map.of()), config.tools().maxTurns(), environments,
+                    config.environment().maxTurns());
+            GrpoStepTrainer.Options options = GrpoStepTrainer.Options.from(config);
 
-        Checkpoints.TrainerState state = checkpoint.map(Checkpoints::readState).orElse(null);
-        if (state != null && state.seed() != config.seed()) {
-            throw new Grpo4jException("checkpoint " + checkpoint.get() + " was made with seed " + state.seed()
-                    + " but the config says " + config.seed() + "; resume with the same config");
+            Checkpoints.TrainerState state = checkpoint.map(Checkpoints::readState).orElse(null);
+            if (state != null && state.seed() != config.seed()) {
+                throw new Grpo4jException("checkpoint " + checkpoint.get() + " was made with seed " + state.seed()
+                        + " but the config says " + config.seed() + "; resume with the same config");
+            }
+            checkMemory(tok, console);
+            ownRewards = rewards != null ? null : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
+            Models models = checkpoint.isPresent() ? restoredModels(checkpoint.get(), tok, options)
+                    : freshModels(tok, options);
+            MemorySettings memory = memorySettings(config.training());
+            models.policy().memory(memory); // the trainer's copy of it as the reference takes the settings along
+            if (models.reference() != null) {
+                models.reference().memory(memory);
+            }
+            LanguageModelPolicy reference = offloaded(models.reference(), models.policy(), options, runDir);
+            RewardSet scoring = rewards != null ? rewards : ownRewards;
+            trainer = runners.create(config, models.policy(), reference, options, scoring, multiTurn); // closes the reference
+            int start = 0;
+            DataPosition position = new DataPosition(0, 0);
+            if (state != null) {
+                Checkpoints.loadOptimizer(checkpoint.get(), trainer.optimizer(), state.optimizerSteps());
+                trainer.restoreCounters(state.tokensSeen());
+                start = state.step();
+                position = new DataPosition(state.dataEpoch(), state.dataIndex());
+            }
+            PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
+                    config.data().shuffle(), position);
+            List<Prompt> heldOut = task == null ? List.of() : heldOut(encoder);
+            HeldOutData evalData = evalData(encoder, scoring, multiTurn, models.policy());
+            return new Parts(task, encoder, multiTurn, models.policy(), scoring, trainer, sampler, heldOut, evalData,
+                    start, state == null ? 0 : state.seconds(), ownRewards, toolBox, environments);
+        } catch (RuntimeException e) {
+            // a run that fails to start releases what it built so far (the policy stays the factory's)
+            try (ToolBox closeTools = toolBox; EnvironmentPool closeEnvironments = environments;
+                    RewardSet closeRewards = ownRewards; StepRunner closeTrainer = trainer) {
+                // closed in reverse order
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        checkMemory(tok, console);
-        RewardSet ownRewards = rewards != null ? null : RunParts.rewards(config.rewards(), config.rewardOnError(), task);
-        Models models = policyFor(checkpoint, state, tok, options);
-        LanguageModelPolicy trained = models.policy();
-        MemorySettings memory = memorySettings(config.training());
-        trained.memory(memory); // the trainer's copy of it as the reference takes the settings along
-        if (models.reference() != null) {
-            models.reference().memory(memory);
-        }
-        RewardSet scoring = rewards != null ? rewards : ownRewards;
-        GrpoStepTrainer trainer = new GrpoStepTrainer(trained, models.reference(), options, scoring)
-                .dynamicSampling(dynamicSampling(config.training())); // it closes the reference
-        trainer.multiTurn(multiTurn);
-        int start = 0;
-        DataPosition position = new DataPosition(0, 0);
-        if (state != null) {
-            Checkpoints.loadOptimizer(checkpoint.get(), trainer.optimizer(), state.optimizerSteps());
-            trainer.restoreCounters(state.tokensSeen());
-            start = state.step();
-            position = new DataPosition(state.dataEpoch(), state.dataIndex());
-        }
-        PromptSampler sampler = new PromptSampler(data, config.training().perStepPrompts(), config.seed(),
-                config.data().shuffle(), position);
-        List<Prompt> heldOut = task == null ? List.of() : heldOut(encoder);
-        HeldOutData evalData = evalData(encoder, scoring);
-        return new Parts(task, encoder, multiTurn, trained, scoring, trainer, sampler, heldOut, evalData,
-                start, state == null ? 0 : state.seconds(), ownRewards, toolBox);
     }
 
     /** The policy to train and its reference (null: none, or a copy the step trainer takes). */
     private record Models(LanguageModelPolicy policy, LanguageModelPolicy reference) {}
 
     /**
-     * The policy to train, restored from the checkpoint on resume, and its reference. The reference is
-     * taken before a checkpoint is loaded into an existing policy: it is the initial policy.
+     * A fresh run: the caller's policy or one built from the config, and the reference {@code model.ref_model}
+     * names (null: the step trainer copies the policy, or uses the base model under LoRA adapters).
      */
-    private Models policyFor(Optional<Path> checkpoint, Checkpoints.TrainerState state, Tokenizer tok,
-            GrpoStepTrainer.Options options) {
-        LanguageModelPolicy existing = policy; // the caller's, or one built before the run started
-        LanguageModelPolicy restored = null;
-        if (state != null) {
-            restored = checkpointPolicy(checkpoint.get().resolve("model"), tok);
-        } else if (existing == null) {
-            policy();
-        }
-        LanguageModelPolicy reference = referenceFor(checkpoint, tok, options, existing);
-        if (restored != null && existing != null) {
-            existing.mixFrom(restored, 1.0); // continue training the existing policy from the checkpoint
-            restored.close();
-        } else if (restored != null) {
+    private Models freshModels(Tokenizer tok, GrpoStepTrainer.Options options) {
+        LanguageModelPolicy trained = policy();
+        return new Models(trained, options.loss().beta() == 0 ? null : RunParts.reference(config.model(), tok));
+    }
+
+    /**
+     * A resumed run: the checkpoint's policy (loaded into the caller's policy when there is one), and the
+     * reference, taken before the checkpoint is loaded into an existing policy: it is the initial policy.
+     */
+    private Models restoredModels(Path checkpoint, Tokenizer tok, GrpoStepTrainer.Options options) {
+        LanguageModelPolicy restored = checkpointPolicy(checkpoint.resolve("model"), tok);
+        LanguageModelPolicy initial = policy; // the caller's, or one built before the run started; or null
+        LanguageModelPolicy reference = resumedReference(checkpoint, tok, options, initial);
+        if (initial == null) {
             policy = restored;
             ownsPolicy = true;
+            return new Models(restored, reference);
         }
-        return new Models(policy, reference);
+        initial.mixFrom(restored, 1.0); // continue training the existing policy from the checkpoint
+        restored.close();
+        return new Models(initial, reference);
+    }
+
+    /**
+     * With {@code training.ref_param_offload} in full fine-tuning, the reference (the given one, else the
+     * policy as it is now) as a copy whose weights are read from a file under the run directory; else
+     * {@code reference} unchanged.
+     */
+    private LanguageModelPolicy offloaded(LanguageModelPolicy reference, LanguageModelPolicy trained,
+            GrpoStepTrainer.Options options, Path runDir) {
+        if (!config.training().refParamOffload() || options.loss().beta() == 0 || trained.hasAdapter()) {
+            return reference;
+        }
+        if (reference == null) {
+            return trained.offloadedCopy(runDir);
+        }
+        try (LanguageModelPolicy resident = reference) {
+            return resident.offloadedCopy(runDir);
+        }
     }
 
     /** Prints the memory estimate and refuses a run that would not fit, naming settings that would. */
@@ -288,6 +365,10 @@ public final class RunFactory implements AutoCloseable {
                 && config.model().lora().loraDropout() > 0) {
             throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
                     + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
+        }
+        if (config.training().refParamOffload() && config.loss().refModelSyncSteps() > 0) {
+            throw new Grpo4jException("training.ref_param_offload keeps the reference frozen in a file; "
+                    + "loss.ref_model_sync_steps must then be 0, got " + config.loss().refModelSyncSteps());
         }
         ModelConfig model = policy != null
                 ? (policy.model() instanceof Transformer t ? t.config() : null)
@@ -301,6 +382,11 @@ public final class RunFactory implements AutoCloseable {
         long limit = memoryLimit > 0 ? memoryLimit : MemoryEstimate.machineBytes();
         console.println("Memory: " + estimate.describe()
                 + (limit > 0 ? "; the machine has " + MemoryEstimate.gb(limit) : ""));
+        if (estimate.weights() >= ALLOCATOR_HINT_BYTES && System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
+            // not set for every run: on small models it costs CPU and saves nothing (docs/performance.md)
+            console.println("Memory: MALLOC_MMAP_THRESHOLD_=1048576 in the environment makes glibc return freed "
+                    + "tensors to the system: a 15-20 % lower peak on large models, for some CPU time");
+        }
         if (limit > 0 && estimate.total() > limit) {
             List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
             throw new Grpo4jException("the run needs about " + MemoryEstimate.gb(estimate.total()) + " but the machine has "
@@ -319,32 +405,33 @@ public final class RunFactory implements AutoCloseable {
     }
 
     /**
-     * The reference: null at β = 0 (or to let the trainer copy the policy), the saved moving reference,
-     * the configured one, or the initial policy rebuilt for a resumed run.
+     * The reference of a resumed run: null at β = 0 (or with LoRA: the base model with the adapters off),
+     * the checkpoint's moving reference, the configured one, or the initial policy.
      */
-    private LanguageModelPolicy referenceFor(Optional<Path> checkpoint, Tokenizer tok, GrpoStepTrainer.Options options,
-            LanguageModelPolicy existing) {
+    private LanguageModelPolicy resumedReference(Path checkpoint, Tokenizer tok, GrpoStepTrainer.Options options,
+            LanguageModelPolicy initial) {
         if (options.loss().beta() == 0) {
             return null;
         }
-        if (checkpoint.isPresent() && Files.isDirectory(checkpoint.get().resolve("ref"))) {
-            return new LanguageModelPolicy(Transformer.load(checkpoint.get().resolve("ref")), tok);
+        if (Files.isDirectory(checkpoint.resolve("ref"))) {
+            return new LanguageModelPolicy(Transformer.load(checkpoint.resolve("ref")), tok);
         }
         LanguageModelPolicy configured = RunParts.reference(config.model(), tok);
         boolean lora = config.model().lora() != null || config.model().adapter() != null
-                || (existing != null && existing.hasAdapter());
-        if (configured != null || checkpoint.isEmpty() || lora) {
-            return configured; // null with LoRA: the trainer uses the base model with the adapters off
+                || (initial != null && initial.hasAdapter());
+        if (configured != null || lora) {
+            return configured;
         }
-        if (existing != null) {
-            return existing.copy(); // the policy as handed over is the initial policy
-        }
-        // The reference is the initial policy: rebuild it exactly as the run started.
-        return RunParts.policy(config.model(), tok, config.seed());
+        // the policy as handed over (or first built) is the initial policy; else rebuild it as the run started
+        return initial != null ? initial.copy() : RunParts.policy(config.model(), tok, config.seed());
     }
 
-    /** The {@code data.eval_file} evaluation, or null when there is none or evaluation is off. */
-    private HeldOutData evalData(PromptEncoder encoder, RewardSet scoring) {
+    /**
+     * The {@code data.eval_file} evaluation, or null when there is none or evaluation is off; with tools, of
+     * {@code policy}'s multi-turn episodes.
+     */
+    private HeldOutData evalData(PromptEncoder encoder, RewardSet scoring, MultiTurnRollout multiTurn,
+            LanguageModelPolicy trained) {
         String file = config.data().evalFile();
         if (file == null || config.logging().evalSteps() <= 0) {
             return null;
@@ -352,8 +439,10 @@ public final class RunFactory implements AutoCloseable {
         List<PromptRow> rows =
                 PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
         rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
+        Evaluator.Sampler episodes = multiTurn == null ? null
+                : (ids, of, n, params, seed) -> multiTurn.generate(trained, ids, of, n, params, seed).completions();
         return new HeldOutData(Prompts.encode(rows, encoder), scoring, config.generation().samplingParams(),
-                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed());
+                config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed(), episodes);
     }
 
     /** The task's held-out prompts for greedy accuracy, or none when evaluation is off. */

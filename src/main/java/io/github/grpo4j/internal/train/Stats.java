@@ -6,20 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reductions behind the reported {@code reward} and {@code reward_std} metrics. */
-final class Stats {
+public final class Stats {
     private Stats() {}
 
-    static double mean(double[] x) {
+    /** Arithmetic mean. */
+    public static double mean(double[] x) {
         return ReferenceMath.mean(x);
     }
 
     /** Standard deviation, population or sample (Bessel) as configured; 0 for a single value. */
-    static double std(double[] x, StdKind kind) {
+    public static double std(double[] x, StdKind kind) {
         return x.length < 2 ? 0.0 : ReferenceMath.std(x, kind);
     }
 
     /** Mean over groups of the within-group reward std (TRL's {@code reward_std}). */
-    static double meanGroupStd(double[] reward, int[] group, StdKind kind) {
+    public static double meanGroupStd(double[] reward, int[] group, StdKind kind) {
         Map<Integer, double[]> groups = new LinkedHashMap<>();
         Map<Integer, Integer> fill = new LinkedHashMap<>();
         Map<Integer, Integer> sizes = new LinkedHashMap<>();

@@ -91,6 +91,15 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * Runs the steps with {@code runners}' runner instead of a {@link GrpoStepTrainer} on this machine (a
+     * distributed runner; null: this machine); the run loop, metrics, checkpoints and resume stay the same.
+     */
+    public TrainingRun stepRunner(StepRunner.Factory runners) {
+        factory.stepRunner(runners);
+        return this;
+    }
+
     /** Ends the run after this step as if the process were killed (for resume tests). */
     TrainingRun stopAfter(int step) {
         this.stopAfterStep = step;
@@ -125,10 +134,10 @@ public final class TrainingRun {
             dir.checkResumedConfig(config, allowConfigChange);
         }
 
-        try (RunFactory.Parts parts = factory.build(from, console)) {
+        try (RunFactory.Parts parts = factory.build(from, out, console)) {
             Task task = parts.task();
             LanguageModelPolicy policy = parts.policy();
-            GrpoStepTrainer trainer = parts.trainer();
+            StepRunner trainer = parts.trainer();
             PromptSampler sampler = parts.sampler();
             List<Prompt> heldOut = parts.heldOut();
             HeldOutData evalData = parts.evalData();
@@ -294,8 +303,8 @@ public final class TrainingRun {
                 config.generation().maxCompletionLength(), config.generation().stop());
         try (RewardSet verifier = new RewardSet(List.of(task.verifier()), null,
                 io.github.grpo4j.reward.RewardOnError.ZERO)) {
-            Evaluator.Sampler sampler = multiTurn == null ? policy::generate
-                    : (ids, n, params, seed) -> multiTurn.generate(policy, ids, n, params, seed).completions();
+            Evaluator.Sampler sampler = multiTurn == null ? Evaluator.alone(policy)
+                    : (ids, rows, n, params, seed) -> multiTurn.generate(policy, ids, rows, n, params, seed).completions();
             Evaluator.Result r = Evaluator.evaluate(policy, sampler, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("eval/accuracy", r.accuracy());

@@ -43,4 +43,19 @@ class TrainCommandEdgesTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("error: --output-dir is empty");
     }
+
+    @Test
+    void sparkWithoutTheSparkModuleSaysHowToGetIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path config = dir.resolve("run.yaml");
+        java.nio.file.Files.writeString(config, "data: {task: arithmetic}\noutput_dir: " + dir.resolve("run") + "\n");
+        Run r = run("train", "--config", config.toString(), "--spark", "local[2]");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("error: --spark needs the grpo4j-spark module on the classpath")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("run")).as("nothing started").doesNotExist();
+        Run builtIn = run("train", "--spark", "local[2]");
+        assertThat(builtIn.exitCode()).isEqualTo(2);
+        assertThat(builtIn.err()).contains("error: --spark needs --config FILE");
+    }
 }

@@ -3,13 +3,22 @@ package io.github.grpo4j.internal.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.grpo4j.internal.agent.Episodes;
+import io.github.grpo4j.internal.agent.MultiTurnRollout;
+import io.github.grpo4j.internal.agent.ToolTurns;
+import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tools.ToolBox;
+import io.github.grpo4j.internal.tools.ToolCall;
+import io.github.grpo4j.internal.tools.ToolCallParser;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.SamplingParams;
-import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.reward.RewardFunction;
+import io.github.grpo4j.tools.Tool;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** {@code data.eval_file} metrics: the same draws as the evaluation makes, scored by hand. */
@@ -43,6 +52,58 @@ class HeldOutDataTest {
             assertThat(m.get("eval/sampled/pass@1")).isCloseTo(s[2], within(1e-9));
             assertThat(m.get("eval/sampled/pass@3")).isCloseTo(s[3], within(1e-9));
         }
+    }
+
+    @Test
+    void withToolsTheEvaluationScoresWholeEpisodesAndTheModelAloneApart() {
+        var tok = TinyModels.tokenizer();
+        ToolCallParser aCallsEcho = new ToolCallParser() {
+            @Override
+            public List<String> stopStrings() {
+                return List.of("a");
+            }
+
+            @Override
+            public List<ToolCall> parseCalls(String turn) {
+                return turn.contains("a") ? List.of(ToolCall.of("echo", Map.of())) : List.of();
+            }
+        };
+        try (LanguageModelPolicy policy = TinyModels.policy(41);
+                ToolBox box = new ToolBox(List.of(Tool.of("echo", "says ddd", Map.of(), args -> "ddd")),
+                        Duration.ofSeconds(10));
+                RewardSet rewards = RewardSet.of(RewardFunction.of("ddd", (p, c, row) -> c.contains("ddd") ? 1.0 : 0.0))) {
+            MultiTurnRollout rollout = new MultiTurnRollout(box, aCallsEcho, new ToolTurns(tok, box, Map.of()), 2);
+            var prompts = TinyModels.prompts(tok, "abc", "fed", "cc", "a", "bad", "e");
+            List<int[]> ids = prompts.stream().map(Prompt::ids).toList();
+            SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, 0.0, 1.0, 12, List.of());
+            Evaluator.Sampler episodes = (p, rows, n, params, seed) ->
+                    rollout.generate(policy, p, rows, n, params, seed).completions();
+            Map<String, Double> m = new HeldOutData(prompts, rewards, sampling, 2, 1.0, 7, episodes).evaluate(policy);
+
+            Episodes greedy = rollout.generate(policy, ids, 1, SamplingParams.greedy(12), Seeds.of(7, 0, Seeds.EVAL));
+            assertThat(IntStream.of(greedy.toolCalls()).sum()).as("greedy episodes call the tool (precondition)")
+                    .isPositive();
+            double withTool = share(policy, greedy.completions());
+            Completions alone = policy.generate(ids, 1, SamplingParams.greedy(12), Seeds.of(7, 0, Seeds.EVAL));
+            double without = share(policy, alone);
+            assertThat(withTool).as("the tool's result makes a difference (precondition)").isNotEqualTo(without);
+            Episodes sampled = rollout.generate(policy, ids, 2, sampling, Seeds.of(7, 0, Seeds.EVAL));
+
+            assertThat(m.get("eval/greedy/reward")).isCloseTo(withTool, within(1e-9));
+            assertThat(m.get("eval/greedy/pass@1")).isCloseTo(withTool, within(1e-9));
+            assertThat(m.get("eval/sampled/reward")).isCloseTo(share(policy, sampled.completions()), within(1e-9));
+            assertThat(m.get("eval/without_tools/greedy/reward")).isCloseTo(without, within(1e-9));
+            assertThat(m.get("eval/without_tools/greedy/pass@1")).isCloseTo(without, within(1e-9));
+        }
+    }
+
+    /** The share of completions that contain {@code ddd}. */
+    private static double share(LanguageModelPolicy policy, Completions c) {
+        int hits = 0;
+        for (int[] t : c.tokens()) {
+            hits += policy.decode(t).contains("ddd") ? 1 : 0;
+        }
+        return (double) hits / c.size();
     }
 
     /**

@@ -22,7 +22,7 @@ class MemoryEstimateTest {
 
     @Test
     void componentsFollowTheShapes() {
-        MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true, new MemorySettings(0, false), false);
+        MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true, new MemorySettings(0, false), false, false);
         MemoryEstimate e = MemoryEstimate.of(w);
         long n = QWEN_05B.parameterCount();
         assertThat(n).isBetween(620_000_000L, 640_000_000L);
@@ -41,11 +41,15 @@ class MemoryEstimateTest {
         MemoryEstimate ckpt = MemoryEstimate.of(w.with(8, new MemorySettings(0, true)));
         assertThat(ckpt.activations()).isLessThan(e.activations() / 10);
         assertThat(MemoryEstimate.of(new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, false,
-                new MemorySettings(0, false), false)).reference()).isZero();
+                new MemorySettings(0, false), false, false)).reference()).isZero();
         // LoRA: frozen base, no gradients or moments for it, the base itself as the reference
         MemoryEstimate lora = MemoryEstimate.of(w.withLora());
         assertThat(lora.gradients() + lora.adamMoments() + lora.reference()).isZero();
         assertThat(lora.weights()).isEqualTo(e.weights());
+        // offloaded reference: only the untied head with its norm and the 32 MiB read buffer are resident
+        MemoryEstimate offloaded = MemoryEstimate.of(w.withReferenceOffloaded());
+        assertThat(offloaded.reference()).isEqualTo((151936L * 896 + 896) * 4 + (32L << 20));
+        assertThat(offloaded.peak()).isEqualTo(e.peak() - e.reference() + offloaded.reference());
         assertThat(e.peak()).isEqualTo(e.weights() + e.reference() + e.gradients() + e.adamMoments()
                 + Math.max(e.generation(), e.activations() + e.logits() + e.optimizer()));
     }
@@ -53,7 +57,7 @@ class MemoryEstimateTest {
     @Test
     void knobsThatFitAreNamedWithTheirEstimates() {
         MemoryEstimate.Workload w = new MemoryEstimate.Workload(QWEN_05B, 64, 64, 32, 512, true,
-                new MemorySettings(0, false), false);
+                new MemorySettings(0, false), false, false);
         long limit = 24_000_000_000L;
         assertThat(MemoryEstimate.of(w).total()).isGreaterThan(limit);
         List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
@@ -62,9 +66,14 @@ class MemoryEstimateTest {
         assertThat(String.join(" ", knobs)).contains("training.gradient_checkpointing=true");
         // full fine-tuning's state alone (12.6 GB) exceeds 10 GB whatever the batch: only LoRA fits
         MemoryEstimate.Workload small = new MemoryEstimate.Workload(QWEN_05B, 8, 8, 32, 32, true,
-                new MemorySettings(256, false), false);
+                new MemorySettings(256, false), false, false);
         assertThat(MemoryEstimate.knobsThatFit(small, 10_000_000_000L)).singleElement().asString()
                 .startsWith("LoRA adapters, model.lora (").endsWith(" GB)");
+        // just above the estimate with the reference offloaded: that setting is named
+        long offloaded = MemoryEstimate.of(small.withReferenceOffloaded()).total();
+        assertThat(MemoryEstimate.of(small).total()).isGreaterThan(offloaded + 1);
+        assertThat(MemoryEstimate.knobsThatFit(small, offloaded + 1))
+                .anySatisfy(k -> assertThat(k).startsWith("training.ref_param_offload=true ("));
     }
 
     /**
@@ -99,7 +108,7 @@ class MemoryEstimateTest {
             long measured = ProcMemory.peakResidentBytes() - before + 4 * config.parameterCount();
             int prompt = 3;
             MemoryEstimate e = MemoryEstimate.of(new MemoryEstimate.Workload(config, 8, 8, prompt,
-                    options.sampling().maxNewTokens(), true, new MemorySettings(0, false), false));
+                    options.sampling().maxNewTokens(), true, new MemorySettings(0, false), false, false));
             assertThat(measured).isGreaterThan(4 * 4 * config.parameterCount()); // weights, reference, moments at least
             // in the test's output file (target/surefire-reports), for re-checking the bounds
             System.out.printf("memory estimate %d bytes, measured %d bytes, ratio %.3f%n", e.peak(), measured,

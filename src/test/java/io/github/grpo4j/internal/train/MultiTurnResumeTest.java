@@ -32,6 +32,19 @@ class MultiTurnResumeTest {
         }
     };
 
+    /** Ends a turn at each 1 and reads no call (for runs against an environment). */
+    static final ToolCallParser TURN_ENDS_AT_ONE = new ToolCallParser() {
+        @Override
+        public List<String> stopStrings() {
+            return List.of("1");
+        }
+
+        @Override
+        public List<ToolCall> parseCalls(String turn) {
+            return List.of();
+        }
+    };
+
     static TrainingRun run(GrpoConfig config) {
         RunFactory parts = new RunFactory(config).tools(List.of(Tool.of("echo", "repeats 22", Map.of(), args -> "22")))
                 .toolCallParser(ONE_CALLS_ECHO);

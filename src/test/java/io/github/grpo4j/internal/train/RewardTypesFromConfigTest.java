@@ -56,6 +56,7 @@ class RewardTypesFromConfigTest {
                   - {name: fmt, type: format}
                   - {name: len, type: length, params: {coefficient: 0.5, target: 3, unit: chars}}
                   - {name: over, type: overlong_penalty, params: {max_length: 20, cache: 4}}
+                  - {name: env, type: environment}
                   - name: ext
                     type: external
                     params: {command: [python3, %s], timeout_s: 30}
@@ -68,7 +69,7 @@ class RewardTypesFromConfigTest {
         String c1 = "42.05";
         List<RewardInput> batch = List.of(
                 new RewardInput("p", c0, Map.of("answer", "42"), 17, false),
-                new RewardInput("p", c1, Map.of("answer", "42"), 18, false));
+                new RewardInput("p", c1, Map.of("answer", "42", "environment_reward", 0.75), 18, false));
         try (RewardSet set = RunParts.rewards(c.rewards(), c.rewardOnError(), null)) {
             RewardResult r = set.score(batch);
             // by hand, per docs/rewards.md
@@ -82,6 +83,9 @@ class RewardTypesFromConfigTest {
             assertThat(r.value("over", 0)).isCloseTo(-0.25, within(1e-12));
             assertThat(r.value("over", 1)).isCloseTo(-0.5, within(1e-12));
             assertThat(List.of(r.value("ext", 0), r.value("ext", 1))).containsExactly(35.0, 5.0);
+            // the episode's environment reward; none (no environment) does not apply
+            assertThat(r.value("env", 0)).isNull();
+            assertThat(r.value("env", 1)).isEqualTo(0.75);
         }
     }
 
