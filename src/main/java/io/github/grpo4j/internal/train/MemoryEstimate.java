@@ -10,9 +10,11 @@ import java.util.Locale;
 
 /**
  * Peak memory of full fine-tuning with GRPO, estimated from the shapes before anything is allocated:
- * weights, the reference copy, gradients, AdamW moments, and the larger of the generation phase (KV
- * cache, sampling logits) and the update phase (the micro-batch's saved activations, its logits and their
- * copies, optimizer temporaries). All float32.
+ * weights, the reference copy, gradients, AdamW moments, and the largest of three phases that never
+ * overlap: generation (KV cache, sampling logits), a micro-batch's forward and backward (its saved
+ * activations, its logits and their copies), and the optimizer step after the last backward (AdamW's
+ * temporaries: it closes each one once used, so at most two of the largest tensor's size are alive). All
+ * float32.
  *
  * <p>The activation count follows the ops of one decoder layer as grpo4j runs them (what autograd keeps
  * per token: 8 hidden-size tensors, 5 of the query width, 4 of the key/value width, 5 of the MLP width and
@@ -28,7 +30,7 @@ import java.util.Locale;
  * @param generation  KV cache and sampling buffers of one rollout
  * @param activations what the update's forward keeps for backward, per micro-batch
  * @param logits      the vocabulary-sized arrays of log-prob computation, per micro-batch or chunk
- * @param optimizer   temporaries of gradient accumulation, clipping and AdamW (the largest tensor's)
+ * @param optimizer   temporaries of clipping and AdamW (two of the largest tensor's size)
  */
 public record MemoryEstimate(long weights, long reference, long gradients, long adamMoments, long generation,
         long activations, long logits, long optimizer) {
@@ -100,7 +102,7 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         long logitRows = w.memory().chunks(scored) ? w.memory().logprobChunkSize() : scored;
         long logits = 5 * logitRows * vocab * FLOAT;
         long largest = Math.max(vocab * d, Math.max(inter * d, dq * d));
-        long optimizer = 3 * largest * FLOAT;
+        long optimizer = 2 * largest * FLOAT;
         long weights = n * FLOAT;
         if (w.lora()) {
             return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);
@@ -113,10 +115,10 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         return new MemoryEstimate(weights, reference, weights, 2 * weights, generation, activations, logits, optimizer);
     }
 
-    /** {@return the estimated peak: the state kept all run plus the larger of generation and update} */
+    /** {@return the estimated peak: the state kept all run plus the largest of generation, backward and optimizer step} */
     public long peak() {
         return weights + reference + gradients + adamMoments
-                + Math.max(generation, activations + logits + optimizer);
+                + Math.max(generation, Math.max(activations + logits, optimizer));
     }
 
     /** {@return the peak plus the runtime's own memory: what the process needs} */
