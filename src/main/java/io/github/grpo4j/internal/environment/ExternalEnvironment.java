@@ -8,7 +8,6 @@ import io.github.grpo4j.environment.Environment;
 import io.github.grpo4j.internal.process.LineProcess;
 import io.github.grpo4j.internal.reward.ExternalReward;
 import io.github.grpo4j.internal.reward.Params;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,6 @@ import java.util.function.Supplier;
 public final class ExternalEnvironment implements Supplier<Environment>, AutoCloseable {
     static final List<String> PARAMS = List.of("command", "args", "timeout_s", "cwd", "env");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int REPLY_SHOWN = 300;
 
     private final LineProcess process;
     private final AtomicLong ids = new AtomicLong();
@@ -72,28 +70,13 @@ public final class ExternalEnvironment implements Supplier<Environment>, AutoClo
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("episode", id);
         req.put(op, value);
-        String line;
-        try {
-            line = process.request(JSON.writeValueAsString(req), "a " + op, "raise 'timeout_s' if it is slow");
-        } catch (IOException e) {
-            throw new Grpo4jException("environment: could not write the " + op + " as JSON: " + e.getMessage(), e);
-        }
-        JsonNode reply;
-        try {
-            reply = JSON.readTree(line);
-        } catch (IOException e) {
-            reply = null;
-        }
-        if (reply != null && reply.isObject() && reply.has("error")) {
-            JsonNode err = reply.get("error");
-            throw new Grpo4jException(err.isTextual() ? err.asText() : err.toString());
-        }
+        LineProcess.JsonReply r = process.requestJson(req, "environment", op, "raise 'timeout_s' if it is slow");
+        JsonNode reply = r.json();
         String problem = reply == null || !reply.isObject() ? "not a JSON object" : problem(reply);
         if (problem != null) {
             process.kill(); // the stream may be out of step with our calls
-            String shown = line.length() > REPLY_SHOWN ? line.substring(0, REPLY_SHOWN) + "..." : line;
             throw new Grpo4jException("environment (external " + process.command() + "): malformed reply to a " + op
-                    + " '" + shown + "': " + problem + "; expected one JSON object per line, {\"messages\": [...], "
+                    + " '" + r.shown() + "': " + problem + "; expected one JSON object per line, {\"messages\": [...], "
                     + "\"reward\": ..., \"done\": ...} or {\"error\": ...} (print logs to stderr, not stdout)");
         }
         List<Map<String, Object>> messages = reply.has("messages")

@@ -1,5 +1,7 @@
 package io.github.grpo4j.internal.process;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,6 +68,54 @@ public final class LineProcess implements AutoCloseable {
     /** {@return the command} */
     public List<String> command() {
         return command;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int REPLY_SHOWN = 300;
+
+    /**
+     * A reply of {@link #requestJson}.
+     *
+     * @param line the reply line as read
+     * @param json the line parsed, or null when it is not JSON
+     */
+    public record JsonReply(String line, JsonNode json) {
+        /** {@return the reply line for a message, cut after 300 characters} */
+        public String shown() {
+            return line.length() > REPLY_SHOWN ? line.substring(0, REPLY_SHOWN) + "..." : line;
+        }
+    }
+
+    /**
+     * One JSON-lines exchange (external tools and environments): sends {@code request} as one JSON object and
+     * parses the reply line; a reply {@code {"error": ...}} is thrown as its message. What else a reply must
+     * hold is the caller's to check.
+     *
+     * @param request the request object
+     * @param owner   who asks, for messages ("tool 'calculator'", "environment")
+     * @param op      what the request is ("call", "reset")
+     * @param hint    what a timeout suggests
+     * @return the reply, parsed when it is JSON
+     * @throws Grpo4jException on an error reply, or when the process cannot start, dies or does not reply in time
+     */
+    public JsonReply requestJson(Map<String, Object> request, String owner, String op, String hint) {
+        String line;
+        try {
+            line = request(JSON.writeValueAsString(request), "a " + op, hint);
+        } catch (IOException e) {
+            throw new Grpo4jException(owner + ": could not write the " + op + " as JSON: " + e.getMessage(), e);
+        }
+        JsonNode reply;
+        try {
+            reply = JSON.readTree(line);
+        } catch (IOException e) {
+            reply = null;
+        }
+        if (reply != null && reply.isObject() && reply.has("error")) {
+            JsonNode err = reply.get("error");
+            throw new Grpo4jException(err.isTextual() ? err.asText() : err.toString());
+        }
+        return new JsonReply(line, reply);
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.github.grpo4j.internal.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.process.LineProcess;
 import io.github.grpo4j.internal.reward.ExternalReward;
 import io.github.grpo4j.internal.reward.Params;
 import io.github.grpo4j.tools.Tool;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +25,6 @@ import java.util.Map;
 public final class ExternalTool implements Tool {
     static final List<String> PARAMS = List.of("command", "args", "timeout_s", "cwd", "env", "description",
             "parameters");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int REPLY_SHOWN = 300;
 
     private final String name;
     private final String description;
@@ -81,27 +77,13 @@ public final class ExternalTool implements Tool {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("name", name);
         req.put("arguments", arguments);
-        String line;
-        try {
-            line = process.request(JSON.writeValueAsString(req), "a call", "raise 'timeout_s' if the tool is slow");
-        } catch (IOException e) {
-            throw new Grpo4jException("tool '" + name + "': could not write the call as JSON: " + e.getMessage(), e);
-        }
-        JsonNode reply;
-        try {
-            reply = JSON.readTree(line);
-        } catch (IOException e) {
-            reply = null;
-        }
-        if (reply != null && reply.isObject() && reply.has("error")) {
-            JsonNode err = reply.get("error");
-            throw new Grpo4jException(err.isTextual() ? err.asText() : err.toString());
-        }
+        LineProcess.JsonReply r = process.requestJson(req, "tool '" + name + "'", "call",
+                "raise 'timeout_s' if the tool is slow");
+        JsonNode reply = r.json();
         if (reply == null || !reply.isObject() || !reply.has("content")) {
             process.kill(); // the stream may be out of step with our calls
-            String shown = line.length() > REPLY_SHOWN ? line.substring(0, REPLY_SHOWN) + "..." : line;
             throw new Grpo4jException("tool '" + name + "' (external " + process.command() + "): malformed reply '"
-                    + shown + "'; expected one JSON object per line, {\"content\": ...} or {\"error\": ...}"
+                    + r.shown() + "'; expected one JSON object per line, {\"content\": ...} or {\"error\": ...}"
                     + " (print logs to stderr, not stdout)");
         }
         JsonNode content = reply.get("content");
