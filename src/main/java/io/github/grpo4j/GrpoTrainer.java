@@ -417,6 +417,8 @@ public final class GrpoTrainer implements AutoCloseable {
          * Runs each step's prompt groups on an Apache Spark cluster while this process keeps the weights and
          * the optimizer (docs/distributed.md); the command line's {@code --spark}. The executors build the
          * policy, rewards, tools and environment from the config, so none may be passed as objects.
+         * Implies {@code training.rollout_seeding: group} (each prompt group sampled from its own seed, so
+         * the run samples what the same config with that option samples on one machine).
          * Default: every step on this machine.
          *
          * @param master the cluster: {@code local[2]}, {@code spark://host:7077}
@@ -468,7 +470,14 @@ public final class GrpoTrainer implements AutoCloseable {
             String source = configFile != null ? configFile.toString() : "GrpoTrainer config";
             String text = configFile != null ? ConfigLoader.readConfigFile(configFile)
                     : ConfigIo.toYaml(config != null ? config : GrpoConfig.defaults());
-            GrpoConfig resolved = ConfigLoader.forCode(source, text, overrides, supplied);
+            // Spark generates each prompt group from a seed of its own; the run's config says so (and a resume
+            // without --spark then samples the same); an explicit set(...) of batch seeding is refused later
+            List<String> all = overrides;
+            if (spark != null) {
+                all = new ArrayList<>(overrides);
+                all.add(0, "training.rollout_seeding=group");
+            }
+            GrpoConfig resolved = ConfigLoader.forCode(source, text, all, supplied);
             String promptField = resolved.data().promptField();
             String messagesField = resolved.data().messagesField();
             PromptDataset prompts = promptRows != null ? PromptDataset.fromMaps("prompts", promptRows, promptField, messagesField)

@@ -65,6 +65,12 @@ package io.github.grpo4j.config;
  * @param maxGenerationBatches config key {@code max_generation_batches}, default {@code 0}, valid: ≥ 0. With
  *     {@code dynamic_sampling}: generation batches per step at most (verl {@code max_num_gen_batches}, whose
  *     default 0 is kept: no limit, so data whose groups never vary loops for ever).
+ * @param rolloutSeeding config key {@code rollout_seeding}, default {@code batch}, valid: {@code batch},
+ *     {@code group}. Sampling randomness per step: {@code batch} draws every prompt's completions from one
+ *     random stream, generated together; {@code group} gives each prompt group a stream of its own, derived
+ *     from (seed, step, group), and generates the groups one after another. {@code group} samples the same
+ *     completions however the groups are spread over machines, which is what {@code --spark} runs (it implies
+ *     {@code group}); {@code batch} is faster on one machine (one batched generation).
  */
 @Doc("Steps, batch shape and optimiser. One step = P prompts × G completions rolled out, scored, "
         + "then `num_iterations` passes of AdamW updates over them in micro-batches.")
@@ -168,7 +174,14 @@ public record TrainingSection(
                 + "whose default 0 is kept: no limit, so data whose groups never vary loops for ever).")
         @Range(min = 0)
         @Default("0")
-        int maxGenerationBatches) {
+        int maxGenerationBatches,
+        @Doc("Sampling randomness per step: `batch` draws every prompt's completions from one random stream, "
+                + "generated together; `group` gives each prompt group a stream of its own, derived from "
+                + "(seed, step, group), and generates the groups one after another. `group` samples the same "
+                + "completions however the groups are spread over machines, which is what `--spark` runs "
+                + "(it implies `group`); `batch` is faster on one machine (one batched generation).")
+        @Default("batch")
+        RolloutSeeding rolloutSeeding) {
 
     /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {

@@ -10,6 +10,7 @@ import io.github.grpo4j.StepResult;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
+import io.github.grpo4j.config.RolloutSeeding;
 import io.github.grpo4j.config.ScaleRewards;
 import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.algo.Advantages;
@@ -96,6 +97,10 @@ final class DistributedStepRunner implements StepRunner {
         if (what != null) {
             throw new Grpo4jException(what + " does not run distributed yet (docs/distributed.md): "
                     + "change it or train without --spark");
+        }
+        if (c.training().rolloutSeeding() != RolloutSeeding.GROUP) {
+            throw new Grpo4jException("a distributed run samples each prompt group from a seed of its own: set "
+                    + "training.rollout_seeding: group (--spark sets it unless the config overrides it)");
         }
     }
 

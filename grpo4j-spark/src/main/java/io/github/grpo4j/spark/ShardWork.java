@@ -35,7 +35,7 @@ final class ShardWork {
 
     /** The sampling seed of group {@code group} of step {@code step}: independent of which machine draws it. */
     static long groupSeed(long runSeed, int step, int group) {
-        return Seeds.of(Seeds.of(runSeed, step, Seeds.GENERATION), group, Seeds.GENERATION);
+        return Seeds.group(Seeds.of(runSeed, step, Seeds.GENERATION), group); // as rollout_seeding: group on one machine
     }
 
     /**

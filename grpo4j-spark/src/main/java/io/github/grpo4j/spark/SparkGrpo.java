@@ -35,7 +35,8 @@ public final class SparkGrpo {
     /**
      * Trains {@code config} with each step's prompt groups spread over {@code sc}'s executors.
      *
-     * @param config the run's configuration (rewards and model as the config describes them)
+     * @param config the run's configuration (rewards and model as the config describes them), with
+     *               {@code training.rollout_seeding: group}
      * @param sc     the Spark context; left running
      * @param resume continue from the newest checkpoint of the output directory
      * @return the run's result
@@ -80,7 +81,7 @@ public final class SparkGrpo {
     public static void main(String[] args) {
         Path config = null;
         boolean resume = false;
-        List<String> overrides = new ArrayList<>();
+        List<String> overrides = new ArrayList<>(List.of("training.rollout_seeding=group")); // as --spark
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config", "-c" -> config = Path.of(value(args, ++i));

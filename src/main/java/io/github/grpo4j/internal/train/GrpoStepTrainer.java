@@ -13,6 +13,7 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
+import io.github.grpo4j.config.RolloutSeeding;
 import io.github.grpo4j.config.ScaleRewards;
 import io.github.grpo4j.config.TrainingSection;
 import io.github.grpo4j.internal.algo.AdvantageOptions;
@@ -224,6 +225,7 @@ public final class GrpoStepTrainer implements StepRunner {
     private StepPhase.Listener phases = phase -> { };
     private MultiTurnRollout multiTurn;
     private DynamicSampling.Options dynamicSampling = DynamicSampling.Options.OFF;
+    private RolloutSeeding rolloutSeeding = RolloutSeeding.BATCH;
 
     /**
      * @param policy    trained in place
@@ -282,6 +284,17 @@ public final class GrpoStepTrainer implements StepRunner {
     @Override
     public void restoreCounters(long tokensSeen) {
         this.tokensSeen = tokensSeen;
+    }
+
+    /**
+     * Where each step's sampling randomness comes from ({@code training.rollout_seeding}): one stream for the
+     * batch (default), or one per prompt group, each group generated on its own.
+     *
+     * @return this trainer
+     */
+    public GrpoStepTrainer rolloutSeeding(RolloutSeeding seeding) {
+        this.rolloutSeeding = seeding;
+        return this;
     }
 
     /** Sets DAPO's dynamic sampling for later steps (off by default). */
@@ -412,17 +425,31 @@ public final class GrpoStepTrainer implements StepRunner {
 
     /**
      * One generation batch: G completions of each prompt, decoded and scored by every reward function. With
-     * tools, the batch's episodes are added to {@code episodes} (for the round's tool metrics).
+     * tools, the batch's episodes are added to {@code episodes} (for the round's tool metrics). Under
+     * {@code rollout_seeding: group} each prompt's group is generated on its own from
+     * {@link Seeds#group its own seed}, as a distributed run generates it wherever the group lands.
      */
     private Rollouts generate(int firstStep, int batch, List<Prompt> prompts, List<Episodes> episodesOut) {
         long seed = Seeds.of(options.seed(), firstStep, Seeds.GENERATION);
         long batchSeed = batch == 0 ? seed : Seeds.of(seed, batch, Seeds.GENERATION); // resampling: a stream of its own
+        if (rolloutSeeding == RolloutSeeding.BATCH) {
+            return generate(prompts, batchSeed, episodesOut);
+        }
+        List<Rollouts> groups = new ArrayList<>(prompts.size());
+        for (int g = 0; g < prompts.size(); g++) {
+            groups.add(generate(List.of(prompts.get(g)), Seeds.group(batchSeed, g), episodesOut));
+        }
+        return Rollouts.concat(groups);
+    }
+
+    /** G completions of each of {@code prompts} from the one random stream {@code seed}, scored. */
+    private Rollouts generate(List<Prompt> prompts, long seed, List<Episodes> episodesOut) {
         // G completions per prompt, or with tools G multi-turn episodes whose tool results are context only
         Episodes episodes = multiTurn == null ? null
                 : multiTurn.generate(policy, idsOf(prompts), prompts.stream().map(Prompt::row).toList(),
-                        options.numGenerations(), options.sampling(), batchSeed);
+                        options.numGenerations(), options.sampling(), seed);
         Completions c = episodes != null ? episodes.completions()
-                : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), batchSeed);
+                : policy.generate(idsOf(prompts), options.numGenerations(), options.sampling(), seed);
         Rollouts rollouts = Rollouts.generated(prompts, c, decode(c));
         if (episodes != null) {
             rollouts = rollouts.withEpisodes(episodes);

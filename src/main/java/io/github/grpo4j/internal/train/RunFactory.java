@@ -144,7 +144,8 @@ public final class RunFactory implements AutoCloseable {
     private static StepRunner localRunner(GrpoConfig config, TransformerPolicy policy, TransformerPolicy reference,
             GrpoStepTrainer.Options options, RewardSet rewards, MultiTurnRollout multiTurn) {
         GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
-                .dynamicSampling(dynamicSampling(config.training()));
+                .dynamicSampling(dynamicSampling(config.training()))
+                .rolloutSeeding(config.training().rolloutSeeding());
         trainer.multiTurn(multiTurn);
         return trainer;
     }

@@ -17,4 +17,13 @@ public final class Seeds {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
+    /**
+     * The sampling seed of prompt group {@code group} of a generation batch whose stream is {@code batchSeed}
+     * ({@code training.rollout_seeding: group}): which machine draws the group, and which groups it draws
+     * along with it, change nothing.
+     */
+    public static long group(long batchSeed, int group) {
+        return of(batchSeed, group, GENERATION);
+    }
 }

@@ -16,6 +16,7 @@ import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.config.RolloutSeeding;
 import io.github.grpo4j.config.CallFormat;
 import io.github.grpo4j.config.ScaleRewards;
 import io.github.grpo4j.config.StdKind;
@@ -65,6 +66,10 @@ class OptionEnumsTest {
         for (LrSchedulerType v : LrSchedulerType.values()) {
             assertThat(ConfigLoaderTest.parse(BASE, "training.lr_scheduler_type=" + v.configName()).training()
                     .lrSchedulerType()).isEqualTo(v);
+        }
+        for (RolloutSeeding v : RolloutSeeding.values()) {
+            assertThat(ConfigLoaderTest.parse(BASE, "training.rollout_seeding=" + v.configName()).training()
+                    .rolloutSeeding()).isEqualTo(v);
         }
         for (CallFormat v : CallFormat.values()) {
             assertThat(ConfigLoaderTest.parse(BASE, "tools.call_format=" + v.configName()).tools().callFormat()).isEqualTo(v);
@@ -131,7 +136,8 @@ class OptionEnumsTest {
                 ImportanceSamplingLevel.TOKEN, false, false, 0, 0.6, MultiObjectiveAggregation.SUM_THEN_NORMALIZE, 0.0,
                 1.0));
         assertThat(TrainingSection.defaults()).isEqualTo(new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8,
-                0.0, LrSchedulerType.CONSTANT, 0.0, 0, 1.0, 256, false, false, 1, false, 0));
+                0.0, LrSchedulerType.CONSTANT, 0.0, 0, 1.0, 256, false, false, 1, false, 0,
+                RolloutSeeding.BATCH));
         assertThat(GenerationSection.defaults()).isEqualTo(new GenerationSection(8, 256, 1.0, 0, 1.0, 0.0, 1.0, List.of()));
         assertThat(DataSection.defaults()).isEqualTo(new DataSection(null, null, Map.of(), "prompt", "messages", true, 512,
                 null));
