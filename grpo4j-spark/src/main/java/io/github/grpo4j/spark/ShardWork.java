@@ -24,8 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The work of one partition of prompt groups, the same wherever it runs (a Spark task, or all groups in
- * this JVM for the single-machine twin). Everything is computed per group, so the partitioning changes no
+ * The work of one partition of prompt groups (a Spark task), the same wherever it runs. Everything is computed per group, so the partitioning changes no
  * number: a group's completions come from its own random stream ({@link #groupSeed}), its micro-batches are
  * cut from its own rows, and only the sums over groups depend on how groups are spread (float summation
  * order).

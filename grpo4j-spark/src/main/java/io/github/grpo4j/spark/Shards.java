@@ -2,10 +2,7 @@ package io.github.grpo4j.spark;
 
 import java.util.List;
 
-/**
- * Where a step's prompt groups are worked on: a Spark cluster ({@link SparkShards}), or this JVM
- * ({@link LocalShards}, the single-machine twin that runs the same computation without Spark).
- */
+/** Where a step's prompt groups are worked on: the executors of a Spark cluster ({@link SparkShards}). */
 interface Shards extends AutoCloseable {
 
     /**

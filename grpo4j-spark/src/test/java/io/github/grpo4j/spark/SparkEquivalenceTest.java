@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.config.ConfigLoader;
+import io.github.grpo4j.internal.train.RunFactory;
 import io.github.grpo4j.internal.train.TrainingRun;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.io.ByteArrayOutputStream;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run on Spark {@code local[2]} equals the same computation on one machine without Spark: per-group
- * quantities exactly, the summed gradients' consequences (loss terms, final weights) within float summation
- * tolerance.
+ * A run on Spark {@code local[2]} equals the plain single-machine run of the same config
+ * ({@code training.rollout_seeding: group}, which {@code --spark} implies): per-group quantities exactly, the
+ * summed gradients and their consequences (loss terms, final weights) within float summation tolerance.
  */
 class SparkEquivalenceTest {
 
@@ -73,6 +74,7 @@ class SparkEquivalenceTest {
                   num_iterations: 2
                   learning_rate: 1.0e-2
                   warmup_steps: 0
+                  rollout_seeding: group
                 loss:
                   beta: 0.04
                   scale_rewards: batch
@@ -96,27 +98,33 @@ class SparkEquivalenceTest {
                 .set("spark.ui.enabled", "false"));
     }
 
+    /** The plain single-machine run, each step's last applied gradient added to {@code gradients}. */
+    static void plainRun(GrpoConfig config, List<Map<String, float[]>> gradients) {
+        run(config).stepRunner(LastGradients.recording(RunFactory::localRunner, gradients)).run(false);
+    }
+
     @Test
-    void localTwoEqualsTheSameComputationWithoutSpark(@TempDir Path dir) throws IOException {
-        List<GradientSum> one = new ArrayList<>(), spark = new ArrayList<>();
-        run(config(dir.resolve("one"))).stepRunner(DistributedStepRunner.factory(
-                (yaml, ref) -> new RecordingShards(new LocalShards(yaml, ref), one))).run(false);
+    void localTwoEqualsThePlainSingleMachineRun(@TempDir Path dir) throws IOException {
+        List<Map<String, float[]>> one = new ArrayList<>(), spark = new ArrayList<>();
+        plainRun(config(dir.resolve("one")), one);
         try (JavaSparkContext sc = localContext(2)) {
-            run(config(dir.resolve("spark"))).stepRunner(DistributedStepRunner.factory(
-                    (yaml, ref) -> new RecordingShards(new SparkShards(sc, false, yaml, ref), spark))).run(false);
+            run(config(dir.resolve("spark"))).stepRunner(LastGradients.recording(
+                    DistributedStepRunner.factory((yaml, ref) -> new SparkShards(sc, false, yaml, ref)), spark))
+                    .run(false);
         }
         assertSameGradients(one, spark);
         assertSameRun(dir.resolve("one"), dir.resolve("spark"));
     }
 
     /**
-     * The summed gradient of every update (2 steps × μ 2) within float summation tolerance: the largest
-     * difference at most 1e-5 of the largest gradient entry.
+     * The gradient of each step's last update (step 1's and step 2's second, after clipping) within float
+     * summation tolerance: the largest difference at most 1e-5 of the largest gradient entry. (The first
+     * updates' gradients enter the compared grad_norm, loss and final weights.)
      */
-    static void assertSameGradients(List<GradientSum> expected, List<GradientSum> actual) {
-        assertThat(actual).hasSameSizeAs(expected).hasSize(4);
+    static void assertSameGradients(List<Map<String, float[]>> expected, List<Map<String, float[]>> actual) {
+        assertThat(actual).hasSameSizeAs(expected).hasSize(2);
         for (int u = 0; u < expected.size(); u++) {
-            Map<String, float[]> x = expected.get(u).gradients(), y = actual.get(u).gradients();
+            Map<String, float[]> x = expected.get(u), y = actual.get(u);
             assertThat(y.keySet()).isEqualTo(x.keySet());
             double scale = 0, diff = 0;
             for (String k : x.keySet()) {
@@ -125,8 +133,8 @@ class SparkEquivalenceTest {
                     diff = Math.max(diff, Math.abs(x.get(k)[i] - y.get(k)[i]));
                 }
             }
-            assertThat(scale).as("update %d has a gradient", u).isGreaterThan(1e-6);
-            assertThat(diff).as("update %d: largest gradient difference", u).isLessThanOrEqualTo(1e-5 * scale);
+            assertThat(scale).as("step %d has a gradient", u + 1).isGreaterThan(1e-6);
+            assertThat(diff).as("step %d: largest gradient difference", u + 1).isLessThanOrEqualTo(1e-5 * scale);
         }
     }
 
@@ -139,8 +147,12 @@ class SparkEquivalenceTest {
             // preconditions: the step learned something, so equal numbers are not zeros
             assertThat(x.get("reward_std")).as("rewards vary").isGreaterThan(0);
             assertThat(x.get("grad_norm")).as("gradients are non-zero").isGreaterThan(0);
-            assertThat(y.keySet()).isEqualTo(x.keySet());
-            for (String k : x.keySet()) {
+            // the distributed step reports every metric but the entropy by position (entropy/pos_*) and the throughputs
+            assertThat(x.keySet()).containsAll(y.keySet());
+            assertThat(x.keySet().stream().filter(k -> !y.containsKey(k)))
+                    .allMatch(k -> k.startsWith("entropy/pos") || k.endsWith("tokens_per_s")
+                            || k.startsWith("timing/"));
+            for (String k : y.keySet()) {
                 if (k.startsWith("timing/") || k.equals("step_time") || k.equals("step")) {
                     continue;
                 }

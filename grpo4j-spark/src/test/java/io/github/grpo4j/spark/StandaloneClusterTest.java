@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A Spark standalone cluster on localhost (a master and two workers, each a JVM of its own started from the
  * jars on this test's classpath, no downloads; each worker launches its executor JVM) gives the same run as
- * one machine, while one executor is lost in the middle of a step: it halts its JVM in the step's second
+ * the plain single-machine run, while one executor is lost in the middle of a step: it halts its JVM in the step's second
  * update, Spark recomputes its persisted rollouts from the lineage and retries its tasks.
  */
 class StandaloneClusterTest {
@@ -62,10 +63,8 @@ class StandaloneClusterTest {
                         String.valueOf(freePort()), "--work-dir", work.toString(), master));
             }
             Path marker = dir.resolve("executor-lost");
-            List<GradientSum> one = new ArrayList<>(), spark = new ArrayList<>();
-            SparkEquivalenceTest.run(SparkEquivalenceTest.config(dir.resolve("one"))).stepRunner(
-                    DistributedStepRunner.factory((yaml, ref) -> new RecordingShards(new LocalShards(yaml, ref), one)))
-                    .run(false);
+            List<Map<String, float[]>> one = new ArrayList<>(), spark = new ArrayList<>();
+            SparkEquivalenceTest.plainRun(SparkEquivalenceTest.config(dir.resolve("one")), one);
             SparkConf conf = new SparkConf().setMaster(master).setAppName("grpo4j-cluster-test")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
@@ -79,8 +78,8 @@ class StandaloneClusterTest {
                             + " -D" + ExecutorLoss.PROPERTY + "=" + marker);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 SparkEquivalenceTest.run(SparkEquivalenceTest.config(dir.resolve("spark"))).stepRunner(
-                        DistributedStepRunner.factory(
-                                (yaml, ref) -> new RecordingShards(new SparkShards(sc, false, yaml, ref), spark)))
+                        LastGradients.recording(DistributedStepRunner.factory(
+                                (yaml, ref) -> new SparkShards(sc, false, yaml, ref)), spark))
                         .run(false);
             }
             assertThat(marker).as("an executor was lost mid-step").exists();

@@ -140,8 +140,19 @@ public final class RunFactory implements AutoCloseable {
         return this;
     }
 
-    /** The default runner: every step on this machine. */
-    private static StepRunner localRunner(GrpoConfig config, TransformerPolicy policy, TransformerPolicy reference,
+    /**
+     * The default runner: every step on this machine, a {@link GrpoStepTrainer} set up from {@code config}
+     * (a {@link StepRunner.Factory}; the Spark module's tests compare their runner with it).
+     *
+     * @param config    the run's configuration
+     * @param policy    the policy to train
+     * @param reference the reference, or null for the trainer's default
+     * @param options   the step options of {@code config}
+     * @param rewards   the run's reward functions
+     * @param multiTurn multi-turn rollouts with tools, or null
+     * @return the trainer
+     */
+    public static StepRunner localRunner(GrpoConfig config, TransformerPolicy policy, TransformerPolicy reference,
             GrpoStepTrainer.Options options, RewardSet rewards, MultiTurnRollout multiTurn) {
         GrpoStepTrainer trainer = new GrpoStepTrainer(policy, reference, options, rewards)
                 .dynamicSampling(dynamicSampling(config.training()))
