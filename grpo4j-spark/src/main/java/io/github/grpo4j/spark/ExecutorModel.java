@@ -84,6 +84,18 @@ final class ExecutorModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes and drops every model of this JVM (tests: a new application's executors start without them, which
+     * a {@code local} master in the test's JVM would otherwise keep).
+     */
+    static void forgetAll() {
+        IDLE.clear();
+        ExecutorModel m;
+        while ((m = ALL.poll()) != null) {
+            m.close();
+        }
+    }
+
     @Override
     public void close() {
         rewards.close();

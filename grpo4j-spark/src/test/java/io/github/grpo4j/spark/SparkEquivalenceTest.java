@@ -38,7 +38,12 @@ class SparkEquivalenceTest {
             "completions/max_length", "completions/clipped_ratio", "num_tokens", "learning_rate");
 
     /** A tiny model trained 2 steps with μ = 2, whole-batch reward scaling and KL, rewards that vary. */
-    static GrpoConfig config(Path out) {
+    static GrpoConfig config(Path out, String... overrides) {
+        return withRewards(out, "", overrides);
+    }
+
+    /** {@link #config} with {@code rewards} (YAML list entries, indented by 2) after the length reward. */
+    static GrpoConfig withRewards(Path out, String rewards, String... overrides) {
         String yaml = """
                 seed: 3
                 output_dir: %s
@@ -63,6 +68,7 @@ class SparkEquivalenceTest {
                   - name: length
                     type: length
                     params: {coefficient: 1.0, target: 0, unit: chars}
+                %s
                 generation:
                   num_generations: 4
                   max_completion_length: 5
@@ -85,8 +91,8 @@ class SparkEquivalenceTest {
                   logging_steps: 100
                   eval_steps: 0
                   eval_prompts: 1
-                """.formatted(out.toAbsolutePath());
-        return ConfigLoader.parse(GrpoConfig.class, "test.yaml", yaml, List.of());
+                """.formatted(out.toAbsolutePath(), rewards.stripTrailing());
+        return ConfigLoader.parse(GrpoConfig.class, "test.yaml", yaml, List.of(overrides));
     }
 
     static TrainingRun run(GrpoConfig config) {
@@ -100,7 +106,7 @@ class SparkEquivalenceTest {
 
     /** The plain single-machine run, each step's last applied gradient added to {@code gradients}. */
     static void plainRun(GrpoConfig config, List<Map<String, float[]>> gradients) {
-        run(config).stepRunner(LastGradients.recording(RunFactory::localRunner, gradients)).run(false);
+        run(config).stepRunner(ObservedRunner.recordingGradients(RunFactory::localRunner, gradients)).run(false);
     }
 
     @Test
@@ -108,7 +114,7 @@ class SparkEquivalenceTest {
         List<Map<String, float[]>> one = new ArrayList<>(), spark = new ArrayList<>();
         plainRun(config(dir.resolve("one")), one);
         try (JavaSparkContext sc = localContext(2)) {
-            run(config(dir.resolve("spark"))).stepRunner(LastGradients.recording(
+            run(config(dir.resolve("spark"))).stepRunner(ObservedRunner.recordingGradients(
                     DistributedStepRunner.factory((yaml, ref) -> new SparkShards(sc, false, yaml, ref)), spark))
                     .run(false);
         }
@@ -140,8 +146,13 @@ class SparkEquivalenceTest {
 
     /** Compares two run directories: metrics step by step, then the final weights. */
     static void assertSameRun(Path expected, Path actual) throws IOException {
+        assertSameRun(expected, actual, 2);
+    }
+
+    /** As {@link #assertSameRun(Path, Path)}, over {@code steps} steps. */
+    static void assertSameRun(Path expected, Path actual, int steps) throws IOException {
         List<Map<String, Double>> a = metrics(expected), b = metrics(actual);
-        assertThat(b).hasSameSizeAs(a).hasSize(2);
+        assertThat(b).hasSameSizeAs(a).hasSize(steps);
         for (int s = 0; s < a.size(); s++) {
             Map<String, Double> x = a.get(s), y = b.get(s);
             // preconditions: the step learned something, so equal numbers are not zeros

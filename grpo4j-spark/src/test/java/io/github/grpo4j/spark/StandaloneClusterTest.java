@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Spark standalone cluster on localhost (a master and two workers, each a JVM of its own started from the
  * jars on this test's classpath, no downloads; each worker launches its executor JVM) gives the same run as
  * the plain single-machine run, while one executor is lost in the middle of a step: it halts its JVM in the step's second
- * update, Spark recomputes its persisted rollouts from the lineage and retries its tasks.
+ * update, Spark recomputes its persisted rollouts from the lineage and retries its tasks. Each executor
+ * starts an external reward process of its own and ends it with the JVM ({@link ExternalScorer}).
  */
 class StandaloneClusterTest {
 
@@ -64,7 +65,8 @@ class StandaloneClusterTest {
             }
             Path marker = dir.resolve("executor-lost");
             List<Map<String, float[]>> one = new ArrayList<>(), spark = new ArrayList<>();
-            SparkEquivalenceTest.plainRun(SparkEquivalenceTest.config(dir.resolve("one")), one);
+            Path scorer = ExternalScorer.write(dir);
+            SparkEquivalenceTest.plainRun(ExternalScorer.config(dir.resolve("one"), scorer, dir.resolve("one.log")), one);
             SparkConf conf = new SparkConf().setMaster(master).setAppName("grpo4j-cluster-test")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
@@ -77,12 +79,19 @@ class StandaloneClusterTest {
                             + " -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
                             + " -D" + ExecutorLoss.PROPERTY + "=" + marker);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-                SparkEquivalenceTest.run(SparkEquivalenceTest.config(dir.resolve("spark"))).stepRunner(
-                        LastGradients.recording(DistributedStepRunner.factory(
+                SparkEquivalenceTest.run(ExternalScorer.config(dir.resolve("spark"), scorer, dir.resolve("spark.log"))).stepRunner(
+                        ObservedRunner.recordingGradients(DistributedStepRunner.factory(
                                 (yaml, ref) -> new SparkShards(sc, false, yaml, ref)), spark))
                         .run(false);
             }
             assertThat(marker).as("an executor was lost mid-step").exists();
+            // one run on one machine: one scorer process, ended by the run
+            assertThat(ExternalScorer.events(dir.resolve("one.log"), 0)).containsExactly(1, 1);
+            // one scorer process per executor (the lost one's killed with its JVM, its replacement's own), each
+            // started by the executor's first task and ended when the application stopped
+            int[] events = ExternalScorer.events(dir.resolve("spark.log"), 120);
+            assertThat(events[0]).as("scorer processes started").isBetween(2, 3);
+            assertThat(events[1]).as("scorer processes ended by their executor").isEqualTo(events[0] - 1);
             SparkEquivalenceTest.assertSameGradients(one, spark);
             SparkEquivalenceTest.assertSameRun(dir.resolve("one"), dir.resolve("spark"));
         } finally {
