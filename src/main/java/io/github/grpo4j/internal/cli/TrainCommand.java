@@ -87,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
     Double memoryLimitGb;
 
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Run each step's prompt groups on an Apache Spark cluster: local[2], spark://host:7077 (needs the grpo4j-spark module; docs/distributed.md).")
+            description = "Run each step's prompt groups on an Apache Spark cluster: local[2], spark://host:7077; sets training.rollout_seeding=group (needs the grpo4j-spark module; docs/distributed.md).")
     String spark;
 
     @Option(names = "--no-progress", description = "Do not draw the progress bar (default: ${DEFAULT-VALUE}; the bar is drawn only on a terminal).")
