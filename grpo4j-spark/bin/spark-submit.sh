@@ -16,7 +16,8 @@ if [ $# -lt 1 ]; then
 fi
 master="$1"
 shift
-exec java ${GRPO4J_JAVA_OPTS:-} $opens -Dai.djl.offline=true -cp "$classpath" org.apache.spark.deploy.SparkSubmit \
+exec java ${GRPO4J_JAVA_OPTS:-} $opens -Dai.djl.offline=true \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel="${GRPO4J_SPARK_LOG_LEVEL:-warn}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit \
   --master "$master" --deploy-mode client --name grpo4j --class io.github.grpo4j.spark.SparkGrpo \
   --conf spark.executor.cores=1 \
   --conf "spark.executor.extraClassPath=$classpath" \
