@@ -2,9 +2,9 @@ package io.github.grpo4j.spark;
 
 import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.StepResult;
-import io.github.grpo4j.internal.train.AdamW;
 import io.github.grpo4j.internal.train.Prompt;
 import io.github.grpo4j.internal.train.StepRunner;
+import io.github.grpo4j.internal.train.TrainerState;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.LinkedHashMap;
@@ -62,23 +62,13 @@ final class ObservedRunner implements StepRunner {
     }
 
     @Override
-    public AdamW optimizer() {
-        return inner.optimizer();
+    public TrainerState state() {
+        return inner.state();
     }
 
     @Override
     public Policy reference() {
         return inner.reference();
-    }
-
-    @Override
-    public long tokensSeen() {
-        return inner.tokensSeen();
-    }
-
-    @Override
-    public void restoreCounters(long tokensSeen) {
-        inner.restoreCounters(tokensSeen);
     }
 
     @Override
