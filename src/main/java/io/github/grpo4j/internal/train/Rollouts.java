@@ -277,7 +277,10 @@ public record Rollouts(
         return new MicroBatch(rows, promptIds, tokens, adv, weights, sampled, null, null);
     }
 
-    /** Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation). */
+    /**
+     * Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation, and a multi-turn
+     * episode's conversation).
+     */
     public List<Sample> samples() {
         List<Sample> out = new ArrayList<>(size());
         for (int r = 0; r < size(); r++) {
@@ -285,8 +288,10 @@ public record Rollouts(
             for (int k = 0; k < rewards.names().size(); k++) {
                 per.put(rewards.names().get(k), rewards.perFunction()[k][r]);
             }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> conversation = (List<Map<String, Object>>) prompts.get(r).row().get(CONVERSATION);
             out.add(new Sample(prompts.get(r).text(), texts.get(r), rewards.total()[r], per,
-                    completions.sampledCount(r), completions.truncated()[r]));
+                    completions.sampledCount(r), completions.truncated()[r], conversation));
         }
         return out;
     }

@@ -334,7 +334,7 @@ public final class TrainingRun {
         java.util.Collections.shuffle(idx, rng);
         for (int i = 0; i < Math.min(count, idx.size()); i++) {
             Sample s = all.get(idx.get(i));
-            out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards()));
+            out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards(), s.conversation()));
         }
         return out;
     }
