@@ -21,7 +21,16 @@ import java.util.Map;
 public record Sample(String prompt, String completion, double reward, Map<String, Double> rewards, int tokens,
         boolean truncated, List<Map<String, Object>> conversation) {
 
-    /** A single-turn completion (no conversation). */
+    /**
+     * A single-turn completion (no conversation).
+     *
+     * @param prompt     the prompt text as the reward functions saw it
+     * @param completion the completion text, special tokens left out
+     * @param reward     total reward
+     * @param rewards    each reward function's raw score by name
+     * @param tokens     completion length in tokens
+     * @param truncated  true when the completion hit the length limit without ending
+     */
     public Sample(String prompt, String completion, double reward, Map<String, Double> rewards, int tokens,
             boolean truncated) {
         this(prompt, completion, reward, rewards, tokens, truncated, null);
