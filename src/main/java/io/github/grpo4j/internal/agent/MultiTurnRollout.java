@@ -171,6 +171,10 @@ public final class MultiTurnRollout {
                     }
                     int last = keep == 0 ? -1 : t[keep - 1];
                     List<ToolCall> parsed = tools.names().isEmpty() ? List.of() : format.parseCalls(text);
+                    if (!parsed.isEmpty()) {
+                        List<Map<String, Object>> conv = conversations.get(r);
+                        withToolCalls(conv.get(conv.size() - 1), parsed);
+                    }
                     if (!parsed.isEmpty() && rounds[r] < maxTurns) {
                         List<ToolBox.Outcome> results = new ArrayList<>(parsed.size());
                         for (ToolCall call : parsed) {
@@ -303,6 +307,30 @@ public final class MultiTurnRollout {
             }
         }
         return new SamplingParams(p.temperature(), p.topK(), p.topP(), p.minP(), p.repetitionPenalty(), maxNew, stops);
+    }
+
+    /**
+     * Adds the well-formed calls of an assistant turn to its message as {@code tool_calls}, in transformers'
+     * format ({@code {"type": "function", "function": {"name": ..., "arguments": {...}}}}), so a stored
+     * conversation reads as TRL's and a chat template can render it again. Malformed calls have no name or
+     * arguments to store: their text stays in {@code content} and their error in the tool message.
+     */
+    static void withToolCalls(Map<String, Object> assistant, List<ToolCall> calls) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ToolCall c : calls) {
+            if (c.error() == null) {
+                Map<String, Object> function = new LinkedHashMap<>();
+                function.put("name", c.name());
+                function.put("arguments", c.arguments());
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("type", "function");
+                call.put("function", function);
+                out.add(call);
+            }
+        }
+        if (!out.isEmpty()) {
+            assistant.put("tool_calls", out);
+        }
     }
 
     private static Map<String, Object> message(String role, String content) {

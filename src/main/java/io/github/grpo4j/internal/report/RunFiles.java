@@ -152,8 +152,12 @@ public final class RunFiles {
         if (rs.isObject()) {
             rs.fields().forEachRemaining(e -> rewards.put(e.getKey(), number(e.getValue())));
         }
+        JsonNode conv = obj.get("conversation");
+        List<Map<String, Object>> conversation = conv != null && conv.isArray()
+                ? JSON.convertValue(conv, new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {})
+                : null;
         return new SampleRow(step, text(obj.get("prompt")), text(obj.get("completion")),
-                number(obj.path("reward")), rewards);
+                number(obj.path("reward")), rewards, conversation);
     }
 
     private static double number(JsonNode n) {

@@ -53,6 +53,29 @@ public final class Evaluator {
         return evaluate(policy, alone(policy), prompts, rewards, sampling, n, k, threshold, seed);
     }
 
+    /**
+     * Sampled completions and, for multi-turn episodes, the fields each adds to its prompt's row for the
+     * reward functions ({@code conversation}, {@code environment_reward}), as in training.
+     *
+     * @param completions the completions, {@code n} consecutive per prompt
+     * @param rowFields   per completion, the fields added to its row; null when there are none
+     */
+    public record Sampled(Completions completions, List<Map<String, Object>> rowFields) {
+        /** {@return single-turn completions, which add no row fields} */
+        public static Sampled of(Completions completions) {
+            return new Sampled(completions, null);
+        }
+
+        /** {@return multi-turn episodes with their conversations (and environment rewards)} */
+        public static Sampled of(io.github.grpo4j.internal.agent.Episodes episodes) {
+            return new Sampled(episodes.completions(), Rollouts.episodeFields(episodes));
+        }
+
+        Map<String, Object> row(int r, Map<String, Object> promptRow) {
+            return rowFields == null ? promptRow : Rollouts.withFields(promptRow, rowFields.get(r));
+        }
+    }
+
     /** How completions are sampled: a policy's own {@code generate}, or multi-turn episodes with tools. */
     @FunctionalInterface
     public interface Sampler {
@@ -62,15 +85,15 @@ public final class Evaluator {
          * @param n       completions per prompt
          * @param params  sampling parameters
          * @param seed    seeds the sampling
-         * @return {@code n} completions per prompt, consecutive
+         * @return {@code n} completions per prompt, consecutive, with the row fields they add
          */
-        Completions generate(List<int[]> prompts, List<Map<String, Object>> rows, int n, SamplingParams params,
+        Sampled generate(List<int[]> prompts, List<Map<String, Object>> rows, int n, SamplingParams params,
                 long seed);
     }
 
     /** {@return the sampler of {@code policy} answering alone, in one turn} */
     public static Sampler alone(Policy policy) {
-        return (prompts, rows, n, params, seed) -> policy.generate(prompts, n, params, seed);
+        return (prompts, rows, n, params, seed) -> Sampled.of(policy.generate(prompts, n, params, seed));
     }
 
     /**
@@ -94,11 +117,12 @@ public final class Evaluator {
                 ids.add(p.ids());
                 rows.add(p.row());
             }
-            Completions c = sampler.generate(ids, rows, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
+            Sampled sampled = sampler.generate(ids, rows, n, sampling, Seeds.of(seed, start, Seeds.EVAL));
+            Completions c = sampled.completions();
             List<RewardInput> inputs = new ArrayList<>(c.size());
             for (int r = 0; r < c.size(); r++) {
                 Prompt p = chunk.get(c.promptIndex()[r]);
-                inputs.add(new RewardInput(p.text(), policy.decode(c.tokens()[r]), p.row(), c.sampledCount(r),
+                inputs.add(new RewardInput(p.text(), policy.decode(c.tokens()[r]), sampled.row(r, p.row()), c.sampledCount(r),
                         c.truncated()[r]));
             }
             RewardResult scored = rewards.score(inputs);

@@ -150,7 +150,10 @@ public final class MetricsLog {
         }
     }
 
-    /** Appends sample completions, one line each: {@code {"step", "prompt", "completion", "reward", "rewards"}}. */
+    /**
+     * Appends sample completions, one line each: {@code {"step", "prompt", "completion", "reward", "rewards"}},
+     * and for a multi-turn episode {@code "conversation"} (its messages).
+     */
     public synchronized void appendSamples(Collection<SampleRow> samples) {
         List<ObjectNode> lines = new ArrayList<>(samples.size());
         for (SampleRow s : samples) {
@@ -162,6 +165,9 @@ public final class MetricsLog {
             putNumber(line, "reward", s.reward());
             ObjectNode rewards = line.putObject("rewards");
             s.rewards().forEach((fn, r) -> putNumber(rewards, fn, r == null ? Double.NaN : r));
+            if (s.conversation() != null) {
+                line.set("conversation", JSON.valueToTree(s.conversation()));
+            }
             lines.add(line);
         }
         appendLines(samplesFile, lines);

@@ -47,14 +47,11 @@ public record Rollouts(
      * added to its dataset row under {@value #CONVERSATION}, where reward functions read it.
      */
     public Rollouts withConversations(List<List<Map<String, Object>>> conversations) {
-        List<Prompt> perRow = new ArrayList<>(size());
-        for (int r = 0; r < size(); r++) {
-            Prompt p = prompts.get(r);
-            Map<String, Object> row = new LinkedHashMap<>(p.row());
-            row.put(CONVERSATION, conversations.get(r));
-            perRow.add(new Prompt(p.text(), p.ids(), row));
+        List<Map<String, Object>> fields = new ArrayList<>(size());
+        for (List<Map<String, Object>> c : conversations) {
+            fields.add(Map.of(CONVERSATION, c));
         }
-        return new Rollouts(perRow, completions, texts, rewards, advantages);
+        return withRowFields(fields);
     }
 
     /**
@@ -63,16 +60,39 @@ public record Rollouts(
      * {@value #ENVIRONMENT_REWARD}, where reward functions read them.
      */
     public Rollouts withEpisodes(Episodes episodes) {
-        Rollouts out = withConversations(episodes.conversations());
-        if (episodes.environment() == null) {
-            return out;
+        return withRowFields(episodeFields(episodes));
+    }
+
+    /**
+     * The row fields each episode adds to its prompt's dataset row: {@value #CONVERSATION} and, with an
+     * environment, {@value #ENVIRONMENT_REWARD} (null where it returned none). Training and evaluation
+     * both score episodes with these fields.
+     */
+    public static List<Map<String, Object>> episodeFields(Episodes episodes) {
+        List<Map<String, Object>> out = new ArrayList<>(episodes.size());
+        for (int r = 0; r < episodes.size(); r++) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put(CONVERSATION, episodes.conversations().get(r));
+            if (episodes.environment() != null) {
+                fields.put(ENVIRONMENT_REWARD, episodes.environment().rewards()[r]);
+            }
+            out.add(fields);
         }
+        return out;
+    }
+
+    /** {@return {@code row} with {@code fields} added (a new map; {@code fields} wins on equal keys)} */
+    public static Map<String, Object> withFields(Map<String, Object> row, Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>(row);
+        out.putAll(fields);
+        return out;
+    }
+
+    private Rollouts withRowFields(List<Map<String, Object>> fields) {
         List<Prompt> perRow = new ArrayList<>(size());
         for (int r = 0; r < size(); r++) {
-            Prompt p = out.prompts.get(r);
-            Map<String, Object> row = new LinkedHashMap<>(p.row());
-            row.put(ENVIRONMENT_REWARD, episodes.environment().rewards()[r]);
-            perRow.add(new Prompt(p.text(), p.ids(), row));
+            Prompt p = prompts.get(r);
+            perRow.add(new Prompt(p.text(), p.ids(), withFields(p.row(), fields.get(r))));
         }
         return new Rollouts(perRow, completions, texts, rewards, advantages);
     }
@@ -257,7 +277,10 @@ public record Rollouts(
         return new MicroBatch(rows, promptIds, tokens, adv, weights, sampled, null, null);
     }
 
-    /** Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation). */
+    /**
+     * Each row as the public {@link Sample} (prompt, completion, rewards, length, truncation, and a multi-turn
+     * episode's conversation).
+     */
     public List<Sample> samples() {
         List<Sample> out = new ArrayList<>(size());
         for (int r = 0; r < size(); r++) {
@@ -265,8 +288,10 @@ public record Rollouts(
             for (int k = 0; k < rewards.names().size(); k++) {
                 per.put(rewards.names().get(k), rewards.perFunction()[k][r]);
             }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> conversation = (List<Map<String, Object>>) prompts.get(r).row().get(CONVERSATION);
             out.add(new Sample(prompts.get(r).text(), texts.get(r), rewards.total()[r], per,
-                    completions.sampledCount(r), completions.truncated()[r]));
+                    completions.sampledCount(r), completions.truncated()[r], conversation));
         }
         return out;
     }

@@ -452,7 +452,7 @@ public final class RunFactory implements AutoCloseable {
                 PromptDataset.load(Path.of(file), config.data().promptField(), config.data().messagesField()).rows();
         rows = rows.subList(0, Math.min(rows.size(), config.logging().evalPrompts()));
         Evaluator.Sampler episodes = multiTurn == null ? null
-                : (ids, of, n, params, seed) -> multiTurn.generate(trained, ids, of, n, params, seed).completions();
+                : (ids, of, n, params, seed) -> Evaluator.Sampled.of(multiTurn.generate(trained, ids, of, n, params, seed));
         return new HeldOutData(Prompts.encode(rows, encoder), scoring, config.generation().samplingParams(),
                 config.logging().numGenerationsEval(), config.logging().evalPassThreshold(), config.seed(), episodes);
     }

@@ -304,7 +304,7 @@ public final class TrainingRun {
         try (RewardSet verifier = new RewardSet(List.of(task.verifier()), null,
                 io.github.grpo4j.reward.RewardOnError.ZERO)) {
             Evaluator.Sampler sampler = multiTurn == null ? Evaluator.alone(policy)
-                    : (ids, rows, n, params, seed) -> multiTurn.generate(policy, ids, rows, n, params, seed).completions();
+                    : (ids, rows, n, params, seed) -> Evaluator.Sampled.of(multiTurn.generate(policy, ids, rows, n, params, seed));
             Evaluator.Result r = Evaluator.evaluate(policy, sampler, prompts, verifier, greedy, 1, 1, 1.0, config.seed());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("eval/accuracy", r.accuracy());
@@ -334,7 +334,7 @@ public final class TrainingRun {
         java.util.Collections.shuffle(idx, rng);
         for (int i = 0; i < Math.min(count, idx.size()); i++) {
             Sample s = all.get(idx.get(i));
-            out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards()));
+            out.add(new SampleRow(step, s.prompt(), s.completion(), s.reward(), s.rewards(), s.conversation()));
         }
         return out;
     }

@@ -220,6 +220,45 @@ class EnvironmentRolloutTest {
         }
     }
 
+    @Test
+    void anExternalEnvironmentsErrorReplyFailsItsEpisodeWithItsMessage(@TempDir Path tmp) throws Exception {
+        Path script = tmp.resolve("env.py");
+        Files.writeString(script, """
+                import json, sys
+                for line in sys.stdin:
+                    req = json.loads(line)
+                    if "reset" in req:
+                        print(json.dumps({"messages": []}), flush=True)
+                    else:
+                        print(json.dumps({"error": "the board is full"}), flush=True)
+                """);
+        ExternalEnvironment external = new ExternalEnvironment(new LineProcess("environment",
+                List.of("python3", script.toString()), Duration.ofSeconds(30), null, Map.of()));
+        try (LanguageModelPolicy policy = MultiTurnRolloutTest.policy(3); ToolBox none = noTools();
+                EnvironmentPool env = new EnvironmentPool(external, Duration.ofSeconds(60), external)) {
+            CharTokenizer tok = (CharTokenizer) policy.tokenizer();
+            Episodes e = rollout(tok, none, env, 4).generate(policy, List.of(tok.encode("ab")), rows("o"), 4,
+                    SamplingParams.defaults(40), 11);
+            int stepped = 0;
+            for (int r = 0; r < e.size(); r++) {
+                if (e.completions().truncated()[r]) {
+                    continue; // the first turn used the whole budget: no step was made
+                }
+                stepped++;
+                List<Map<String, Object>> conv = e.conversations().get(r);
+                // the environment's own message, not a complaint about the reply's shape
+                assertThat(conv.get(conv.size() - 1)).containsEntry("role", "environment_error");
+                assertThat((String) conv.get(conv.size() - 1).get("content")).contains("the board is full")
+                        .doesNotContain("malformed");
+                assertThat(e.environment().failures()[r]).isEqualTo(1);
+                assertThat(e.environment().rewards()[r]).isNull();
+                assertThat(e.turns()[r]).isEqualTo(1);
+            }
+            assertThat(stepped).as("episodes reached a step (precondition)").isPositive();
+            assertThat(e.metrics().get("environment/failure_frequency")).isGreaterThan(0.0);
+        }
+    }
+
     private static void assertFailsEveryEpisode(Supplier<Environment> factory, Duration limit, String why,
             int callsPerEpisode) {
         try (LanguageModelPolicy policy = MultiTurnRolloutTest.policy(3); ToolBox none = noTools();

@@ -77,7 +77,7 @@ class HeldOutDataTest {
             List<int[]> ids = prompts.stream().map(Prompt::ids).toList();
             SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, 0.0, 1.0, 12, List.of());
             Evaluator.Sampler episodes = (p, rows, n, params, seed) ->
-                    rollout.generate(policy, p, rows, n, params, seed).completions();
+                    Evaluator.Sampled.of(rollout.generate(policy, p, rows, n, params, seed));
             Map<String, Double> m = new HeldOutData(prompts, rewards, sampling, 2, 1.0, 7, episodes).evaluate(policy);
 
             Episodes greedy = rollout.generate(policy, ids, 1, SamplingParams.greedy(12), Seeds.of(7, 0, Seeds.EVAL));
@@ -95,6 +95,76 @@ class HeldOutDataTest {
             assertThat(m.get("eval/without_tools/greedy/reward")).isCloseTo(without, within(1e-9));
             assertThat(m.get("eval/without_tools/greedy/pass@1")).isCloseTo(without, within(1e-9));
         }
+    }
+
+    @Test
+    void withAnEnvironmentTheEvaluationScoresItsRewardAsTrainingDoes() {
+        var tok = TinyModels.tokenizer();
+        // no tools; a turn ends at "a"; the environment rewards each turn by its length and ends the episode
+        ToolCallParser turnEndsAtA = new ToolCallParser() {
+            @Override
+            public List<String> stopStrings() {
+                return List.of("a");
+            }
+
+            @Override
+            public List<ToolCall> parseCalls(String turn) {
+                return List.of();
+            }
+        };
+        java.util.function.Supplier<io.github.grpo4j.environment.Environment> byLength = () ->
+                new io.github.grpo4j.environment.Environment() {
+                    @Override
+                    public List<Map<String, Object>> reset(Map<String, Object> row) {
+                        return List.of();
+                    }
+
+                    @Override
+                    public Step step(String message) {
+                        return Step.done(message.length() / 4.0);
+                    }
+                };
+        try (LanguageModelPolicy policy = TinyModels.policy(41);
+                ToolBox none = new ToolBox(List.of(), Duration.ofSeconds(10));
+                var env = new io.github.grpo4j.internal.environment.EnvironmentPool(byLength, Duration.ofSeconds(10),
+                        null);
+                RewardSet rewards = RewardSet.of(io.github.grpo4j.internal.reward.EnvironmentReward.create("env", null),
+                        // scores every episode, also those cut before the environment's first step
+                        RewardFunction.of("zero", (p, c, row) -> 0.0))) {
+            MultiTurnRollout rollout = new MultiTurnRollout(none, turnEndsAtA, new ToolTurns(tok, none, Map.of()), 1,
+                    env, 2);
+            var prompts = TinyModels.prompts(tok, "abc", "fed", "cc", "a", "bad", "e");
+            List<int[]> ids = prompts.stream().map(Prompt::ids).toList();
+            SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, 0.0, 1.0, 12, List.of());
+            Evaluator.Sampler episodes = (p, rows, n, params, seed) ->
+                    Evaluator.Sampled.of(rollout.generate(policy, p, rows, n, params, seed));
+            Map<String, Double> m = new HeldOutData(prompts, rewards, sampling, 2, 1.0, 7, episodes).evaluate(policy);
+
+            // the environment's rewards of the same draws, averaged by hand over the episodes that got one
+            Episodes greedy = rollout.generate(policy, ids, 1, SamplingParams.greedy(12), Seeds.of(7, 0, Seeds.EVAL));
+            Episodes sampled = rollout.generate(policy, ids, 2, sampling, Seeds.of(7, 0, Seeds.EVAL));
+            double[] g = environmentRewards(greedy);
+            double[] s = environmentRewards(sampled);
+            assertThat(g[1]).as("greedy episodes got environment rewards (precondition)").isPositive();
+            assertThat(g[0]).as("and they are not all 0 (precondition)").isNotZero();
+            assertThat(s[1]).as("sampled episodes got environment rewards (precondition)").isPositive();
+
+            assertThat(m.get("eval/greedy/rewards/env/mean")).isCloseTo(g[0] / g[1], within(1e-9));
+            assertThat(m.get("eval/sampled/rewards/env/mean")).isCloseTo(s[0] / s[1], within(1e-9));
+        }
+    }
+
+    /** {sum of the episodes' environment rewards, number of episodes that got one}. */
+    private static double[] environmentRewards(Episodes e) {
+        double sum = 0;
+        int got = 0;
+        for (Double r : e.environment().rewards()) {
+            if (r != null) {
+                sum += r;
+                got++;
+            }
+        }
+        return new double[] {sum, got};
     }
 
     /** The share of completions that contain {@code ddd}. */

@@ -94,6 +94,28 @@ class MetricsLogTest {
         assertThat(back.get(0)).isEqualTo(a);
         assertThat(back.get(0).rewards().keySet()).containsExactly("format", "correct");
         assertThat(back.get(1).reward()).isNaN();
+        assertThat(back.get(1).conversation()).as("a single-turn completion has none").isNull();
+    }
+
+    @Test
+    void aMultiTurnSampleKeepsItsConversationAsStructuredMessages() throws IOException {
+        MetricsLog log = MetricsLog.open(dir);
+        Map<String, Object> call = Map.of("type", "function",
+                "function", Map.of("name", "calculator", "arguments", Map.of("expression", "2*3")));
+        List<Map<String, Object>> conversation = List.of(
+                Map.of("role", "assistant", "content", "<tool_call>...</tool_call>", "tool_calls", List.of(call)),
+                Map.of("role", "tool", "name", "calculator", "content", "6"),
+                Map.of("role", "assistant", "content", "6"));
+        SampleRow a = new SampleRow(3, "2*3=", "<tool_call>...</tool_call><tool_response>6</tool_response>6", 1.0,
+                Map.of("correct", 1.0), conversation);
+        log.appendSamples(List.of(a));
+        assertThat(log.samples()).containsExactly(a);
+        // on disk: the messages as JSON objects, not a string
+        var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines(log.samplesFile()).get(0));
+        assertThat(line.get("conversation").isArray()).isTrue();
+        assertThat(line.get("conversation").get(0).get("tool_calls").get(0).get("function").get("arguments")
+                .get("expression").asText()).isEqualTo("2*3");
+        assertThat(line.get("conversation").get(1).get("role").asText()).isEqualTo("tool");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.internal.report.MetricRow;
 import io.github.grpo4j.internal.report.RunFiles;
+import io.github.grpo4j.internal.report.SampleRow;
 import io.github.grpo4j.internal.tools.ToolCall;
 import io.github.grpo4j.internal.tools.ToolCallParser;
 import io.github.grpo4j.tools.Tool;
@@ -60,11 +61,55 @@ class MultiTurnResumeTest {
         assertThat(rows).as("steps that ran tools (precondition)")
                 .anyMatch(r -> r.values().getOrDefault("tools/call_frequency", 0.0) > 0.2)
                 .anyMatch(r -> r.values().getOrDefault("turns/max", 0.0) >= 2.0);
+        assertSamplesKeepTheirConversations(straight);
 
         Path killed = tmp.resolve("killed");
         String[] withSave = {"generation.max_completion_length=40", "tools.max_turns=2", "checkpoint.save_steps=2"};
         run(TrainingRunTest.varying(killed, withSave)).stopAfter(3).run(false);
         run(TrainingRunTest.varying(killed, settings)).run(true);
         TrainingRunTest.assertSameRun(straight, killed);
+    }
+
+    /**
+     * Each line of samples.jsonl carries its episode as messages: assistant turns (with {@code tool_calls}
+     * where they called echo) and tool results, which put together again give the rendered completion.
+     */
+    static void assertSamplesKeepTheirConversations(Path run) {
+        List<SampleRow> samples = RunFiles.readSamples(run.resolve("samples.jsonl")).rows();
+        assertThat(samples).as("samples were written (precondition)").isNotEmpty();
+        int calls = 0;
+        for (SampleRow s : samples) {
+            assertThat(s.conversation()).as("step %d", s.step()).isNotNull().isNotEmpty();
+            for (Map<String, Object> m : s.conversation()) {
+                String content = (String) m.get("content");
+                if (m.get("role").equals("assistant")) {
+                    boolean called = content.contains("1");
+                    if (called) {
+                        calls++;
+                        assertThat(m.get("tool_calls")).isEqualTo(
+                                List.of(Map.of("type", "function", "function", Map.of("name", "echo", "arguments", Map.of()))));
+                    } else {
+                        assertThat(m).doesNotContainKey("tool_calls");
+                    }
+                } else {
+                    assertThat(m).containsEntry("role", "tool").containsEntry("name", "echo").containsEntry("content", "22");
+                }
+            }
+            // the completion also has the template's markup around each result: the messages' text in order
+            // (results after the last turn were not shown when the episode's budget had no room for them)
+            String completion = s.completion();
+            int lastTurn = 0;
+            for (int i = 0; i < s.conversation().size(); i++) {
+                lastTurn = s.conversation().get(i).get("role").equals("assistant") ? i : lastTurn;
+            }
+            int at = 0;
+            for (Map<String, Object> m : s.conversation().subList(0, lastTurn + 1)) {
+                String content = (String) m.get("content");
+                int found = completion.indexOf(content, at);
+                assertThat(found).as("'%s' in order in '%s'", content, completion).isGreaterThanOrEqualTo(0);
+                at = found + content.length();
+            }
+        }
+        assertThat(calls).as("sampled turns called the tool (precondition)").isPositive();
     }
 }
