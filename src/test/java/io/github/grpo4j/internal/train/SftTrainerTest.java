@@ -62,4 +62,71 @@ class SftTrainerTest {
             }
         }
     }
+
+    /** Masks the last two tokens of every target, as a tool result's span. */
+    private static SftTrainer.Options maskingLastTwo(int microBatch) {
+        var o = options(microBatch);
+        return new SftTrainer.Options(o.microBatchSize(), o.schedule(), o.adam(), o.maxGradNorm(), target -> {
+            boolean[] trained = new boolean[target.length];
+            java.util.Arrays.fill(trained, 0, target.length - 2, true);
+            return trained;
+        });
+    }
+
+    @Test
+    void maskedTokensGetNoLossAndNoGradient() {
+        var tok = TinyModels.tokenizer();
+        List<int[]> prompts = List.of(tok.encode("abc"), tok.encode("fe"));
+        List<int[]> targets = List.of(tok.encode("cbaff"), tok.encode("eddd"));
+        // the same targets but other tokens in the masked (last two) positions: same loss, same update
+        List<int[]> others = List.of(tok.encode("cbaab"), tok.encode("edfc"));
+        float[] before;
+        float[] masked;
+        double expected;
+        try (LanguageModelPolicy policy = TinyModels.policy(53); SftTrainer sft = new SftTrainer(policy, maskingLastTwo(1))) {
+            before = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] logp = policy.score(m, prompts, targets, 1.0).logProbs().toFloatArray(); // [2, 5]
+                double sum = 0;
+                for (int j = 0; j < 3; j++) {
+                    sum += logp[j];
+                }
+                for (int j = 0; j < 2; j++) {
+                    sum += logp[5 + j];
+                }
+                expected = -sum / (3 + 2);
+            }
+            var m = sft.step(prompts, targets);
+            assertThat(m.get("num_tokens")).isEqualTo(5.0);
+            assertThat(m.get("loss")).isCloseTo(expected, within(1e-5));
+            masked = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
+        }
+        try (LanguageModelPolicy policy = TinyModels.policy(53); SftTrainer sft = new SftTrainer(policy, maskingLastTwo(2))) {
+            sft.step(prompts, others);
+            float[] other = policy.parameters().get("model.embed_tokens.weight").toFloatArray();
+            double moved = 0;
+            for (int i = 0; i < masked.length; i++) {
+                assertThat((double) other[i]).isCloseTo(masked[i], within(1e-5));
+                moved = Math.max(moved, Math.abs(masked[i] - before[i]));
+            }
+            assertThat(moved).isGreaterThan(1e-4); // the step did train the unmasked tokens
+        }
+    }
+
+    @Test
+    void toolResponseMaskCoversEachResultWithItsTags() {
+        var tok = CharTokenizer.of("0123456789*=<>/_abcdefghijklmnopqrstuvwxyz{}\":,");
+        String episode = io.github.grpo4j.internal.data.tasks.CalculatorTask.toolEpisode("12*34", "408");
+        int[] ids = tok.encode(episode + "<tool_response>7</tool_response>7<tool_response>9");
+        boolean[] trained = TargetMask.toolResponses(tok).trained(ids);
+        StringBuilder kept = new StringBuilder();
+        String text = episode + "<tool_response>7</tool_response>7<tool_response>9";
+        for (int i = 0; i < ids.length; i++) {
+            kept.append(trained[i] ? text.charAt(i) : '.');
+        }
+        String dots = ".".repeat("<tool_response>408</tool_response>".length());
+        assertThat(kept.toString()).isEqualTo(episode.substring(0, episode.indexOf("<tool_response>")) + dots + "408"
+                + ".".repeat("<tool_response>7</tool_response>".length()) + "7<tool_response>9"); // unclosed: trained
+        assertThat(TargetMask.toolResponses(tok).trained(tok.encode("12*34"))).isNull();
+    }
 }
