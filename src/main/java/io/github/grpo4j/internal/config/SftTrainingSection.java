@@ -54,7 +54,11 @@ public record SftTrainingSection(
         LrSchedulerType lrSchedulerType,
         double warmupRatio,
         int warmupSteps,
-        double maxGradNorm) implements OptimizerKeys {
+        double maxGradNorm,
+        @Doc("Loss only on the text the model writes: no loss on tool results (each `<tool_response>...</tool_response>` "
+                + "span of a target, tags included), as TRL's `assistant_only_loss` for non-assistant turns.")
+        @Default("false")
+        boolean assistantOnlyLoss) implements OptimizerKeys {
 
     /** transformers / TRL SFT defaults: lr 2e-5, β2 0.999, linear schedule. */
     public static SftTrainingSection defaults() {

@@ -58,7 +58,7 @@ public final class SftRun {
                 new LrSchedule(t.lrSchedulerType(), t.learningRate(), t.effectiveWarmupSteps(),
                         t.maxSteps()),
                 AdamW.Options.of(t),
-                t.maxGradNorm(), TargetMask.toolResponses(tokenizer));
+                t.maxGradNorm(), t.assistantOnlyLoss() ? TargetMask.toolResponses(tokenizer) : TargetMask.ALL);
         // written once the parts are built, so a run that fails to start leaves no config.yaml behind
         dir.writeConfig(config, false);
         MetricsLog log = MetricsLog.startOver(out);

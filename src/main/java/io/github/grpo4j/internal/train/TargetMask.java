@@ -1,5 +1,6 @@
 package io.github.grpo4j.internal.train;
 
+import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import java.util.Arrays;
 
@@ -28,14 +29,20 @@ public interface TargetMask {
      * the next {@code </tool_response>} (both tags included: the run writes them, not the model), found
      * by their token ids. Exact when the tags encode to the same ids in context as alone (character
      * tokenizers; tokenizers with the tags as special tokens, as Qwen's); otherwise no span is found and
-     * every token is trained.
+     * every token is trained, as with a tokenizer that cannot encode the tags (then no target holds them).
      *
      * @param tokenizer encodes the tags
      * @return the mask
      */
     static TargetMask toolResponses(Tokenizer tokenizer) {
-        int[] open = tokenizer.encode("<tool_response>");
-        int[] close = tokenizer.encode("</tool_response>");
+        int[] open;
+        int[] close;
+        try {
+            open = tokenizer.encode("<tool_response>");
+            close = tokenizer.encode("</tool_response>");
+        } catch (Grpo4jException e) {
+            return ALL;
+        }
         return target -> spans(target, open, close);
     }
 

@@ -150,7 +150,7 @@ class OptionEnumsTest {
                 DataSection.defaults(), List.of(), RewardOnError.RAISE, GenerationSection.defaults(),
                 TrainingSection.defaults(), LossSection.defaults(), CheckpointSection.defaults(), LoggingSection.defaults()));
         assertThat(SftConfig.defaults().training()).isEqualTo(new SftTrainingSection(200, 16, 16, 2e-5, 0.9, 0.999, 1e-8,
-                0.0, LrSchedulerType.LINEAR, 0.0, 0, 1.0));
+                0.0, LrSchedulerType.LINEAR, 0.0, 0, 1.0, false));
         assertThat(SftConfig.defaults().data()).isEqualTo(new SftDataSection(null, null, Map.of(), "prompt", "messages",
                 "completion", true, 512));
         assertThat(SftConfig.defaults().outputDir()).isEqualTo("runs/sft");

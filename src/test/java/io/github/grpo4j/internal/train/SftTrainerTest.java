@@ -128,5 +128,7 @@ class SftTrainerTest {
         assertThat(kept.toString()).isEqualTo(episode.substring(0, episode.indexOf("<tool_response>")) + dots + "408"
                 + ".".repeat("<tool_response>7</tool_response>".length()) + "7<tool_response>9"); // unclosed: trained
         assertThat(TargetMask.toolResponses(tok).trained(tok.encode("12*34"))).isNull();
+        // a tokenizer that cannot write the tags: no target holds them, every token is trained
+        assertThat(TargetMask.toolResponses(TinyModels.tokenizer())).isSameAs(TargetMask.ALL);
     }
 }
