@@ -13,6 +13,10 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import io.github.grpo4j.internal.tensor.NativeAllocator.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -75,22 +79,47 @@ class NativeAllocatorTest {
         Mallinfo2 mallinfo2();
     }
 
-    @Test
-    void blocksOfOneMibAreMappedOnTheirOwnOnceApplied() {
-        assumeThat(System.getProperty("os.name")).containsIgnoringCase("linux");
-        LibC libc = Native.load("c", LibC.class);
-        assertThat(NativeAllocator.apply()).isTrue();
-        // a freed 8 MiB map would raise a dynamic threshold to 8 MiB, and 2 MiB would then come from the heap
-        libc.free(libc.malloc(8L << 20));
-        long mapped = libc.mallinfo2().hblkhd;
-        Pointer block = libc.malloc(2L << 20);
-        try {
-            assertThat(libc.mallinfo2().hblkhd - mapped).as("bytes newly mapped on their own")
-                    .isGreaterThanOrEqualTo(2L << 20);
-        } finally {
+    /**
+     * In a fresh JVM (in this one, free chunks that earlier tests left in glibc's heap would serve the
+     * request whatever the threshold): after {@link NativeAllocator#apply}, a freed 8 MiB map, which would
+     * raise glibc's dynamic threshold to 8 MiB, and then a 2 MiB request, which must be mapped on its own.
+     * Prints the bytes newly mapped, then whether they were unmapped when freed.
+     */
+    public static final class Probe {
+        public static void main(String[] args) {
+            LibC libc = Native.load("c", LibC.class);
+            if (args.length == 0 && !NativeAllocator.apply()) {
+                System.out.println("not applied");
+                return;
+            }
+            libc.free(libc.malloc(8L << 20));
+            long mapped = libc.mallinfo2().hblkhd;
+            Pointer block = libc.malloc(2L << 20);
+            long grew = libc.mallinfo2().hblkhd - mapped;
             libc.free(block);
+            System.out.println(grew + " " + (libc.mallinfo2().hblkhd == mapped));
         }
-        assertThat(libc.mallinfo2().hblkhd).as("and unmapped when freed").isEqualTo(mapped);
+    }
+
+    private static String probe(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void blocksOfOneMibAreMappedOnTheirOwnOnceApplied() throws Exception {
+        assumeThat(System.getProperty("os.name")).containsIgnoringCase("linux");
+        String[] without = probe("without").split(" ");
+        assertThat(Long.parseLong(without[0])).as("precondition: glibc's dynamic threshold serves 2 MiB from its heap")
+                .isZero();
+        String[] with = probe().split(" ");
+        assertThat(Long.parseLong(with[0])).as("bytes newly mapped on their own").isGreaterThanOrEqualTo(2L << 20);
+        assertThat(with[1]).as("and unmapped when freed").isEqualTo("true");
     }
 
     @Test
