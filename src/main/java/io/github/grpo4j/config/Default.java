@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * without one defaults to null, an empty list or map, or, for a section, that section's defaults.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.RECORD_COMPONENT)
+@Target({ElementType.RECORD_COMPONENT, ElementType.METHOD})
 public @interface Default {
     /**
      * The default value.

@@ -41,7 +41,7 @@ public final class Defaults {
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             types[i] = c.getType();
-            Default d = c.getAnnotation(Default.class);
+            Default d = KeyAnnotations.of(c, Default.class);
             values[i] = d == null ? implicit(c) : parse(c, d.value());
         }
         try {

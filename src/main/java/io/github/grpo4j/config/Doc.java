@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * reference cannot drift from the code.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.TYPE})
+@Target({ElementType.RECORD_COMPONENT, ElementType.METHOD, ElementType.TYPE})
 public @interface Doc {
     /**
      * The key's documentation.

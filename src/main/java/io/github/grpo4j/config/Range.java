@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * nullable key is not checked). NaN and infinities are always rejected.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.RECORD_COMPONENT)
+@Target({ElementType.RECORD_COMPONENT, ElementType.METHOD})
 public @interface Range {
     /**
      * The lower bound.

@@ -95,39 +95,19 @@ public record TrainingSection(
         @Range(min = 0, minExclusive = true)
         @Default("1e-6")
         double learningRate,
-        @Doc("AdamW β1.")
-        @Range(min = 0, max = 1, maxExclusive = true)
-        @Default("0.9")
         double adamBeta1,
         @Doc("AdamW β2 (TRL's GRPO default 0.99).")
         @Range(min = 0, max = 1, maxExclusive = true)
         @Default("0.99")
         double adamBeta2,
-        @Doc("AdamW ε.")
-        @Range(min = 0, minExclusive = true)
-        @Default("1e-8")
         double adamEpsilon,
-        @Doc("AdamW decoupled weight decay.")
-        @Range(min = 0)
-        @Default("0.0")
         double weightDecay,
         @Doc("Learning-rate schedule after warm-up: constant, linear decay to 0, or cosine decay to 0 "
                 + "at `max_steps`.")
         @Default("constant")
         LrSchedulerType lrSchedulerType,
-        @Doc(value = "Linear warm-up from 0 over this fraction of `max_steps`.",
-                valid = "[0, 1); 0 when `warmup_steps` > 0")
-        @Range(min = 0, max = 1, maxExclusive = true)
-        @Default("0.0")
         double warmupRatio,
-        @Doc(value = "Linear warm-up from 0 over this many steps (instead of `warmup_ratio`).",
-                valid = "≥ 0; 0 when `warmup_ratio` > 0")
-        @Range(min = 0)
-        @Default("0")
         int warmupSteps,
-        @Doc("Clip the global gradient L2 norm to this value; 0 disables clipping.")
-        @Range(min = 0)
-        @Default("1.0")
         double maxGradNorm,
         @Doc("Completion tokens (rows × positions) whose vocabulary logits exist at once when log-probs "
                 + "and entropies are computed (policy, old and reference); the update's backward pass "
@@ -168,15 +148,10 @@ public record TrainingSection(
                 + "whose default 0 is kept: no limit, so data whose groups never vary loops for ever).")
         @Range(min = 0)
         @Default("0")
-        int maxGenerationBatches) {
+        int maxGenerationBatches) implements OptimizerKeys {
 
     /** {@return TRL's GRPO defaults (learning rate 1e-6, β2 0.99), 100 steps of 8 prompts, micro-batches of 16} */
     public static TrainingSection defaults() {
         return Defaults.of(TrainingSection.class);
-    }
-
-    /** {@return the warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps)} */
-    public int effectiveWarmupSteps() {
-        return warmupSteps > 0 ? warmupSteps : (int) Math.ceil(warmupRatio * maxSteps);
     }
 }

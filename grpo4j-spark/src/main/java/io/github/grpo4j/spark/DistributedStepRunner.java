@@ -22,6 +22,7 @@ import io.github.grpo4j.internal.train.Prompt;
 import io.github.grpo4j.internal.train.Rollouts;
 import io.github.grpo4j.internal.train.Stats;
 import io.github.grpo4j.internal.train.StepRunner;
+import io.github.grpo4j.internal.train.TrainerState;
 import io.github.grpo4j.policy.Policy;
 import io.github.grpo4j.policy.TransformerPolicy;
 import java.util.ArrayList;
@@ -47,9 +48,8 @@ final class DistributedStepRunner implements StepRunner {
     private final TransformerPolicy policy;
     private final GrpoStepTrainer.Options options;
     private final Shards shards;
-    private final NDManager manager;
+    private final TrainerState state;
     private final AdamW optimizer;
-    private long tokensSeen;
 
     /**
      * @param shards opens the shards for the run's config (as YAML, for the executors to rebuild the model,
@@ -60,11 +60,8 @@ final class DistributedStepRunner implements StepRunner {
         refuseUnsupported(config);
         this.policy = policy;
         this.options = options;
-        this.manager = NDManager.newBaseManager();
-        for (NDArray p : policy.parameters().values()) {
-            p.setRequiresGradient(true);
-        }
-        this.optimizer = new AdamW(manager, policy.parameters(), options.adam());
+        this.state = new TrainerState(policy.parameters(), options.adam());
+        this.optimizer = state.optimizer();
         defineGradients(policy.parameters());
         Weights ref = options.loss().beta() == 0 ? null
                 : reference != null ? Weights.of(reference.parameters())
@@ -157,7 +154,7 @@ final class DistributedStepRunner implements StepRunner {
         }
         shards.endStep();
         long t2 = System.nanoTime();
-        tokensSeen += rollouts.tokens();
+        state.addTokens(rollouts.tokens());
 
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss);
@@ -183,7 +180,7 @@ final class DistributedStepRunner implements StepRunner {
             m.put("clip_ratio/region_mean", clipRegion);
         }
         m.put("ratio/mean", ratio);
-        m.put("num_tokens", (double) tokensSeen);
+        m.put("num_tokens", (double) state.tokensSeen());
         m.put("step_time", (t2 - t0) / 1e9);
         m.put("timing/generation", (t1 - t0) / 1e9);
         m.put("timing/update", (t2 - t1) / 1e9);
@@ -212,7 +209,7 @@ final class DistributedStepRunner implements StepRunner {
      * buffers that {@link #setGradients} writes the summed gradients into.
      */
     private void defineGradients(Map<String, NDArray> params) {
-        try (NDManager scope = manager.newSubManager();
+        try (NDManager scope = state.manager().newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray total = null;
             for (NDArray p : params.values()) {
@@ -235,8 +232,8 @@ final class DistributedStepRunner implements StepRunner {
     }
 
     @Override
-    public AdamW optimizer() {
-        return optimizer;
+    public TrainerState state() {
+        return state;
     }
 
     /** {@return null: the reference lives on the executors} */
@@ -246,19 +243,8 @@ final class DistributedStepRunner implements StepRunner {
     }
 
     @Override
-    public long tokensSeen() {
-        return tokensSeen;
-    }
-
-    @Override
-    public void restoreCounters(long tokensSeen) {
-        this.tokensSeen = tokensSeen;
-    }
-
-    @Override
     public void close() {
         shards.close();
-        optimizer.close();
-        manager.close();
+        state.close();
     }
 }

@@ -1,20 +1,15 @@
 package io.github.grpo4j.spark;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.grpo4j.internal.algo.BatchTotals;
-import io.github.grpo4j.internal.algo.GrpoLoss;
-import io.github.grpo4j.internal.algo.LossTerms;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.tensor.GradMode;
-import io.github.grpo4j.internal.train.Gradients;
+import io.github.grpo4j.internal.train.LossGradients;
 import io.github.grpo4j.internal.train.MicroBatch;
 import io.github.grpo4j.internal.train.Rollouts;
 import io.github.grpo4j.internal.train.Seeds;
-import io.github.grpo4j.internal.train.UpdateScores;
 import io.github.grpo4j.policy.Completions;
 import io.github.grpo4j.policy.Policy;
 import java.util.ArrayList;
@@ -102,53 +97,30 @@ final class ShardWork {
         Map<String, NDArray> params = m.policy.parameters();
         int g = m.options.numGenerations();
         BatchTotals totals = new BatchTotals(plan.sequences(), plan.tokens(), m.options.sampling().maxNewTokens());
-        boolean entropyGradient = m.options.loss().entropyCoeff() != 0;
         boolean first = plan.iteration() == 0;
-        Gradients.zero(params);
-        double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0, entropy = 0;
-        boolean any = false;
+        LossGradients.Sums sums;
+        List<MicroBatch> batches = new ArrayList<>();
         try (NDManager scope = NDManager.newBaseManager()) {
             for (GroupRollout gr : groups) {
                 boolean[] inLoss = Arrays.copyOfRange(plan.inLoss(), gr.group() * g, gr.group() * g + g);
                 for (int[] rows : microBatches(m, g, inLoss)) {
-                    any = true;
-                    MicroBatch mb = microBatch(gr, rows, plan, g, m.options.maskTruncatedCompletions());
-                    try (NDManager mbScope = scope.newSubManager();
-                            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        UpdateScores s = UpdateScores.of(m.policy, mbScope, mb.prompts(), mb.completions(),
-                                temperature(m), entropyGradient);
-                        NDArray logp = s.logProbs();
-                        Shape bt = logp.getShape();
-                        NDArray mask = mb.mask(mbScope, bt);
-                        // π_old: the weights of this first update themselves (ratio exactly 1), then the
-                        // log-probs recorded with them in the first pass
-                        NDArray old = first ? logp.stopGradient() : padded(mbScope, gr.oldLogProbs(), rows, bt);
-                        NDArray ref = gr.refLogProbs() == null ? null : padded(mbScope, gr.refLogProbs(), rows, bt);
-                        if (first) {
-                            entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
-                        }
-                        LossTerms terms = GrpoLoss.compute(logp, old, ref, mbScope.create(mb.advantages()), mask,
-                                m.options.loss(), totals, s.entropy());
-                        s.backward(collector, terms.loss());
-                        loss += terms.loss().getFloat();
-                        kl += terms.klSum();
-                        clipLow += terms.clipLowSum();
-                        clipHigh += terms.clipHighSum();
-                        clipRegion += terms.clipRegionSum();
-                        ratio += terms.ratioSum();
-                    }
+                    batches.add(microBatch(scope, gr, rows, plan, g, m.options.maskTruncatedCompletions()));
                 }
             }
+            // the same micro-batch loop as one machine's step (the shared core helper)
+            sums = LossGradients.accumulate(m.policy, scope, batches, m.options.loss(), totals, temperature(m),
+                    first, false);
         }
         LinkedHashMap<String, float[]> grads = new LinkedHashMap<>();
-        if (any) {
+        if (!batches.isEmpty()) {
             params.forEach((name, p) -> {
                 try (NDArray grad = p.getGradient()) {
                     grads.put(name, grad.toFloatArray());
                 }
             });
         }
-        return new GradientSum(grads, loss, kl, clipLow, clipHigh, clipRegion, ratio, entropy);
+        return new GradientSum(grads, sums.loss(), sums.kl(), sums.clipLow(), sums.clipHigh(), sums.clipRegion(),
+                sums.ratio(), sums.entropy());
     }
 
     /**
@@ -165,13 +137,18 @@ final class ShardWork {
         return out;
     }
 
-    /** The micro-batch of {@code rows} of a group, with the whole batch's advantages. */
-    private static MicroBatch microBatch(GroupRollout gr, int[] rows, StepPlan plan, int g, boolean maskTruncated) {
+    /**
+     * The micro-batch of {@code rows} of a group, with the whole batch's advantages and the group's fixed
+     * log-probs: the reference's, and π_old's after the first update (in the first, π_old is these weights).
+     */
+    private static MicroBatch microBatch(NDManager scope, GroupRollout gr, int[] rows, StepPlan plan, int g,
+            boolean maskTruncated) {
         List<int[]> prompts = new ArrayList<>(rows.length);
         List<int[]> completions = new ArrayList<>(rows.length);
         float[] adv = new float[rows.length];
         float[] weights = new float[rows.length];
         List<boolean[]> sampled = new ArrayList<>(rows.length);
+        int longest = 1; // the scores' width: the longest completion, at least one column (as the policy lays out)
         for (int i = 0; i < rows.length; i++) {
             int r = rows[i];
             prompts.add(gr.prompt().ids());
@@ -179,8 +156,12 @@ final class ShardWork {
             adv[i] = (float) plan.advantages()[gr.group() * g + r];
             weights[i] = maskTruncated && gr.truncated()[r] ? 0f : 1f;
             sampled.add(null);
+            longest = Math.max(longest, gr.tokens()[r].length);
         }
-        return new MicroBatch(rows, prompts, completions, adv, weights, sampled, null, null);
+        Shape bt = new Shape(rows.length, longest);
+        NDArray ref = gr.refLogProbs() == null ? null : padded(scope, gr.refLogProbs(), rows, bt);
+        NDArray old = plan.iteration() == 0 ? null : padded(scope, gr.oldLogProbs(), rows, bt);
+        return new MicroBatch(rows, prompts, completions, adv, weights, sampled, ref, old);
     }
 
     /** Per-row log-probs as a {@code [b, T]} array, zero past each row's end. */

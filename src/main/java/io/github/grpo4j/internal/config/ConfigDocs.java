@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.config.Doc;
+import io.github.grpo4j.config.KeyAnnotations;
 import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.OneOf;
 import io.github.grpo4j.config.Range;
@@ -123,7 +124,7 @@ public final class ConfigDocs {
         }
         b.append("| key | type | default | valid | description |\n|---|---|---|---|---|\n");
         for (RecordComponent c : type.getRecordComponents()) {
-            Doc d = c.getAnnotation(Doc.class);
+            Doc d = KeyAnnotations.of(c, Doc.class);
             if (d == null) {
                 throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no @Doc");
             }
@@ -192,7 +193,7 @@ public final class ConfigDocs {
     }
 
     static String valid(RecordComponent c) {
-        Doc d = c.getAnnotation(Doc.class);
+        Doc d = KeyAnnotations.of(c, Doc.class);
         if (d != null && !d.valid().isEmpty()) {
             return d.valid();
         }
@@ -202,7 +203,7 @@ public final class ConfigDocs {
             OneOf oneOf = c.getAnnotation(OneOf.class);
             return oneOf != null && oneOf.nullable() ? "null, " + v : v;
         }
-        Range r = c.getAnnotation(Range.class);
+        Range r = KeyAnnotations.of(c, Range.class);
         if (r != null) {
             return ConfigValidator.describe(r);
         }

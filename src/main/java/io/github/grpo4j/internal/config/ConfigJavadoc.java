@@ -1,6 +1,7 @@
 package io.github.grpo4j.internal.config;
 
 import io.github.grpo4j.config.Doc;
+import io.github.grpo4j.config.KeyAnnotations;
 import io.github.grpo4j.config.GrpoConfig;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ public final class ConfigJavadoc {
     }
 
     private static String param(RecordComponent c, Object defaults) {
-        Doc d = c.getAnnotation(Doc.class);
+        Doc d = KeyAnnotations.of(c, Doc.class);
         if (d == null) {
             throw new IllegalStateException(c.getDeclaringRecord().getSimpleName() + "." + c.getName() + " has no @Doc");
         }

@@ -5,6 +5,7 @@ import io.github.grpo4j.config.AdvantageEstimator;
 import io.github.grpo4j.config.ConfigException;
 import io.github.grpo4j.config.DataSection;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.KeyAnnotations;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
@@ -106,7 +107,7 @@ public final class ConfigValidator {
         for (RecordComponent c : record.getClass().getRecordComponents()) {
             String key = SourceTree.join(path, Configs.key(c));
             Object value = Configs.get(c, record);
-            Range range = c.getAnnotation(Range.class);
+            Range range = KeyAnnotations.of(c, Range.class);
             if (value instanceof Double d && !Double.isFinite(d)) {
                 out.add(new Problem(key, d + " is not a finite number; valid: " + describe(range)));
             } else if (range != null && value instanceof Number n && !inRange(n.doubleValue(), range)) {
@@ -151,7 +152,7 @@ public final class ConfigValidator {
     public static double checkFlag(Class<? extends Record> section, String component, String flag, double value) {
         RecordComponent c = Arrays.stream(section.getRecordComponents()).filter(r -> r.getName().equals(component))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException(section.getSimpleName() + " has no " + component));
-        Range range = c.getAnnotation(Range.class);
+        Range range = KeyAnnotations.of(c, Range.class);
         if (!Double.isFinite(value)) {
             throw new Grpo4jException(flag + ": " + value + " is not a finite number; valid: " + describe(range));
         }

@@ -4,6 +4,7 @@ import io.github.grpo4j.config.Default;
 import io.github.grpo4j.config.Defaults;
 import io.github.grpo4j.config.Doc;
 import io.github.grpo4j.config.LrSchedulerType;
+import io.github.grpo4j.config.OptimizerKeys;
 import io.github.grpo4j.config.Range;
 
 /**
@@ -41,46 +42,22 @@ public record SftTrainingSection(
         @Range(min = 0, minExclusive = true)
         @Default("2e-5")
         double learningRate,
-        @Doc("AdamW β1.")
-        @Range(min = 0, max = 1, maxExclusive = true)
-        @Default("0.9")
         double adamBeta1,
         @Doc("AdamW β2.")
         @Range(min = 0, max = 1, maxExclusive = true)
         @Default("0.999")
         double adamBeta2,
-        @Doc("AdamW ε.")
-        @Range(min = 0, minExclusive = true)
-        @Default("1e-8")
         double adamEpsilon,
-        @Doc("AdamW decoupled weight decay.")
-        @Range(min = 0)
-        @Default("0.0")
         double weightDecay,
         @Doc("Learning-rate schedule after warm-up.")
         @Default("linear")
         LrSchedulerType lrSchedulerType,
-        @Doc(value = "Linear warm-up over this fraction of `max_steps`.",
-                valid = "[0, 1); 0 when `warmup_steps` > 0")
-        @Range(min = 0, max = 1, maxExclusive = true)
-        @Default("0.0")
         double warmupRatio,
-        @Doc(value = "Linear warm-up over this many steps.", valid = "≥ 0; 0 when `warmup_ratio` > 0")
-        @Range(min = 0)
-        @Default("0")
         int warmupSteps,
-        @Doc("Clip the global gradient norm to this value; 0 disables.")
-        @Range(min = 0)
-        @Default("1.0")
-        double maxGradNorm) {
+        double maxGradNorm) implements OptimizerKeys {
 
     /** transformers / TRL SFT defaults: lr 2e-5, β2 0.999, linear schedule. */
     public static SftTrainingSection defaults() {
         return Defaults.of(SftTrainingSection.class);
-    }
-
-    /** Warm-up length in steps: {@code warmup_steps} if set, else ceil(warmup_ratio · max_steps). */
-    public int effectiveWarmupSteps() {
-        return warmupSteps > 0 ? warmupSteps : (int) Math.ceil(warmupRatio * maxSteps);
     }
 }

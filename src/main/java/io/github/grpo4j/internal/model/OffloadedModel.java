@@ -37,7 +37,7 @@ import java.util.Map;
  * bit-identical to a resident copy's. Reads go through positional file reads into one reused buffer, not
  * memory mapping, so the file's pages stay in the page cache rather than in this process's resident set.
  */
-public final class OffloadedModel implements CausalLm {
+public final class OffloadedModel implements ConfiguredLm {
     /** Bytes read at once (at least one row): tensors larger than this are filled in blocks of rows. */
     static final int BLOCK_BYTES = 32 << 20;
     private static final String EMBED = "model.embed_tokens.weight";
@@ -150,7 +150,7 @@ public final class OffloadedModel implements CausalLm {
         }
     }
 
-    /** {@return the architecture} */
+    @Override
     public ModelConfig config() {
         return config;
     }
@@ -281,16 +281,6 @@ public final class OffloadedModel implements CausalLm {
         out[0] = first;
         System.arraycopy(rest, 0, out, 1, rest.length);
         return out;
-    }
-
-    @Override
-    public int vocabSize() {
-        return config.vocabSize();
-    }
-
-    @Override
-    public int maxPositions() {
-        return config.maxPositionEmbeddings();
     }
 
     /** Not supported: the offloaded model scores, it does not generate. */

@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * PyTorch); only the logits survive, attached to the manager of {@code ids}. Ops put the step's
  * array first so nothing lands in the model's manager.
  */
-public final class Transformer implements CausalLm {
+public final class Transformer implements ConfiguredLm {
     /** Added to the scores of masked keys; finite so fully masked (padding) rows give no NaN. */
     private static final float MASKED = -1e9f;
 
@@ -248,7 +248,7 @@ public final class Transformer implements CausalLm {
         }
     }
 
-    /** The architecture. */
+    @Override
     public ModelConfig config() {
         return config;
     }
@@ -256,16 +256,6 @@ public final class Transformer implements CausalLm {
     /** The manager owning the parameters (tests check that forwards add nothing to it). */
     NDManager manager() {
         return manager;
-    }
-
-    @Override
-    public int vocabSize() {
-        return config.vocabSize();
-    }
-
-    @Override
-    public int maxPositions() {
-        return config.maxPositionEmbeddings();
     }
 
     @Override
@@ -336,7 +326,7 @@ public final class Transformer implements CausalLm {
      * A model seen with its LoRA adapters switched off ({@link #baseView}): every forward is the base
      * model's, sharing its weights.
      */
-    public static final class BaseView implements CausalLm {
+    public static final class BaseView implements ConfiguredLm {
         private final Transformer model;
 
         private BaseView(Transformer model) {
@@ -349,13 +339,8 @@ public final class Transformer implements CausalLm {
         }
 
         @Override
-        public int vocabSize() {
-            return model.vocabSize();
-        }
-
-        @Override
-        public int maxPositions() {
-            return model.maxPositions();
+        public ModelConfig config() {
+            return model.config();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.github.grpo4j.config.OptimizerKeys;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,11 @@ public final class AdamW implements AutoCloseable {
     public record Options(double beta1, double beta2, double epsilon, double weightDecay) {
         public static Options defaults() {
             return new Options(0.9, 0.99, 1e-8, 0.0);
+        }
+
+        /** {@return the AdamW settings of a config section (GRPO's {@code training}, or the warm start's)} */
+        public static Options of(OptimizerKeys keys) {
+            return new Options(keys.adamBeta1(), keys.adamBeta2(), keys.adamEpsilon(), keys.weightDecay());
         }
     }
 

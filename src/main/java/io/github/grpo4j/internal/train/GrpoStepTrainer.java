@@ -1,9 +1,6 @@
 package io.github.grpo4j.internal.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.internal.agent.Episodes;
 import io.github.grpo4j.internal.agent.MultiTurnRollout;
@@ -19,9 +16,7 @@ import io.github.grpo4j.internal.algo.AdvantageOptions;
 import io.github.grpo4j.internal.algo.AdvantageResult;
 import io.github.grpo4j.internal.algo.Advantages;
 import io.github.grpo4j.internal.algo.BatchTotals;
-import io.github.grpo4j.internal.algo.GrpoLoss;
 import io.github.grpo4j.internal.algo.LossOptions;
-import io.github.grpo4j.internal.algo.LossTerms;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.reward.RewardSet;
 import io.github.grpo4j.internal.tensor.GradMode;
@@ -106,7 +101,7 @@ public final class GrpoStepTrainer implements StepRunner {
                     l.refModelSyncSteps(),
                     l.refModelMixupAlpha(),
                     new LrSchedule(t.lrSchedulerType(), t.learningRate(), warmup, updates),
-                    new AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
+                    AdamW.Options.of(t),
                     t.maxGradNorm(),
                     c.seed());
         }
@@ -218,9 +213,8 @@ public final class GrpoStepTrainer implements StepRunner {
     private final Policy reference;
     private final Options options;
     private final RewardSet rewards;
-    private final NDManager manager;
+    private final TrainerState state;
     private final AdamW optimizer;
-    private long tokensSeen;
     private StepPhase.Listener phases = phase -> { };
     private MultiTurnRollout multiTurn;
     private DynamicSampling.Options dynamicSampling = DynamicSampling.Options.OFF;
@@ -239,11 +233,8 @@ public final class GrpoStepTrainer implements StepRunner {
         }
         this.reference = options.loss().beta() == 0 ? null
                 : reference != null ? reference : initialReference(policy);
-        this.manager = NDManager.newBaseManager();
-        for (NDArray p : policy.parameters().values()) {
-            p.setRequiresGradient(true);
-        }
-        this.optimizer = new AdamW(manager, policy.parameters(), options.adam());
+        this.state = new TrainerState(policy.parameters(), options.adam());
+        this.optimizer = state.optimizer();
     }
 
     /**
@@ -268,20 +259,8 @@ public final class GrpoStepTrainer implements StepRunner {
     }
 
     @Override
-    public AdamW optimizer() {
-        return optimizer;
-    }
-
-    /** Total prompt + completion tokens generated so far (TRL's cumulative {@code num_tokens}). */
-    @Override
-    public long tokensSeen() {
-        return tokensSeen;
-    }
-
-    /** Restores the counters a checkpoint holds besides weights and optimizer moments. */
-    @Override
-    public void restoreCounters(long tokensSeen) {
-        this.tokensSeen = tokensSeen;
+    public TrainerState state() {
+        return state;
     }
 
     /** Sets DAPO's dynamic sampling for later steps (off by default). */
@@ -334,7 +313,56 @@ public final class GrpoStepTrainer implements StepRunner {
     @Override
     public List<StepResult> round(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts) {
         long t0 = System.nanoTime();
-        // prompts → rollouts → rewards, per generation batch: G completions per prompt, every function scores
+        // prompts → rollouts → rewards: G completions per prompt, every reward function scores them (with
+        // dynamic sampling: again with new prompts until enough groups have signal)
+        Generation generation = generate(firstStep, steps, nextPrompts);
+        DynamicSampling.Result generated = generation.result();
+        long t1 = System.nanoTime();
+        phases.ended(StepPhase.GENERATION);
+        // advantages: each completion's reward against its group's, over the groups trained on
+        boolean trained = generated.kept().size() > 0;
+        Rollouts rollouts = trained ? generated.kept() : generated.lastGenerated();
+        rollouts = rollouts.withAdvantages(advantages(rollouts.rewards(), rollouts.groups()));
+        List<int[]> parts = parts(rollouts, generation.promptsPerStep());
+
+        UpdateStats[] stats;
+        long tRef0, tRef1, t2;
+        try (NDManager scope = state.manager().newSubManager()) {
+            // per step: the rows that enter the loss, in micro-batches, with the reference model's log-probs
+            tRef0 = System.nanoTime();
+            List<List<MicroBatch>> batches = new ArrayList<>();
+            for (int[] part : parts) {
+                batches.add(trained ? withReferenceLogProbs(scope, microBatches(rollouts, part)) : List.of());
+            }
+            if (steps > 1) { // the generating policy's log-probs, before any of the round's updates
+                batches.replaceAll(b -> withOldLogProbs(scope, b));
+            }
+            tRef1 = System.nanoTime();
+            phases.ended(StepPhase.REFERENCE);
+            // loss → AdamW: μ passes, each one update per step, accumulating the gradients of its micro-batches
+            stats = update(scope, batches, steps > 1);
+            t2 = System.nanoTime();
+            phases.ended(StepPhase.UPDATE);
+        }
+        state.addTokens(generated.tokens());
+        List<StepResult> out = new ArrayList<>(steps);
+        for (int s = 0; s < steps; s++) {
+            Map<String, Double> m = stepMetrics(rollouts, generation, stats[s]);
+            putTimings(m, rollouts.tokens(), generated.completionTokens(), steps, t0, t1, tRef0, tRef1, t2);
+            syncReference(firstStep + s);
+            out.add(result(firstStep + s, rollouts, parts.get(s), m));
+        }
+        return out;
+    }
+
+    /**
+     * A round's generation: the rollouts (with dynamic sampling, of every generation batch), how many of the
+     * first batch's prompts each step trains on, and with tools every batch's episodes.
+     */
+    private record Generation(DynamicSampling.Result result, int[] promptsPerStep, List<Episodes> episodes) {}
+
+    /** Generates and scores the round's rollouts: each call of {@code nextPrompts} gives one step's prompts. */
+    private Generation generate(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts) {
         int[] promptsPerStep = new int[steps]; // of the first generation batch: the groups each step trains on
         List<Episodes> episodes = new ArrayList<>(); // with tools: every generation batch's episodes
         DynamicSampling.Result generated = DynamicSampling.collect(dynamicSampling, b -> {
@@ -351,63 +379,26 @@ public final class GrpoStepTrainer implements StepRunner {
                     }
                     return generate(firstStep, b, prompts, episodes);
                 }, batch -> advantages(batch.rewards(), batch.groups()).zeroStdRow());
-        long t1 = System.nanoTime();
-        phases.ended(StepPhase.GENERATION);
-        // advantages: each completion's reward against its group's, over the groups trained on
-        boolean trained = generated.kept().size() > 0;
-        Rollouts rollouts = trained ? generated.kept() : generated.lastGenerated();
-        rollouts = rollouts.withAdvantages(advantages(rollouts.rewards(), rollouts.groups()));
-        List<int[]> parts = parts(rollouts, promptsPerStep);
+        return new Generation(generated, promptsPerStep, episodes);
+    }
 
-        List<Map<String, Double>> metrics = new ArrayList<>();
-        try (NDManager scope = manager.newSubManager()) {
-            // per step: the rows that enter the loss, in micro-batches, with the reference model's log-probs
-            List<List<MicroBatch>> batches = new ArrayList<>();
-            long tRef0 = System.nanoTime();
-            for (int[] part : parts) {
-                batches.add(trained ? withReferenceLogProbs(scope, microBatches(rollouts, part)) : List.of());
-            }
-            if (steps > 1) { // the generating policy's log-probs, before any of the round's updates
-                batches.replaceAll(b -> withOldLogProbs(scope, b));
-            }
-            long tRef1 = System.nanoTime();
-            phases.ended(StepPhase.REFERENCE);
-            // loss → AdamW: μ passes, each one update per step, accumulating the gradients of its micro-batches
-            UpdateStats[] stats = update(scope, batches, steps > 1);
-            long t2 = System.nanoTime();
-            phases.ended(StepPhase.UPDATE);
-            tokensSeen += generated.tokens();
-            for (int s = 0; s < steps; s++) {
-                Map<String, Double> m = new LinkedHashMap<>();
-                putMetrics(m, rollouts, stats[s]);
-                if (!episodes.isEmpty()) {
-                    m.putAll(Episodes.metrics(episodes)); // over all the round's generation batches
-                }
-                if (dynamicSampling.enabled()) {
-                    generated.putMetrics(m);
-                }
-                putTimings(m, rollouts.tokens(), generated.completionTokens(), steps, t0, t1, tRef0, tRef1, t2);
-                metrics.add(m);
-            }
+    /** Every {@code ref_model_sync_steps} steps the reference moves towards the policy (TRL). */
+    private void syncReference(int step) {
+        if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
+            reference.mixFrom(policy, options.refModelMixupAlpha());
         }
-        List<StepResult> out = new ArrayList<>(steps);
+    }
+
+    /** A step's result: its metrics, and the samples and advantages of its rows. */
+    private static StepResult result(int step, Rollouts rollouts, int[] rows, Map<String, Double> metrics) {
         List<Sample> all = rollouts.samples();
-        for (int s = 0; s < steps; s++) {
-            int step = firstStep + s;
-            // every ref_model_sync_steps the reference moves towards the policy (TRL)
-            if (reference != null && options.refModelSyncSteps() > 0 && step % options.refModelSyncSteps() == 0) {
-                reference.mixFrom(policy, options.refModelMixupAlpha());
-            }
-            int[] rows = parts.get(s);
-            List<Sample> samples = new ArrayList<>(rows.length);
-            double[] advantages = new double[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                samples.add(all.get(rows[i]));
-                advantages[i] = rollouts.advantages().advantages()[rows[i]];
-            }
-            out.add(new StepResult(step, metrics.get(s), samples, advantages));
+        List<Sample> samples = new ArrayList<>(rows.length);
+        double[] advantages = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            samples.add(all.get(rows[i]));
+            advantages[i] = rollouts.advantages().advantages()[rows[i]];
         }
-        return out;
+        return new StepResult(step, metrics, samples, advantages);
     }
 
     /**
@@ -572,71 +563,47 @@ public final class GrpoStepTrainer implements StepRunner {
 
     /** One optimizer update over one step's micro-batches; adds its averages to {@code stats}. */
     private void pass(NDManager scope, List<MicroBatch> batches, int it, boolean oldGiven, UpdateStats stats) {
-        Map<String, NDArray> params = policy.parameters();
         int mu = options.numIterations();
         BatchTotals totals = totals(batches);
         double tokenCount = Math.max(totals.tokens(), 1e-12);
-        boolean entropyGradient = options.loss().entropyCoeff() != 0;
         if (it == 0) {
             stats.ratio = 0;
             stats.byPosition = new EntropyByPosition(options.sampling().maxNewTokens());
         }
-        Gradients.zero(params);
-        double loss = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, ratio = 0, kl = 0, entropy = 0;
-        for (int m = 0; m < batches.size(); m++) {
-            MicroBatch mb = batches.get(m);
-            try (NDManager mbScope = scope.newSubManager();
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                UpdateScores s = UpdateScores.of(policy, mbScope, mb.prompts(), mb.completions(),
-                        temperature(), entropyGradient);
-                NDArray logp = s.logProbs(); // [b, T]
-                NDArray mask = mb.mask(mbScope, logp.getShape()); // [b, T]
-                NDArray old;
-                if (oldGiven) {
-                    old = mb.oldLogProbs();
-                } else if (it == 0) {
-                    // π_old is the policy as it is now, before any update: ratio exactly 1 in value.
-                    old = logp.stopGradient();
-                    if (mu > 1) {
-                        NDArray kept = old.duplicate();
-                        kept.attach(scope);
-                        batches.set(m, mb.withOldLogProbs(kept));
-                    }
-                } else {
-                    old = mb.oldLogProbs();
-                }
-                if (it == 0) {
-                    entropy += s.entropy().stopGradient().mul(mask).sum().getFloat();
-                    stats.byPosition.add(s.entropy(), mask);
-                }
-                LossTerms terms = GrpoLoss.compute(logp, old, mb.refLogProbs(), mbScope.create(mb.advantages()),
-                        mask, options.loss(), totals, s.entropy());
-                s.backward(collector, terms.loss());
-                loss += terms.loss().getFloat();
-                clipLow += terms.clipLowSum();
-                clipHigh += terms.clipHighSum();
-                clipRegion += terms.clipRegionSum();
-                ratio += terms.ratioSum();
-                if (it == 0) {
-                    kl += terms.klSum();
-                }
-            }
-        }
-        double norm = Gradients.clipByGlobalNorm(params, options.maxGradNorm());
+        // the first pass keeps π_old (these weights) for the later ones, unless the round gave it
+        LossGradients.Sums sums = LossGradients.accumulate(policy, scope, batches, options.loss(), totals,
+                temperature(), it == 0, !oldGiven && it == 0 && mu > 1, stats.byPosition);
+        double norm = Gradients.clipByGlobalNorm(policy.parameters(), options.maxGradNorm());
         double lr = options.schedule().at((int) optimizer.step());
         optimizer.update(lr);
-        stats.loss += loss / mu;
+        stats.loss += sums.loss() / mu;
         stats.gradNorm += norm / mu;
         stats.learningRate = lr;
-        stats.clipLow += clipLow / tokenCount / mu;
-        stats.clipHigh += clipHigh / tokenCount / mu;
-        stats.clipRegion += clipRegion / tokenCount / mu;
-        stats.ratio += ratio / tokenCount / mu;
+        stats.clipLow += sums.clipLow() / tokenCount / mu;
+        stats.clipHigh += sums.clipHigh() / tokenCount / mu;
+        stats.clipRegion += sums.clipRegion() / tokenCount / mu;
+        stats.ratio += sums.ratio() / tokenCount / mu;
         if (it == 0) {
-            stats.kl = kl / tokenCount;
-            stats.entropy = entropy / tokenCount;
+            stats.kl = sums.kl() / tokenCount;
+            stats.entropy = sums.entropy() / tokenCount;
             stats.entropyByPosition = stats.byPosition.metrics();
         }
+    }
+
+    /**
+     * A step's metrics without the timings: TRL's, then with tools the round's episode metrics, with dynamic
+     * sampling its counts.
+     */
+    private Map<String, Double> stepMetrics(Rollouts rollouts, Generation generation, UpdateStats stats) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        putMetrics(m, rollouts, stats);
+        if (!generation.episodes().isEmpty()) {
+            m.putAll(Episodes.metrics(generation.episodes())); // over all the round's generation batches
+        }
+        if (dynamicSampling.enabled()) {
+            generation.result().putMetrics(m);
+        }
+        return m;
     }
 
     /** TRL's step metrics, in TRL's order. */
@@ -660,7 +627,7 @@ public final class GrpoStepTrainer implements StepRunner {
             metrics.put("clip_ratio/region_mean", stats.clipRegion);
         }
         metrics.put("ratio/mean", stats.ratio);
-        metrics.put("num_tokens", (double) tokensSeen);
+        metrics.put("num_tokens", (double) state.tokensSeen());
     }
 
     /**
@@ -708,8 +675,7 @@ public final class GrpoStepTrainer implements StepRunner {
 
     @Override
     public void close() {
-        optimizer.close();
-        manager.close();
+        state.close();
         if (reference != null) {
             reference.close();
         }

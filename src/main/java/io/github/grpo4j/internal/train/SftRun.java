@@ -57,7 +57,7 @@ public final class SftRun {
         var options = new SftTrainer.Options(t.microBatchSize(),
                 new LrSchedule(t.lrSchedulerType(), t.learningRate(), t.effectiveWarmupSteps(),
                         t.maxSteps()),
-                new io.github.grpo4j.internal.train.AdamW.Options(t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(), t.weightDecay()),
+                AdamW.Options.of(t),
                 t.maxGradNorm());
         // written once the parts are built, so a run that fails to start leaves no config.yaml behind
         dir.writeConfig(config, false);

@@ -27,17 +27,14 @@ public final class SftTrainer implements AutoCloseable {
 
     private final Policy policy;
     private final Options options;
-    private final NDManager manager;
+    private final TrainerState state;
     private final AdamW optimizer;
 
     public SftTrainer(Policy policy, Options options) {
         this.policy = policy;
         this.options = options;
-        this.manager = NDManager.newBaseManager();
-        for (NDArray p : policy.parameters().values()) {
-            p.setRequiresGradient(true);
-        }
-        this.optimizer = new AdamW(manager, policy.parameters(), options.adam());
+        this.state = new TrainerState(policy.parameters(), options.adam());
+        this.optimizer = state.optimizer();
     }
 
     public AdamW optimizer() {
@@ -59,7 +56,7 @@ public final class SftTrainer implements AutoCloseable {
         }
         double loss = 0;
         int size = Math.max(1, options.microBatchSize());
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = state.manager().newSubManager()) {
             for (int start = 0; start < prompts.size(); start += size) {
                 int end = Math.min(prompts.size(), start + size);
                 try (NDManager mb = scope.newSubManager();
@@ -85,7 +82,6 @@ public final class SftTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        optimizer.close();
-        manager.close();
+        state.close();
     }
 }

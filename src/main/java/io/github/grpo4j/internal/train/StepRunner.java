@@ -28,21 +28,30 @@ public interface StepRunner extends AutoCloseable {
      */
     List<StepResult> round(int firstStep, int steps, Supplier<List<Prompt>> nextPrompts);
 
+    /** {@return the optimizer and counters over the policy's trainable weights (checkpoints save them)} */
+    TrainerState state();
+
     /** {@return the optimizer over the policy's trainable weights (checkpoints save and restore it)} */
-    AdamW optimizer();
+    default AdamW optimizer() {
+        return state().optimizer();
+    }
 
     /** {@return the reference model, or null when β = 0} */
     Policy reference();
 
     /** {@return total prompt + completion tokens generated so far} */
-    long tokensSeen();
+    default long tokensSeen() {
+        return state().tokensSeen();
+    }
 
     /**
      * Restores the counters a checkpoint holds besides weights and optimizer moments.
      *
      * @param tokensSeen see {@link #tokensSeen()}
      */
-    void restoreCounters(long tokensSeen);
+    default void restoreCounters(long tokensSeen) {
+        state().restoreTokensSeen(tokensSeen);
+    }
 
     @Override
     void close();

@@ -21,6 +21,20 @@ final class TinyModels {
 
     static final String ALPHABET = "abcdef";
 
+    /** The start of a tiny run's config file: the seed and a one-layer model built from scratch. */
+    static final String RUN_YAML_HEAD = """
+            seed: 3
+            model:
+              config:
+                model_type: qwen2
+                hidden_size: 16
+                intermediate_size: 32
+                num_hidden_layers: 1
+                num_attention_heads: 2
+                num_key_value_heads: 1
+                max_position_embeddings: 64
+            """;
+
     static CharTokenizer tokenizer() {
         return CharTokenizer.of(ALPHABET);
     }

@@ -21,17 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingRunTest {
 
-    static final String TINY = """
-            seed: 3
-            model:
-              config:
-                model_type: qwen2
-                hidden_size: 16
-                intermediate_size: 32
-                num_hidden_layers: 1
-                num_attention_heads: 2
-                num_key_value_heads: 1
-                max_position_embeddings: 64
+    static final String TINY = TinyModels.RUN_YAML_HEAD + """
             data:
               task: sort
               max_prompt_length: 32
