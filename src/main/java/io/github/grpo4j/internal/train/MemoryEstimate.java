@@ -60,6 +60,11 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
     public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
             boolean reference, MemorySettings memory, boolean lora, boolean referenceOffloaded) {
 
+        /** Chunks as the policy will cut them for this vocabulary. */
+        public Workload {
+            memory = memory.forVocab(model.vocabSize());
+        }
+
         /** The same run with another micro-batch or memory settings. */
         public Workload with(int microBatch, MemorySettings memory) {
             return new Workload(model, rows, microBatch, promptTokens, maxNewTokens, reference, memory, lora,
