@@ -91,7 +91,8 @@ class StandaloneClusterTest {
             // started by the executor's first task and ended when the application stopped
             int[] events = ExternalScorer.events(dir.resolve("spark.log"), 120);
             assertThat(events[0]).as("scorer processes started").isBetween(2, 3);
-            assertThat(events[1]).as("scorer processes ended by their executor").isEqualTo(events[0] - 1);
+            // the lost executor's scorer may see its input close before the watchdog's SIGKILL, or not
+            assertThat(events[1]).as("scorer processes ended by their executor").isBetween(events[0] - 1, events[0]);
             SparkEquivalenceTest.assertSameGradients(one, spark);
             SparkEquivalenceTest.assertSameRun(dir.resolve("one"), dir.resolve("spark"));
         } finally {

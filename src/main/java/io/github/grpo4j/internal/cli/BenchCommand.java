@@ -15,6 +15,7 @@ import io.github.grpo4j.internal.bench.MatmulPeak;
 import io.github.grpo4j.internal.bench.Sweep;
 import io.github.grpo4j.internal.bench.Threads;
 import io.github.grpo4j.internal.model.MemorySettings;
+import io.github.grpo4j.internal.tensor.NativeAllocator;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,6 +182,12 @@ public final class BenchCommand implements Callable<Integer> {
                 out.print(Sweep.table(points, peak));
             }
         } else {
+            // as train does: on a large model glibc would otherwise keep freed tensors resident (a higher peak)
+            String allocator = NativeAllocator.describe(NativeAllocator.forWeights(4L * o.modelConfig().parameterCount()));
+            if (!allocator.isEmpty()) {
+                err.println(allocator);
+                err.flush();
+            }
             BenchReport r = BenchRunner.run(o, before, effective, t -> {
                 if (!json) {
                     err.printf(Locale.ROOT, "step: %.3f s (generation %.3f, reference %.3f, update %.3f)%n", t.step(),

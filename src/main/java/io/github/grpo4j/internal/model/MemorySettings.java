@@ -13,6 +13,16 @@ public record MemorySettings(int logprobChunkSize, boolean gradientCheckpointing
     /** The default chunk: 256 rows of a 151,936-token vocabulary are 156 MB of float32 logits. */
     public static final int DEFAULT_CHUNK = 256;
 
+    /**
+     * The most logits (tokens × vocabulary) one chunk holds: 40 MB of float32. With a real vocabulary the
+     * chunk's logits and their copies are most of the update's peak, so chunks shrink to stay under it
+     * (65 tokens at 151,936 entries); vocabularies up to 39,062 entries keep the configured size.
+     */
+    public static final long MAX_CHUNK_LOGITS = 10_000_000;
+
+    /** Chunks never shrink below this many tokens, however large the vocabulary. */
+    static final int MIN_CHUNK = 16;
+
     public MemorySettings {
         if (logprobChunkSize < 0) {
             throw new IllegalArgumentException("logprob_chunk_size must be >= 0, got " + logprobChunkSize);
@@ -22,6 +32,19 @@ public record MemorySettings(int logprobChunkSize, boolean gradientCheckpointing
     /** {@return chunks of {@value #DEFAULT_CHUNK} tokens, no checkpointing} */
     public static MemorySettings defaults() {
         return new MemorySettings(DEFAULT_CHUNK, false);
+    }
+
+    /**
+     * The settings for a model with {@code vocab} entries: chunks no larger than {@value #MAX_CHUNK_LOGITS}
+     * logits (at least {@value #MIN_CHUNK} tokens); no chunking stays no chunking.
+     *
+     * @param vocab the model's vocabulary size
+     * @return these settings, or these with a smaller chunk
+     */
+    public MemorySettings forVocab(long vocab) {
+        long cap = Math.max(MIN_CHUNK, MAX_CHUNK_LOGITS / Math.max(1, vocab));
+        return logprobChunkSize == 0 || cap >= logprobChunkSize ? this
+                : new MemorySettings((int) cap, gradientCheckpointing);
     }
 
     /** {@return whether {@code tokens} (row, position) pairs take more than one chunk} */

@@ -29,7 +29,10 @@ import java.util.Map;
  * hidden states {@code [rows, width, hidden]}.
  *
  * <p>The file is a snapshot of the weights as they are when {@link #snapshot} is called, written once as
- * raw float32 into a temporary directory that {@link #close} deletes. Reading it back gives the same bits,
+ * raw float32 into a temporary directory. Once the file is open for reading, the file and its directory are
+ * deleted (the open channel keeps the data readable on Linux and macOS), so a run that is killed, even with
+ * SIGKILL, leaves nothing behind; where the system refuses to delete an open file, {@link #close} deletes it.
+ * Reading it back gives the same bits,
  * and the forward runs the same operations as {@link ChunkedScoring#values}, so the log-probs are
  * bit-identical to a resident copy's. Reads go through positional file reads into one reused buffer, not
  * memory mapping, so the file's pages stay in the page cache rather than in this process's resident set.
@@ -65,6 +68,9 @@ public final class OffloadedModel implements ConfiguredLm {
         int capacity = Math.toIntExact(Math.max(widestRow, Math.min(blockBytes, largest)));
         this.buffer = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        // unlinked while open: the data lives as long as the channel, the name not at all, so no kill of
+        // the process can leave the snapshot on disk; close() deletes it where the system refuses (Windows)
+        deleteQuietly(dir);
     }
 
     /**
@@ -119,9 +125,29 @@ public final class OffloadedModel implements ConfiguredLm {
         }
     }
 
-    /** {@return the file the weights are read from} */
+    /**
+     * {@return the file the weights were written to; already deleted while this model reads it, where the
+     * system allows deleting an open file}
+     */
     public Path file() {
         return file;
+    }
+
+    /**
+     * {@return the size of the snapshot in bytes}
+     *
+     * @throws Grpo4jException after {@link #close}, or when the size cannot be read
+     */
+    public long bytes() {
+        try {
+            if (channel == null) {
+                throw new IOException("closed");
+            }
+            return channel.size();
+        } catch (IOException e) {
+            throw new Grpo4jException("cannot read the size of the offloaded reference weights " + file + ": "
+                    + IoErrors.reason(e), e);
+        }
     }
 
     @Override
@@ -275,7 +301,7 @@ public final class OffloadedModel implements ConfiguredLm {
         return Map.of();
     }
 
-    /** Closes the file and deletes it with its directory. */
+    /** Closes the file, and deletes it with its directory if they still exist. */
     @Override
     public void close() {
         try {

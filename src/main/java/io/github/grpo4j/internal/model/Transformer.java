@@ -126,6 +126,53 @@ public final class Transformer implements ConfiguredLm {
 
     // ---------------------------------------------------------------- construction
 
+    /** Values drawn at once: larger tensors are filled in blocks of rows (no Java copy of a 0.5 GB tensor). */
+    static final int RANDOM_BLOCK_FLOATS = 1 << 22;
+
+    /**
+     * normal(0, std) values from {@code rng} in row-major order. A tensor of more than
+     * {@link #RANDOM_BLOCK_FLOATS} values is filled block of rows by block through one reused array, so a large
+     * model's initialisation does not leave its size in Java arrays and direct buffers for the collector, on
+     * top of the tensors themselves (the bench's 0.5B-shaped model: 2.5 GB of each); the values are the same.
+     */
+    static NDArray randomNormal(NDManager manager, Shape shape, SplittableRandom rng, double std) {
+        return randomNormal(manager, shape, rng, std, RANDOM_BLOCK_FLOATS);
+    }
+
+    /** As {@link #randomNormal(NDManager, Shape, SplittableRandom, double)}, in blocks of {@code blockFloats} (tests). */
+    static NDArray randomNormal(NDManager manager, Shape shape, SplittableRandom rng, double std, int blockFloats) {
+        long size = shape.size();
+        long rows = shape.dimension() == 0 ? 1 : shape.get(0);
+        long rowSize = size / Math.max(1, rows);
+        long perBlock = Math.max(1, blockFloats / Math.max(1, rowSize));
+        if (perBlock >= rows) {
+            float[] values = new float[Math.toIntExact(size)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (rng.nextGaussian() * std);
+            }
+            return OwnedArrays.owned(manager.create(values, shape));
+        }
+        NDArray p = manager.zeros(shape, DataType.FLOAT32);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(perBlock * rowSize * 4))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long[] blockShape = shape.getShape().clone();
+        for (long r = 0; r < rows; r += perBlock) {
+            long n = Math.min(perBlock, rows - r);
+            int count = Math.toIntExact(n * rowSize);
+            buffer.clear();
+            for (int i = 0; i < count; i++) {
+                buffer.putFloat((float) (rng.nextGaussian() * std));
+            }
+            buffer.flip();
+            blockShape[0] = n;
+            // create aliases the reused buffer; set copies it into the tensor before the next block is drawn
+            try (NDArray block = manager.create(buffer, new Shape(blockShape), DataType.FLOAT32)) {
+                p.set(new NDIndex("{}:{}", r, r + n), block);
+            }
+        }
+        return p;
+    }
+
     /**
      * A new model with random weights, as transformers initialises one: matrices normal(0, {@code
      * initializer_range}), norms 1, biases 0. The same config and seed give the same weights (each
@@ -145,13 +192,8 @@ public final class Transformer implements ConfiguredLm {
                 } else if (name.endsWith(".bias")) {
                     p = manager.zeros(shape, DataType.FLOAT32);
                 } else {
-                    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
-                    float[] values = new float[Math.toIntExact(shape.size())];
-                    double std = config.initializerRange();
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = (float) (rng.nextGaussian() * std);
-                    }
-                    p = OwnedArrays.owned(manager.create(values, shape));
+                    p = randomNormal(manager, shape, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index),
+                            config.initializerRange());
                 }
                 p.setName(name);
                 params.put(name, p);

@@ -48,7 +48,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
     private final CausalLm model;
     private final Tokenizer tokenizer;
     private final Generator generator;
-    private MemorySettings memory = MemorySettings.defaults();
+    private MemorySettings memory;
 
     /** As {@link io.github.grpo4j.policy.TransformerPolicies#load(Path)}. */
     public static LanguageModelPolicy load(Path directory) {
@@ -85,6 +85,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer);
+        this.memory = MemorySettings.defaults().forVocab(model.vocabSize());
     }
 
     /**
@@ -249,7 +250,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
      * @return this policy
      */
     public LanguageModelPolicy memory(MemorySettings settings) {
-        this.memory = settings;
+        this.memory = settings.forVocab(model.vocabSize());
         return this;
     }
 

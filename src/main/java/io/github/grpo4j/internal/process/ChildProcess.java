@@ -35,9 +35,11 @@ public final class ChildProcess implements AutoCloseable {
             + " if [ \"$2\" = group ]; then kill -KILL -\"$1\" 2>/dev/null; fi; kill -KILL \"$1\" 2>/dev/null; fi";
     private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
     private static final String SETSID = onPath("setsid");
+    /** How long children may take to end on their own when the JVM exits. */
+    static final long EXIT_GRACE_MS = 2000;
 
     static {
-        Thread hook = new Thread(() -> LIVE.forEach(ChildProcess::destroyNow), "grpo4j-kill-children");
+        Thread hook = new Thread(ChildProcess::endAllAtExit, "grpo4j-kill-children");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -126,6 +128,35 @@ public final class ChildProcess implements AutoCloseable {
             // the watchdog is gone already
         }
         LIVE.remove(this);
+    }
+
+    /**
+     * The shutdown hook: first an end of input to every live child, which a JSON-lines process answers by
+     * ending cleanly (as when its owner closes it; another hook, such as a Spark executor's, may be doing
+     * that at the same moment), then, after up to {@link #EXIT_GRACE_MS} ms, kills whatever still runs.
+     */
+    private static void endAllAtExit() {
+        List<ChildProcess> live = List.copyOf(LIVE);
+        for (ChildProcess c : live) {
+            try {
+                c.process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // its owner closed it already, or it is gone
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_GRACE_MS);
+        for (ChildProcess c : live) {
+            try {
+                c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (c.process.isAlive()) {
+                c.destroyNow();
+            } else {
+                c.close(); // ended on its own: the watchdog leaves its process group alone
+            }
+        }
     }
 
     private void destroyNow() {

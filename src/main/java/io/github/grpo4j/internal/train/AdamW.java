@@ -2,6 +2,7 @@ package io.github.grpo4j.internal.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import io.github.grpo4j.config.OptimizerKeys;
 import io.github.grpo4j.internal.tensor.OwnedArrays;
 import java.util.LinkedHashMap;
@@ -10,6 +11,11 @@ import java.util.Map;
 /**
  * AdamW (Loshchilov &amp; Hutter 2019) exactly as PyTorch's {@code torch.optim.AdamW}: decoupled weight
  * decay, bias-corrected moments, ε added to the bias-corrected √v̂.
+ *
+ * <p>A tensor larger than {@link #BLOCK_BYTES} is updated in blocks of rows, each through views of the
+ * weight, gradient and moments: every operation is elementwise, so the values are the same bits, and the
+ * temporaries are the size of a block instead of the tensor (for the embedding or output head of a
+ * 151,936-token vocabulary, 64 MiB instead of 0.54 GB each).
  *
  * <p>We own the moment estimates (DJL's AdamW keeps them private and folds bias correction into the
  * learning rate), so they can be written to a checkpoint and a resumed run continues bit for bit.
@@ -28,8 +34,12 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Tensors above this size are updated in blocks of rows of at most this size. */
+    static final long BLOCK_BYTES = 64L << 20;
+
     private final Map<String, NDArray> params;
     private final Options options;
+    private final long blockBytes;
     private final NDManager manager;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
@@ -37,8 +47,14 @@ public final class AdamW implements AutoCloseable {
 
     /** Moments start at zero in a manager of their own, attached under {@code parent}. */
     public AdamW(NDManager parent, Map<String, NDArray> params, Options options) {
+        this(parent, params, options, BLOCK_BYTES);
+    }
+
+    /** As {@link #AdamW(NDManager, Map, Options)}, updating tensors in blocks of at most {@code blockBytes} (tests). */
+    AdamW(NDManager parent, Map<String, NDArray> params, Options options, long blockBytes) {
         this.params = params;
         this.options = options;
+        this.blockBytes = blockBytes;
         this.manager = parent.newSubManager();
         for (var e : params.entrySet()) {
             m.put(e.getKey(), manager.zeros(e.getValue().getShape()));
@@ -64,33 +80,51 @@ public final class AdamW implements AutoCloseable {
         double bias2 = 1 - Math.pow(b2, step);
         for (var e : params.entrySet()) {
             NDArray p = e.getValue();
-            try (NDManager scope = manager.newSubManager();
-                    NDArray grad = p.getGradient()) {
+            try (NDArray grad = p.getGradient()) {
                 NDArray mt = m.get(e.getKey());
                 NDArray vt = v.get(e.getKey());
                 if (options.weightDecay() != 0) {
                     p.muli((float) (1 - lr * options.weightDecay()));
                 }
-                // each temporary is closed as soon as it is used: for the embedding or output head of a real
-                // vocabulary one is 0.5 GB, and keeping them all to the end of the scope held six at once
-                try (NDArray g = grad.duplicate()) {
-                    try (NDArray t = g.mul((float) (1 - b1))) {
-                        mt.muli((float) b1).addi(t);
-                    }
-                    try (NDArray t = g.square()) {
-                        vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
-                    }
+                long rows = p.getShape().dimension() == 0 ? 1 : p.getShape().get(0);
+                long perBlock = rows * Math.max(1, blockBytes) / Math.max(1, p.size() * 4);
+                if (perBlock >= rows) {
+                    update(p, grad, mt, vt, lr, bias1, bias2);
+                    continue;
                 }
-                // p -= lr/bias1 · m / (√(v/bias2) + ε)
-                NDArray denom;
-                try (NDArray vHat = vt.div((float) bias2)) {
-                    denom = vHat.sqrt().addi((float) options.epsilon());
-                }
-                denom.attach(scope);
-                try (NDArray delta = mt.mul((float) (lr / bias1))) {
-                    p.subi(delta.divi(denom));
+                for (long r = 0; r < rows; r += Math.max(1, perBlock)) {
+                    // views: the in-place updates of a block write into the tensors themselves
+                    NDIndex block = new NDIndex("{}:{}", r, Math.min(rows, r + Math.max(1, perBlock)));
+                    try (NDArray pb = p.get(block); NDArray gb = grad.get(block); NDArray mb = mt.get(block);
+                            NDArray vb = vt.get(block)) {
+                        update(pb, gb, mb, vb, lr, bias1, bias2);
+                    }
                 }
             }
+        }
+    }
+
+    /** The update of weights {@code p} (in place) and moments {@code mt}, {@code vt} (in place) for gradient {@code grad}. */
+    private void update(NDArray p, NDArray grad, NDArray mt, NDArray vt, double lr, double bias1, double bias2) {
+        double b1 = options.beta1();
+        double b2 = options.beta2();
+        // each temporary is closed as soon as it is used: for the embedding or output head of a real
+        // vocabulary one is 0.5 GB (when not in blocks), and keeping them all to the end held six at once
+        try (NDArray g = grad.duplicate()) {
+            try (NDArray t = g.mul((float) (1 - b1))) {
+                mt.muli((float) b1).addi(t);
+            }
+            try (NDArray t = g.square()) {
+                vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
+            }
+        }
+        // p -= lr/bias1 · m / (√(v/bias2) + ε)
+        NDArray denom;
+        try (NDArray vHat = vt.div((float) bias2)) {
+            denom = vHat.sqrt().addi((float) options.epsilon());
+        }
+        try (denom; NDArray delta = mt.mul((float) (lr / bias1))) {
+            p.subi(delta.divi(denom));
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.Locale;
  * weights, the reference copy, gradients, AdamW moments, and the largest of three phases that never
  * overlap: generation (KV cache, sampling logits), a micro-batch's forward and backward (its saved
  * activations, its logits and their copies), and the optimizer step after the last backward (AdamW's
- * temporaries: it closes each one once used, so at most two of the largest tensor's size are alive). All
+ * temporaries: it closes each one once used, so at most two are alive, each the size of the largest tensor
+ * or of AdamW's block of rows, whichever is smaller; clipping's one square of the largest tensor). All
  * float32.
  *
  * <p>The activation count follows the ops of one decoder layer as grpo4j runs them (what autograd keeps
@@ -30,7 +31,7 @@ import java.util.Locale;
  * @param generation  KV cache and sampling buffers of one rollout
  * @param activations what the update's forward keeps for backward, per micro-batch
  * @param logits      the vocabulary-sized arrays of log-prob computation, per micro-batch or chunk
- * @param optimizer   temporaries of clipping and AdamW (two of the largest tensor's size)
+ * @param optimizer   temporaries of clipping (one of the largest tensor's size) or AdamW (two of at most a block)
  */
 public record MemoryEstimate(long weights, long reference, long gradients, long adamMoments, long generation,
         long activations, long logits, long optimizer) {
@@ -58,6 +59,11 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
      */
     public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
             boolean reference, MemorySettings memory, boolean lora, boolean referenceOffloaded) {
+
+        /** Chunks as the policy will cut them for this vocabulary. */
+        public Workload {
+            memory = memory.forVocab(model.vocabSize());
+        }
 
         /** The same run with another micro-batch or memory settings. */
         public Workload with(int microBatch, MemorySettings memory) {
@@ -102,7 +108,7 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         long logitRows = w.memory().chunks(scored) ? w.memory().logprobChunkSize() : scored;
         long logits = 5 * logitRows * vocab * FLOAT;
         long largest = Math.max(vocab * d, Math.max(inter * d, dq * d));
-        long optimizer = 2 * largest * FLOAT;
+        long optimizer = Math.max(largest * FLOAT, 2 * Math.min(largest * FLOAT, AdamW.BLOCK_BYTES));
         long weights = n * FLOAT;
         if (w.lora()) {
             return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);

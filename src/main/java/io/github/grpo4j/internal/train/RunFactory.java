@@ -23,6 +23,7 @@ import io.github.grpo4j.internal.model.PeftAdapter;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.policy.LanguageModelPolicy;
 import io.github.grpo4j.internal.reward.RewardSet;
+import io.github.grpo4j.internal.tensor.NativeAllocator;
 import io.github.grpo4j.internal.tokenizer.ChatTemplate;
 import io.github.grpo4j.internal.tokenizer.Tokenizer;
 import io.github.grpo4j.internal.tools.ToolBox;
@@ -206,9 +207,6 @@ public final class RunFactory implements AutoCloseable {
                 c.model().lora() != null || c.model().adapter() != null,
                 c.training().refParamOffload() && c.loss().refModelSyncSteps() == 0);
     }
-
-    /** Weights from which {@code train} suggests glibc's {@code MALLOC_MMAP_THRESHOLD_} (1 GB: 250 M parameters). */
-    static final long ALLOCATOR_HINT_BYTES = 1_000_000_000L;
 
     /** DAPO's dynamic sampling as a config sets it. */
     public static DynamicSampling.Options dynamicSampling(TrainingSection t) {
@@ -394,10 +392,10 @@ public final class RunFactory implements AutoCloseable {
         long limit = memoryLimit > 0 ? memoryLimit : MemoryEstimate.machineBytes();
         console.println("Memory: " + estimate.describe()
                 + (limit > 0 ? "; the machine has " + MemoryEstimate.gb(limit) : ""));
-        if (estimate.weights() >= ALLOCATOR_HINT_BYTES && System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
-            // not set for every run: on small models it costs CPU and saves nothing (docs/performance.md)
-            console.println("Memory: MALLOC_MMAP_THRESHOLD_=1048576 in the environment makes glibc return freed "
-                    + "tensors to the system: a 15-20 % lower peak on large models, for some CPU time");
+        // large models only: there freed tensors kept by glibc raise the peak; on small ones it costs CPU
+        String allocator = NativeAllocator.describe(NativeAllocator.forWeights(estimate.weights()));
+        if (!allocator.isEmpty()) {
+            console.println(allocator);
         }
         if (limit > 0 && estimate.total() > limit) {
             List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);

@@ -81,7 +81,10 @@ public final class SftRun {
                     prompts.add(prompt);
                     targets.add(target);
                 }
-                Map<String, Double> m = new java.util.LinkedHashMap<>(trainer.step(prompts, targets));
+                Map<String, Double> m;
+                try (ExitGate.Pass pass = ExitGate.PROCESS.enter()) { // the JVM may end only between steps
+                    m = new java.util.LinkedHashMap<>(trainer.step(prompts, targets));
+                }
                 m.put("step_time", (System.nanoTime() - s0) / 1e9);
                 log.append(step, m);
                 int every = config.logging().loggingSteps();

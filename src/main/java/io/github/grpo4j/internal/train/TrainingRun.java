@@ -180,59 +180,62 @@ public final class TrainingRun {
                     // one generation feeds steps_per_generation steps (fewer at the end of the run)
                     int steps = Math.min(perRound, maxSteps - first + 1);
                     int last = first + steps - 1;
-                    List<StepResult> results = trainer.round(first, steps,
-                            () -> Prompts.encode(sampler.next(), encoder));
-                    for (StepResult r : results) {
-                        int step = r.step();
-                        last = step;
-                        lastMetrics = r.metrics();
-                        log.append(step, r.metrics());
-                        watch.add(step, r.metrics());
-                        log.appendSamples(samples(r, config.logging().numSampleRows(), step));
-                        if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
-                            LinesAboveBar.println(lines, console, StepLine.format(step, maxSteps, r.metrics()));
+                    // the JVM may end only between steps: see ExitGate
+                    try (ExitGate.Pass pass = ExitGate.PROCESS.enter()) {
+                        List<StepResult> results = trainer.round(first, steps,
+                                () -> Prompts.encode(sampler.next(), encoder));
+                        for (StepResult r : results) {
+                            int step = r.step();
+                            last = step;
+                            lastMetrics = r.metrics();
+                            log.append(step, r.metrics());
+                            watch.add(step, r.metrics());
+                            log.appendSamples(samples(r, config.logging().numSampleRows(), step));
+                            if (config.logging().loggingSteps() > 0 && step % config.logging().loggingSteps() == 0) {
+                                LinesAboveBar.println(lines, console, StepLine.format(step, maxSteps, r.metrics()));
+                            }
+                            if (bar != null) {
+                                bar.stepTo(step);
+                                bar.setExtraMessage(StepLine.brief(r.metrics()));
+                            }
                         }
-                        if (bar != null) {
-                            bar.stepTo(step);
-                            bar.setExtraMessage(StepLine.brief(r.metrics()));
+                        dynamicSamplingShortfall(results.get(0), steps).ifPresent(
+                                line -> LinesAboveBar.println(lines, console, line));
+                        // evaluation and checkpoints at the end of a generation round: its steps' updates are done
+                        boolean evalNow = config.logging().evalSteps() > 0
+                                && (hits(first, last, config.logging().evalSteps()) || last == maxSteps);
+                        if (evalNow && !heldOut.isEmpty()) {
+                            after = accuracy(policy, heldOut, task, last, log);
+                            LinesAboveBar.println(lines, console,
+                                    String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", last, 100 * after));
                         }
-                    }
-                    dynamicSamplingShortfall(results.get(0), steps).ifPresent(
-                            line -> LinesAboveBar.println(lines, console, line));
-                    // evaluation and checkpoints at the end of a generation round: its steps' updates are done
-                    boolean evalNow = config.logging().evalSteps() > 0
-                            && (hits(first, last, config.logging().evalSteps()) || last == maxSteps);
-                    if (evalNow && !heldOut.isEmpty()) {
-                        after = accuracy(policy, heldOut, task, last, log);
-                        LinesAboveBar.println(lines, console,
-                                String.format(Locale.ROOT, "step %d: held-out accuracy %.1f%%", last, 100 * after));
-                    }
-                    if (evalNow && evalData != null) {
-                        Map<String, Double> m = evalData.evaluate(policy);
-                        log.append(last, m);
-                        LinesAboveBar.println(lines, console, String.format(Locale.ROOT,
-                                "step %d: eval reward %.4f (greedy), %.4f (sampled)", last,
-                                m.get("eval/greedy/reward"), m.get("eval/sampled/reward")));
-                    }
-                    watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
-                    for (StepResult r : results) {
-                        for (var l : listeners) {
-                            l.onStep(r);
+                        if (evalNow && evalData != null) {
+                            Map<String, Double> m = evalData.evaluate(policy);
+                            log.append(last, m);
+                            LinesAboveBar.println(lines, console, String.format(Locale.ROOT,
+                                    "step %d: eval reward %.4f (greedy), %.4f (sampled)", last,
+                                    m.get("eval/greedy/reward"), m.get("eval/sampled/reward")));
                         }
+                        watch.poll().ifPresent(w -> LinesAboveBar.println(lines, console, w.message()));
+                        for (StepResult r : results) {
+                            for (var l : listeners) {
+                                l.onStep(r);
+                            }
+                        }
+                        int save = config.checkpoint().saveSteps();
+                        if ((save > 0 && hits(first, last, save)) || last == maxSteps) {
+                            DataPosition p = sampler.position();
+                            checkpoints.save(new Checkpoints.TrainerState(last, trainer.optimizer().step(),
+                                            trainer.tokensSeen(), p.epoch(), p.index(), config.seed(),
+                                            earlierSeconds + (System.nanoTime() - t0) / 1e9),
+                                    policy, trainer.optimizer(), config.loss().refModelSyncSteps() > 0 ? trainer.reference() : null);
+                        }
+                        if (last >= stopAfterStep) {
+                            return new TrainResult(last, out, before, after,
+                                    earlierSeconds + (System.nanoTime() - t0) / 1e9, lastMetrics);
+                        }
+                        first = last + 1;
                     }
-                    int save = config.checkpoint().saveSteps();
-                    if ((save > 0 && hits(first, last, save)) || last == maxSteps) {
-                        DataPosition p = sampler.position();
-                        checkpoints.save(new Checkpoints.TrainerState(last, trainer.optimizer().step(),
-                                        trainer.tokensSeen(), p.epoch(), p.index(), config.seed(),
-                                        earlierSeconds + (System.nanoTime() - t0) / 1e9),
-                                policy, trainer.optimizer(), config.loss().refModelSyncSteps() > 0 ? trainer.reference() : null);
-                    }
-                    if (last >= stopAfterStep) {
-                        return new TrainResult(last, out, before, after,
-                                earlierSeconds + (System.nanoTime() - t0) / 1e9, lastMetrics);
-                    }
-                    first = last + 1;
                 }
             }
             policy.save(out.resolve("final"));

@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,25 @@ class ChildProcessTest {
     @Test
     void aScorerDiesWithItsJvmOnSigterm() throws Exception {
         killJvmWhileScorerIsBusy(false);
+    }
+
+    @Test
+    void onSigtermAChildFirstGetsTheEndOfItsInputAndEndsCleanly() throws Exception {
+        Path log = dir.resolve("child.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), IdleChild.class.getName(), log.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String ready = new String(jvm.getInputStream().readNBytes(6), StandardCharsets.UTF_8);
+            assertThat(ready).as("precondition: the child runs").isEqualTo("ready\n");
+            assertThat(log).as("precondition: the child has not ended").doesNotExist();
+            jvm.destroy(); // SIGTERM: no owner closes the child; only the shutdown hook
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(log).as("the child read the end of its input and ended on its own").hasContent("end");
+        } finally {
+            jvm.destroyForcibly();
+        }
     }
 
     private void killJvmWhileScorerIsBusy(boolean sigkill) throws Exception {

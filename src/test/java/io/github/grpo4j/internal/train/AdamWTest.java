@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.grpo4j.config.LrSchedulerType;
 import java.util.LinkedHashMap;
@@ -139,5 +140,45 @@ class AdamWTest {
         assertThat(cosine.at(5)).isCloseTo(1.0, within(1e-12));
         assertThat(cosine.at(10)).isCloseTo(0.0, within(1e-12));
         assertThat(new LrSchedule(LrSchedulerType.CONSTANT, 3.0, 0, 10).at(7)).isEqualTo(3.0);
+    }
+
+    /** Three updates of Σ c·w² over a [37, 16] weight with weight decay; returns the weights and moments. */
+    private static float[][] blockedRun(long blockBytes) {
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            NDArray w = mgr.randomNormal(new Shape(37, 16));
+            NDArray coef = mgr.randomNormal(new Shape(37, 16));
+            w.setRequiresGradient(true);
+            Map<String, NDArray> params = new LinkedHashMap<>(Map.of("w", w));
+            try (AdamW adam = new AdamW(mgr, params, new AdamW.Options(0.9, 0.99, 1e-8, 0.01), blockBytes)) {
+                for (int t = 0; t < 3; t++) {
+                    Gradients.zero(params);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(w.mul(w).mul(coef).sum());
+                    }
+                    adam.update(0.1);
+                }
+                return new float[][] {w.toFloatArray(), adam.state().get("m.w").toFloatArray(),
+                        adam.state().get("v.w").toFloatArray()};
+            }
+        }
+    }
+
+    @Test
+    void largeTensorsUpdatedInBlocksOfRowsGiveTheSameBits() {
+        float[][] whole = blockedRun(AdamW.BLOCK_BYTES);
+        // 5 rows of 16 floats a block: 8 blocks, the last one of 2 rows; 1 byte: one row a block
+        for (long block : new long[] {5 * 16 * 4, 1}) {
+            float[][] blocked = blockedRun(block);
+            assertThat(blocked[1]).as("precondition: moments move").doesNotContain(0f);
+            for (int i = 0; i < 3; i++) {
+                assertThat(blocked[i]).as("block %d bytes, array %d", block, i).containsExactly(whole[i]);
+            }
+        }
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            assertThat(whole[0]).as("precondition: the weights changed")
+                    .isNotEqualTo(mgr.randomNormal(new Shape(37, 16)).toFloatArray());
+        }
     }
 }
