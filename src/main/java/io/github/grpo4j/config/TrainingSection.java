@@ -37,9 +37,10 @@ package io.github.grpo4j.config;
  * @param logprobChunkSize config key {@code logprob_chunk_size}, default {@code 256}, valid: ≥ 0. Completion
  *     tokens (rows × positions) whose vocabulary logits exist at once when log-probs and entropies are
  *     computed (policy, old and reference); the update's backward pass through the output head runs chunk by
- *     chunk too. Same values and gradients; with a large vocabulary it saves most of the update's memory. A
- *     chunk also holds at most 10 M logits (40 MB): with vocabularies above 39,062 entries it is smaller (65
- *     tokens at 151,936). 0: all tokens at once.
+ *     chunk too. Same values and gradients; with a large vocabulary it saves most of the update's memory.
+ *     With LoRA a chunk also holds at most 10 M logits (40 MB): with vocabularies above 39,062 entries it is
+ *     smaller (65 tokens at 151,936), since the logits are then most of the update's peak. 0: all tokens at
+ *     once.
  * @param gradientCheckpointing config key {@code gradient_checkpointing}, default {@code false}. Recompute
  *     each decoder layer's activations in the backward pass instead of keeping them (only each layer's input
  *     is kept): less memory for long completions, about one more forward pass of time. Same gradients (TRL
@@ -119,9 +120,9 @@ public record TrainingSection(
         @Doc("Completion tokens (rows × positions) whose vocabulary logits exist at once when log-probs "
                 + "and entropies are computed (policy, old and reference); the update's backward pass "
                 + "through the output head runs chunk by chunk too. Same values and gradients; with a "
-                + "large vocabulary it saves most of the update's memory. A chunk also holds at most 10 M logits "
-                + "(40 MB): with vocabularies above 39,062 entries it is smaller (65 tokens at 151,936). 0: all "
-                + "tokens at once.")
+                + "large vocabulary it saves most of the update's memory. With LoRA a chunk also holds at most 10 M "
+                + "logits (40 MB): with vocabularies above 39,062 entries it is smaller (65 tokens at 151,936), "
+                + "since the logits are then most of the update's peak. 0: all tokens at once.")
         @Range(min = 0)
         @Default("256")
         int logprobChunkSize,

@@ -108,7 +108,8 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("learning_rate", options.learningRate());
         w.put("max_grad_norm", options.maxGradNorm());
         w.put("micro_batch", options.microBatch());
-        w.put("logprob_chunk_size", options.memory().forVocab(options.vocab()).logprobChunkSize());
+        w.put("logprob_chunk_size", (options.lora() != null ? options.memory().forVocab(options.vocab()) : options.memory())
+                .logprobChunkSize());
         w.put("gradient_checkpointing", options.memory().gradientCheckpointing());
         w.put("ref_param_offload", options.refParamOffload());
         w.put("warmup_steps", options.warmup());

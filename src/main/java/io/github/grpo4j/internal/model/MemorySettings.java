@@ -14,9 +14,12 @@ public record MemorySettings(int logprobChunkSize, boolean gradientCheckpointing
     public static final int DEFAULT_CHUNK = 256;
 
     /**
-     * The most logits (tokens × vocabulary) one chunk holds: 40 MB of float32. With a real vocabulary the
-     * chunk's logits and their copies are most of the update's peak, so chunks shrink to stay under it
-     * (65 tokens at 151,936 entries); vocabularies up to 39,062 entries keep the configured size.
+     * The most logits (tokens × vocabulary) one chunk holds when LoRA adapters are trained: 40 MB of float32.
+     * With a frozen base and a real vocabulary the chunk's logits and their copies are most of the update's
+     * peak, so chunks shrink to stay under it (65 tokens at 151,936 entries); vocabularies up to 39,062
+     * entries keep the configured size. Full fine-tuning keeps the configured chunk: its peak is weights,
+     * gradients and AdamW, and smaller chunks cost time (measured at the 0.5B shape: step 47.3 s with
+     * chunks of 65 against 37.2 s unchunked, peak 15.27 against 15.35 GB).
      */
     public static final long MAX_CHUNK_LOGITS = 10_000_000;
 

@@ -85,7 +85,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer);
-        this.memory = MemorySettings.defaults().forVocab(model.vocabSize());
+        this.memory = MemorySettings.defaults();
     }
 
     /**
@@ -149,7 +149,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
             // a LoRA run's reference (the base view) too, with the adapters off
             try (NDManager scope = manager.newSubManager()) {
                 NDArray[] r = ChunkedScoring.values(transformer, !(model instanceof Transformer.BaseView), manager,
-                        layout.batch(scope, t), memory.chunkFor(layout.tokens()));
+                        layout.batch(scope, t), memory().chunkFor(layout.tokens()));
                 return new TokenScores(r[0], r[1]);
             }
         }
@@ -233,10 +233,10 @@ public final class LanguageModelPolicy implements TransformerPolicy {
             double temperature, boolean entropyGradient) {
         Layout layout = layout(prompts, completions);
         if (!entropyGradient && model instanceof Transformer transformer
-                && (memory.gradientCheckpointing() || memory.chunks(layout.tokens()))) {
+                && (memory.gradientCheckpointing() || memory().chunks(layout.tokens()))) {
             float t = temperature == 0.0 ? 1f : (float) temperature;
             ChunkedScoring.Training training = ChunkedScoring.forTraining(transformer, scope, layout.batch(scope, t),
-                    memory.chunkFor(layout.tokens()), memory.gradientCheckpointing());
+                    memory().chunkFor(layout.tokens()), memory.gradientCheckpointing());
             return new UpdateScores.Computed(training.logProbs(), training.entropy(), true, training::backward);
         }
         return UpdateScores.plain(score(scope, prompts, completions, temperature, entropyGradient));
@@ -250,7 +250,7 @@ public final class LanguageModelPolicy implements TransformerPolicy {
      * @return this policy
      */
     public LanguageModelPolicy memory(MemorySettings settings) {
-        this.memory = settings.forVocab(model.vocabSize());
+        this.memory = settings;
         return this;
     }
 
@@ -260,7 +260,9 @@ public final class LanguageModelPolicy implements TransformerPolicy {
      * @return the settings in effect
      */
     public MemorySettings memory() {
-        return memory;
+        // with LoRA the update's logits are most of its peak; with full fine-tuning the weights, gradients
+        // and AdamW are, and smaller chunks cost time (the head runs twice) for almost no memory
+        return hasAdapter() ? memory.forVocab(model.vocabSize()) : memory;
     }
 
     /**

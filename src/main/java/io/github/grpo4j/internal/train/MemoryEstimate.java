@@ -60,9 +60,9 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
     public record Workload(ModelConfig model, int rows, int microBatch, int promptTokens, int maxNewTokens,
             boolean reference, MemorySettings memory, boolean lora, boolean referenceOffloaded) {
 
-        /** Chunks as the policy will cut them for this vocabulary. */
+        /** Chunks as the policy will cut them: with LoRA, no larger than the vocabulary allows. */
         public Workload {
-            memory = memory.forVocab(model.vocabSize());
+            memory = lora ? memory.forVocab(model.vocabSize()) : memory;
         }
 
         /** The same run with another micro-batch or memory settings. */

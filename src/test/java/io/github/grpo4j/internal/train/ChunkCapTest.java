@@ -2,12 +2,14 @@ package io.github.grpo4j.internal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.Transformer;
 import io.github.grpo4j.internal.policy.LanguageModelPolicy;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Chunks of log-prob scoring hold at most {@link MemorySettings#MAX_CHUNK_LOGITS} logits. */
+/** With LoRA, chunks of log-prob scoring hold at most {@link MemorySettings#MAX_CHUNK_LOGITS} logits. */
 class ChunkCapTest {
 
     @Test
@@ -27,16 +29,19 @@ class ChunkCapTest {
     }
 
     @Test
-    void thePolicyAndTheMemoryEstimateCutTheChunksTheSameWay() {
+    void withLoraThePolicyAndTheMemoryEstimateCutTheChunksTheSameWay() {
         var config = TinyModels.config(200_000); // hidden 16: 6.4 M parameters
         try (LanguageModelPolicy p = new LanguageModelPolicy(Transformer.random(config, 1), TinyModels.tokenizer())) {
-            assertThat(p.memory().logprobChunkSize()).as("by default").isEqualTo(50);
+            assertThat(p.memory()).as("full fine-tuning keeps the configured chunk").isEqualTo(MemorySettings.defaults());
             p.memory(new MemorySettings(256, true));
-            assertThat(p.memory()).isEqualTo(new MemorySettings(50, true));
+            assertThat(p.memory()).isEqualTo(new MemorySettings(256, true));
+            p.addAdapter(new LoraSection(2, 4, 0.0, List.of("all-linear"), false), 1);
+            assertThat(p.memory()).as("with LoRA").isEqualTo(new MemorySettings(50, true));
             p.memory(new MemorySettings(0, false));
             assertThat(p.memory().logprobChunkSize()).isZero();
         }
         var w = new MemoryEstimate.Workload(config, 8, 8, 32, 32, true, MemorySettings.defaults(), false, false);
-        assertThat(w.memory().logprobChunkSize()).isEqualTo(50);
+        assertThat(w.memory().logprobChunkSize()).isEqualTo(256);
+        assertThat(w.withLora().memory().logprobChunkSize()).isEqualTo(50);
     }
 }
