@@ -184,8 +184,7 @@ class EnvironmentRolloutTest {
 
     @Test
     void anExternalEnvironmentThatAnswersGarbageOrDiesFailsItsEpisodes(@TempDir Path tmp) throws Exception {
-        Path script = tmp.resolve("env.py");
-        Files.writeString(script, """
+        Episodes e = playExternal(tmp, """
                 import json, sys
                 for line in sys.stdin:
                     req = json.loads(line)
@@ -196,34 +195,19 @@ class EnvironmentRolloutTest {
                     else:
                         sys.exit(3)
                 """);
-        ExternalEnvironment external = new ExternalEnvironment(new LineProcess("environment",
-                List.of("python3", script.toString()), Duration.ofSeconds(30), null, Map.of()));
-        try (LanguageModelPolicy policy = MultiTurnRolloutTest.policy(3); ToolBox none = noTools();
-                EnvironmentPool env = new EnvironmentPool(external, Duration.ofSeconds(60), external)) {
-            CharTokenizer tok = (CharTokenizer) policy.tokenizer();
-            Episodes e = rollout(tok, none, env, 4).generate(policy, List.of(tok.encode("ab")), rows("o"), 4,
-                    SamplingParams.defaults(40), 11);
-            int stepped = 0;
-            for (int r = 0; r < e.size(); r++) {
-                if (e.completions().truncated()[r]) {
-                    continue; // the first turn used the whole budget: no step was made
-                }
-                stepped++;
-                List<Map<String, Object>> conv = e.conversations().get(r);
-                Map<String, Object> last = conv.get(conv.size() - 1);
-                assertThat(last.get("role")).isEqualTo("environment_error");
-                assertThat((String) last.get("content")).containsAnyOf("malformed reply", "exited");
-                assertThat(e.environment().failures()[r]).isEqualTo(1);
-                assertThat(e.turns()[r]).isEqualTo(1);
-            }
-            assertThat(stepped).as("episodes reached a step (precondition)").isPositive();
+        for (int r : stepped(e)) {
+            List<Map<String, Object>> conv = e.conversations().get(r);
+            Map<String, Object> last = conv.get(conv.size() - 1);
+            assertThat(last.get("role")).isEqualTo("environment_error");
+            assertThat((String) last.get("content")).containsAnyOf("malformed reply", "exited");
+            assertThat(e.environment().failures()[r]).isEqualTo(1);
+            assertThat(e.turns()[r]).isEqualTo(1);
         }
     }
 
     @Test
     void anExternalEnvironmentsErrorReplyFailsItsEpisodeWithItsMessage(@TempDir Path tmp) throws Exception {
-        Path script = tmp.resolve("env.py");
-        Files.writeString(script, """
+        Episodes e = playExternal(tmp, """
                 import json, sys
                 for line in sys.stdin:
                     req = json.loads(line)
@@ -232,31 +216,43 @@ class EnvironmentRolloutTest {
                     else:
                         print(json.dumps({"error": "the board is full"}), flush=True)
                 """);
+        for (int r : stepped(e)) {
+            List<Map<String, Object>> conv = e.conversations().get(r);
+            // the environment's own message, not a complaint about the reply's shape
+            assertThat(conv.get(conv.size() - 1)).containsEntry("role", "environment_error");
+            assertThat((String) conv.get(conv.size() - 1).get("content")).contains("the board is full")
+                    .doesNotContain("malformed");
+            assertThat(e.environment().failures()[r]).isEqualTo(1);
+            assertThat(e.environment().rewards()[r]).isNull();
+            assertThat(e.turns()[r]).isEqualTo(1);
+        }
+        assertThat(e.metrics().get("environment/failure_frequency")).isGreaterThan(0.0);
+    }
+
+    /** Plays 4 episodes of the tiny policy against {@code script} run as an external environment. */
+    private static Episodes playExternal(Path tmp, String script) throws Exception {
+        Path file = tmp.resolve("env.py");
+        Files.writeString(file, script);
         ExternalEnvironment external = new ExternalEnvironment(new LineProcess("environment",
-                List.of("python3", script.toString()), Duration.ofSeconds(30), null, Map.of()));
+                List.of("python3", file.toString()), Duration.ofSeconds(30), null, Map.of()));
         try (LanguageModelPolicy policy = MultiTurnRolloutTest.policy(3); ToolBox none = noTools();
                 EnvironmentPool env = new EnvironmentPool(external, Duration.ofSeconds(60), external)) {
             CharTokenizer tok = (CharTokenizer) policy.tokenizer();
-            Episodes e = rollout(tok, none, env, 4).generate(policy, List.of(tok.encode("ab")), rows("o"), 4,
+            return rollout(tok, none, env, 4).generate(policy, List.of(tok.encode("ab")), rows("o"), 4,
                     SamplingParams.defaults(40), 11);
-            int stepped = 0;
-            for (int r = 0; r < e.size(); r++) {
-                if (e.completions().truncated()[r]) {
-                    continue; // the first turn used the whole budget: no step was made
-                }
-                stepped++;
-                List<Map<String, Object>> conv = e.conversations().get(r);
-                // the environment's own message, not a complaint about the reply's shape
-                assertThat(conv.get(conv.size() - 1)).containsEntry("role", "environment_error");
-                assertThat((String) conv.get(conv.size() - 1).get("content")).contains("the board is full")
-                        .doesNotContain("malformed");
-                assertThat(e.environment().failures()[r]).isEqualTo(1);
-                assertThat(e.environment().rewards()[r]).isNull();
-                assertThat(e.turns()[r]).isEqualTo(1);
-            }
-            assertThat(stepped).as("episodes reached a step (precondition)").isPositive();
-            assertThat(e.metrics().get("environment/failure_frequency")).isGreaterThan(0.0);
         }
+    }
+
+    /** The episodes whose first turn left room for an environment step (precondition: at least one). */
+    private static List<Integer> stepped(Episodes e) {
+        List<Integer> rows = new java.util.ArrayList<>();
+        for (int r = 0; r < e.size(); r++) {
+            if (!e.completions().truncated()[r]) { // else the first turn used the whole budget: no step was made
+                rows.add(r);
+            }
+        }
+        assertThat(rows).as("episodes reached a step (precondition)").isNotEmpty();
+        return rows;
     }
 
     private static void assertFailsEveryEpisode(Supplier<Environment> factory, Duration limit, String why,
