@@ -45,14 +45,15 @@ package io.github.grpo4j.config;
  *     each decoder layer's activations in the backward pass instead of keeping them (only each layer's input
  *     is kept): less memory for long completions, about one more forward pass of time. Same gradients (TRL
  *     {@code gradient_checkpointing}).
- * @param refParamOffload config key {@code ref_param_offload}, default {@code false}. Full fine-tuning: keep
- *     the frozen reference model's weights in a file under {@code output_dir} instead of memory, and read
- *     them one decoder layer at a time whenever reference log-probs are computed (verl's
- *     {@code ref.param_offload}, to disk). Saves a whole copy of the weights (2.5 GB at 0.5 B parameters) for
- *     re-reading them once a step; the same log-probs, bit for bit. Off by default: it writes the weights to
- *     disk and costs the reading time; {@code grpo4j train} names it when a run does not fit in memory.
- *     Ignored with LoRA, whose reference shares the weights, and when {@code beta} is 0; needs
- *     {@code loss.ref_model_sync_steps} = 0.
+ * @param refParamOffload config key {@code ref_param_offload}, default {@code auto}, valid: {@code auto},
+ *     {@code true}, {@code false}. Full fine-tuning: keep the frozen reference model's weights in a file
+ *     under {@code output_dir} instead of memory, and read them one decoder layer at a time whenever
+ *     reference log-probs are computed (verl's {@code ref.param_offload}, to disk). Saves a whole copy of the
+ *     weights (2.5 GB at 0.5 B parameters) for re-reading them once a step (about 1 s at 0.5 B); the same
+ *     log-probs, bit for bit. {@code auto}: on for models of 1 GB of float32 weights (250 M parameters) or
+ *     more, off below, where it saves little. {@code true} needs {@code loss.ref_model_sync_steps} = 0
+ *     ({@code auto} then keeps the reference in memory). Ignored with LoRA, whose reference shares the
+ *     weights, and when {@code beta} is 0.
  * @param stepsPerGeneration config key {@code steps_per_generation}, default {@code 1}, valid: ≥ 1. Optimizer
  *     steps per generation (TRL {@code steps_per_generation}, verl's mini-batches): one generation samples
  *     this many steps' prompts at once, and each step's groups are then its own AdamW update (its own
@@ -134,12 +135,13 @@ public record TrainingSection(
         @Doc("Full fine-tuning: keep the frozen reference model's weights in a file under `output_dir` instead "
                 + "of memory, and read them one decoder layer at a time whenever reference log-probs are "
                 + "computed (verl's `ref.param_offload`, to disk). Saves a whole copy of the weights (2.5 GB at "
-                + "0.5 B parameters) for re-reading them once a step; the same log-probs, bit for bit. Off by "
-                + "default: it writes the weights to disk and costs the reading time; `grpo4j train` names it "
-                + "when a run does not fit in memory. Ignored with LoRA, whose reference shares the weights, "
-                + "and when `beta` is 0; needs `loss.ref_model_sync_steps` = 0.")
-        @Default("false")
-        boolean refParamOffload,
+                + "0.5 B parameters) for re-reading them once a step (about 1 s at 0.5 B); the same log-probs, "
+                + "bit for bit. `auto`: on for models of 1 GB of float32 weights (250 M parameters) or more, "
+                + "off below, where it saves little. `true` needs `loss.ref_model_sync_steps` = 0 (`auto` then "
+                + "keeps the reference in memory). Ignored with LoRA, whose reference shares the weights, and "
+                + "when `beta` is 0.")
+        @Default("auto")
+        RefParamOffload refParamOffload,
         @Doc("Optimizer steps per generation (TRL `steps_per_generation`, verl's mini-batches): one generation "
                 + "samples this many steps' prompts at once, and each step's groups are then its own AdamW "
                 + "update (its own learning-rate step and metrics line), with importance ratios against the "

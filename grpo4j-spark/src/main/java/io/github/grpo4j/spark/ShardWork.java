@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.grpo4j.internal.algo.BatchTotals;
 import io.github.grpo4j.internal.reward.RewardResult;
 import io.github.grpo4j.internal.tensor.GradMode;
+import io.github.grpo4j.internal.train.Gradients;
 import io.github.grpo4j.internal.train.LossGradients;
 import io.github.grpo4j.internal.train.MicroBatch;
 import io.github.grpo4j.internal.train.Rollouts;
@@ -117,6 +118,7 @@ final class ShardWork {
                     grads.put(name, grad.toFloatArray());
                 }
             });
+            Gradients.release(params); // sent: their memory is free until the next backward
         }
         return new GradientSum(grads, sums.loss(), sums.kl(), sums.clipLow(), sums.clipHigh(), sums.clipRegion(),
                 sums.ratio(), sums.entropy());

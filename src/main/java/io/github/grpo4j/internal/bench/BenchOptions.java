@@ -2,6 +2,7 @@ package io.github.grpo4j.internal.bench;
 
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
+import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.config.LossType;
 import io.github.grpo4j.internal.model.MemorySettings;
 import io.github.grpo4j.internal.model.ModelConfig;
@@ -37,22 +38,23 @@ import java.util.List;
  * @param seed            weights, prompts, rewards and sampling derive from it
  * @param memory          log-prob chunk size and gradient checkpointing of the policy
  * @param lora            LoRA adapters to train instead of every weight, or null for full fine-tuning
- * @param refParamOffload the reference's weights read from a file layer by layer instead of kept in memory
- *                        (training.ref_param_offload; full fine-tuning only)
+ * @param refParamOffload whether the reference's weights are read from a file layer by layer instead of kept in
+ *                        memory, as training.ref_param_offload ({@code auto}: for models of 1 GB of weights or
+ *                        more; full fine-tuning only)
  */
 public record BenchOptions(
         String modelType, int vocab, int hidden, int layers, int heads, int kvHeads, int intermediate, boolean tied,
         int prompts, int generations, int promptLength, int maxNewTokens, double temperature,
         double beta, int iterations, LossType lossType, double learningRate, double maxGradNorm, int microBatch,
         int threads, int warmup, int steps, long seed, MemorySettings memory, LoraSection lora,
-        boolean refParamOffload) {
+        RefParamOffload refParamOffload) {
 
     /** The default workload. */
     public static BenchOptions defaults() {
         return new BenchOptions("qwen2", 64, 256, 4, 8, 2, 768, false,
                 8, 8, 16, 32, 1.0,
                 0.04, 1, LossType.GRPO, 1e-4, 1.0, 64,
-                2, 1, 5, 0, MemorySettings.defaults(), null, false);
+                2, 1, 5, 0, MemorySettings.defaults(), null, RefParamOffload.AUTO);
     }
 
     /** Checks every field; a bad one is a user error naming the flag. */
@@ -118,6 +120,11 @@ public record BenchOptions(
     /** Completions per step, B·G. */
     public int rows() {
         return prompts * generations;
+    }
+
+    /** {@return whether the reference's weights are read from a file (full fine-tuning with β &gt; 0 only)} */
+    public boolean offloadsReference() {
+        return refParamOffload.offloads(lora == null, beta > 0, 0, 4 * modelConfig().parameterCount());
     }
 
     /** The same workload with another G and max-new (the sweep's grid). */

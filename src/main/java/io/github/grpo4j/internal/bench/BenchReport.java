@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.grpo4j.internal.train.MemoryEstimate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +112,8 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("logprob_chunk_size", (options.lora() != null ? options.memory().forVocab(options.vocab()) : options.memory())
                 .logprobChunkSize());
         w.put("gradient_checkpointing", options.memory().gradientCheckpointing());
-        w.put("ref_param_offload", options.refParamOffload());
+        w.put("ref_param_offload", options.refParamOffload().name().toLowerCase(java.util.Locale.ROOT));
+        w.put("reference_offloaded", options.offloadsReference());
         w.put("warmup_steps", options.warmup());
         w.put("steps", options.steps());
         w.put("seed", options.seed());
@@ -141,6 +143,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         phases.put("reference", maxPeak(StepTiming::referencePeakBytes));
         phases.put("update", maxPeak(StepTiming::updatePeakBytes));
         m.put("peak_resident_bytes_by_phase", phases);
+        m.put("estimated_peak_bytes", estimatedPeakBytes());
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("generation", median(StepTiming::generationCpu));
         cpu.put("reference", median(StepTiming::referenceCpu));
@@ -201,7 +204,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         sb.append(String.format(Locale.ROOT,
                 "memory:   log-prob chunks of %s tokens, gradient checkpointing %s, reference offloaded %s%n",
                 options.memory().logprobChunkSize() == 0 ? "all" : Integer.toString(options.memory().logprobChunkSize()),
-                options.memory().gradientCheckpointing() ? "on" : "off", options.refParamOffload() ? "yes" : "no"));
+                options.memory().gradientCheckpointing() ? "on" : "off", options.offloadsReference() ? "yes" : "no"));
         sb.append(String.format(Locale.ROOT, "machine:  %s, %d CPUs, %d threads; fp32 matmul peak %.1f GFLOP/s%n",
                 machine.cpu(), machine.processors(), threads, matmulFlopsPerS / 1e9));
         sb.append(String.format(Locale.ROOT, "steps:    %d warm-up, %d timed (medians below)%n%n", options.warmup(),
@@ -213,6 +216,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         row(sb, "generated tokens/s", median(StepTiming::genTokensPerS), "");
         row(sb, "trained tokens/s", median(StepTiming::trainTokensPerS), "");
         row(sb, "peak resident memory", peakResidentBytes / (1024.0 * 1024.0), "MiB");
+        row(sb, "estimated peak (train's check)", estimatedPeakBytes() / (1024.0 * 1024.0), "MiB");
         row(sb, "  in generation", maxPeak(StepTiming::generationPeakBytes) / (1024.0 * 1024.0), "MiB");
         row(sb, "  in reference", maxPeak(StepTiming::referencePeakBytes) / (1024.0 * 1024.0), "MiB");
         row(sb, "  in update", maxPeak(StepTiming::updatePeakBytes) / (1024.0 * 1024.0), "MiB");
@@ -245,5 +249,17 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /**
+     * {@return what {@code grpo4j train}'s memory check estimates for this workload (runtime included)}, to set
+     * against the measured peaks
+     */
+    long estimatedPeakBytes() {
+        MemoryEstimate.Workload w = new MemoryEstimate.Workload(options.modelConfig(), options.rows(),
+                options.microBatch() == 0 ? options.rows() : options.microBatch(), options.promptLength(),
+                options.maxNewTokens(), options.beta() > 0, options.memory(), options.lora() != null,
+                options.offloadsReference());
+        return MemoryEstimate.of(w).total();
     }
 }

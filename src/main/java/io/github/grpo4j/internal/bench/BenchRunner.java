@@ -103,10 +103,9 @@ public final class BenchRunner {
         return policy;
     }
 
-    /** The offloaded reference when asked for in full fine-tuning with β &gt; 0, else null (the trainer's default). */
+    /** The offloaded reference where {@code --ref-param-offload} asks for it (full fine-tuning, β &gt; 0), else null (the trainer's default). */
     private static LanguageModelPolicy reference(BenchOptions options, LanguageModelPolicy policy) {
-        return options.refParamOffload() && options.beta() > 0 && !policy.hasAdapter() ? policy.offloadedCopy(null)
-                : null;
+        return options.offloadsReference() ? policy.offloadedCopy(null) : null;
     }
 
     /** The trainer settings of the workload (docs/algorithm.md defaults for everything the bench has no flag for). */

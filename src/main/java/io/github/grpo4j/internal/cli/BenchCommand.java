@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.LoraSection;
 import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.bench.BenchOptions;
 import io.github.grpo4j.internal.bench.BenchReport;
@@ -88,11 +89,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Recompute each decoder layer's activations in the backward pass, as"
                     + " training.gradient_checkpointing (default: off).")
     boolean gradientCheckpointing;
-    @Option(names = "--ref-param-offload",
+    @Option(names = "--ref-param-offload", arity = "0..1", fallbackValue = "true", defaultValue = "auto",
+            paramLabel = "auto|true|false",
             description = "Full fine-tuning: read the reference model's weights from a file in the temporary directory"
-                    + " one layer at a time instead of keeping a copy in memory, as training.ref_param_offload"
-                    + " (default: off).")
-    boolean refParamOffload;
+                    + " one layer at a time instead of keeping a copy in memory, as training.ref_param_offload;"
+                    + " auto: for models of 1 GB of weights or more; the flag alone means true"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String refParamOffload;
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
@@ -126,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
                 promptLength, maxNew, temperature, beta, iterations,
                 OptionNames.parse(LossType.class, "loss_type", lossType), lr, maxGradNorm,
                 microBatch, threads, warmup, steps, seed,
-                new MemorySettings(logprobChunkSize, gradientCheckpointing), lora(), refParamOffload);
+                new MemorySettings(logprobChunkSize, gradientCheckpointing), lora(),
+                OptionNames.parse(RefParamOffload.class, "--ref-param-offload", refParamOffload));
     }
 
     private LoraSection lora() {

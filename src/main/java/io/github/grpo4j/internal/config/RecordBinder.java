@@ -152,11 +152,13 @@ final class RecordBinder {
         if (node.isNull()) {
             return problem(path, "must be set; valid: " + String.join(", ", valid), dflt);
         }
-        if (!node.isTextual()) {
+        // an option with the values true and false (besides others, e.g. auto) takes YAML's booleans too
+        boolean booleanOption = node.isBoolean() && valid.contains(node.asText());
+        if (!node.isTextual() && !booleanOption) {
             return problem(path, "expected a string, got " + SourceTree.describe(node)
                     + (node.isValueNode() ? "; quote it to make it a string" : ""), dflt);
         }
-        int i = valid.indexOf(node.textValue());
+        int i = valid.indexOf(node.asText());
         if (i < 0) {
             return problem(path, ConfigValidator.notAnOption(node.textValue(), valid), dflt);
         }

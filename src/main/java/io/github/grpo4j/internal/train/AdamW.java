@@ -104,27 +104,27 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** The update of weights {@code p} (in place) and moments {@code mt}, {@code vt} (in place) for gradient {@code grad}. */
+    /**
+     * The update of weights {@code p} (in place) and moments {@code mt}, {@code vt} (in place) for gradient
+     * {@code grad}, in the order of PyTorch's single-tensor AdamW: {@code denom = √v / √(1-β2^t) + ε},
+     * {@code p -= lr/(1-β1^t) · (m / denom)}. At most two temporaries of the tensor's size at once: every
+     * other operation is in place, because on a large model each pass over a tensor costs memory bandwidth
+     * and each fresh temporary costs page faults.
+     */
     private void update(NDArray p, NDArray grad, NDArray mt, NDArray vt, double lr, double bias1, double bias2) {
         double b1 = options.beta1();
         double b2 = options.beta2();
-        // each temporary is closed as soon as it is used: for the embedding or output head of a real
-        // vocabulary one is 0.5 GB (when not in blocks), and keeping them all to the end held six at once
-        try (NDArray g = grad.duplicate()) {
-            try (NDArray t = g.mul((float) (1 - b1))) {
-                mt.muli((float) b1).addi(t);
-            }
-            try (NDArray t = g.square()) {
-                vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
-            }
+        try (NDArray t = grad.mul((float) (1 - b1))) {
+            mt.muli((float) b1).addi(t);
         }
-        // p -= lr/bias1 · m / (√(v/bias2) + ε)
-        NDArray denom;
-        try (NDArray vHat = vt.div((float) bias2)) {
-            denom = vHat.sqrt().addi((float) options.epsilon());
+        try (NDArray t = grad.square()) {
+            vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
         }
-        try (denom; NDArray delta = mt.mul((float) (lr / bias1))) {
-            p.subi(delta.divi(denom));
+        try (NDArray denom = vt.sqrt()) {
+            denom.divi((float) Math.sqrt(bias2)).addi((float) options.epsilon());
+            try (NDArray step = mt.div(denom)) {
+                p.subi(step.muli((float) (lr / bias1)));
+            }
         }
     }
 

@@ -603,6 +603,7 @@ public final class GrpoStepTrainer implements StepRunner {
         double norm = Gradients.clipByGlobalNorm(policy.parameters(), options.maxGradNorm());
         double lr = options.schedule().at((int) optimizer.step());
         optimizer.update(lr);
+        Gradients.release(policy.parameters()); // their memory is free until the next backward
         stats.loss += sums.loss() / mu;
         stats.gradNorm += norm / mu;
         stats.learningRate = lr;

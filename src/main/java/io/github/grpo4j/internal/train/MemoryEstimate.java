@@ -10,11 +10,15 @@ import java.util.Locale;
 
 /**
  * Peak memory of full fine-tuning with GRPO, estimated from the shapes before anything is allocated:
- * weights, the reference copy, gradients, AdamW moments, and the largest of three phases that never
- * overlap: generation (KV cache, sampling logits), a micro-batch's forward and backward (its saved
- * activations, its logits and their copies), and the optimizer step after the last backward (AdamW's
- * temporaries: it closes each one once used, so at most two are alive, each the size of the largest tensor
- * or of AdamW's block of rows, whichever is smaller; clipping's one square of the largest tensor). All
+ * weights, the reference copy, AdamW moments, and the largest of three phases that never overlap:
+ * generation (KV cache, sampling logits), a micro-batch's forward and backward (its saved activations, its
+ * logits and their copies, and the gradients alive then), and the optimizer step after the last backward
+ * (all gradients, and AdamW's temporaries: it closes each one once used, so at most two are alive, each
+ * the size of the largest tensor or of AdamW's block of rows, whichever is smaller). Gradients are freed
+ * after each optimizer step ({@link Gradients#release}), so generation has none; in the backward of a
+ * step's only micro-batch, the output head's gradient appears while the activations are all still kept,
+ * and each layer's gradients appear as that layer's activations are freed, so only the head's is counted
+ * there; with several micro-batches per update, the later ones run while all gradients are held. All
  * float32.
  *
  * <p>The activation count follows the ops of one decoder layer as grpo4j runs them (what autograd keeps
@@ -27,14 +31,15 @@ import java.util.Locale;
  * @param weights     the policy's parameters
  * @param reference   the frozen reference copy (0 when β = 0)
  * @param gradients   one gradient per parameter
+ * @param backwardGradients the gradients alive at the backward's peak (see above)
  * @param adamMoments AdamW's first and second moments
  * @param generation  KV cache and sampling buffers of one rollout
  * @param activations what the update's forward keeps for backward, per micro-batch
  * @param logits      the vocabulary-sized arrays of log-prob computation, per micro-batch or chunk
  * @param optimizer   temporaries of clipping (one of the largest tensor's size) or AdamW (two of at most a block)
  */
-public record MemoryEstimate(long weights, long reference, long gradients, long adamMoments, long generation,
-        long activations, long logits, long optimizer) {
+public record MemoryEstimate(long weights, long reference, long gradients, long backwardGradients,
+        long adamMoments, long generation, long activations, long logits, long optimizer) {
 
     /** What the JVM and the PyTorch runtime take besides tensors, about (measured: 0.4–0.6 GB). */
     public static final long RUNTIME_BYTES = 512L << 20;
@@ -111,20 +116,22 @@ public record MemoryEstimate(long weights, long reference, long gradients, long 
         long optimizer = Math.max(largest * FLOAT, 2 * Math.min(largest * FLOAT, AdamW.BLOCK_BYTES));
         long weights = n * FLOAT;
         if (w.lora()) {
-            return new MemoryEstimate(weights, 0, 0, 0, generation, activations, logits, 0);
+            return new MemoryEstimate(weights, 0, 0, 0, 0, generation, activations, logits, 0);
         }
         // offloaded: the output head (with its norm) or one decoder layer at a time, plus the read buffer
         long embeddings = vocab * d * (c.tieWordEmbeddings() ? 1 : 2);
         long streamed = Math.max(vocab * d + d, (n - embeddings - d) / Math.max(1, layers)) * FLOAT
                 + Math.min(32L << 20, largest * FLOAT);
         long reference = !w.reference() ? 0 : w.referenceOffloaded() ? streamed : weights;
-        return new MemoryEstimate(weights, reference, weights, 2 * weights, generation, activations, logits, optimizer);
+        long backwardGradients = w.rows() > m ? weights : vocab * d * FLOAT;
+        return new MemoryEstimate(weights, reference, weights, backwardGradients, 2 * weights, generation, activations,
+                logits, optimizer);
     }
 
     /** {@return the estimated peak: the state kept all run plus the largest of generation, backward and optimizer step} */
     public long peak() {
-        return weights + reference + gradients + adamMoments
-                + Math.max(generation, Math.max(activations + logits, optimizer));
+        return weights + reference + adamMoments
+                + Math.max(generation, Math.max(activations + logits + backwardGradients, gradients + optimizer));
     }
 
     /** {@return the peak plus the runtime's own memory: what the process needs} */

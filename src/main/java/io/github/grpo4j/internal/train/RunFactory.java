@@ -1,7 +1,9 @@
 package io.github.grpo4j.internal.train;
 
+import ai.djl.ndarray.NDArray;
 import io.github.grpo4j.Grpo4jException;
 import io.github.grpo4j.config.GrpoConfig;
+import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.config.TrainingSection;
 import io.github.grpo4j.environment.Environment;
 import io.github.grpo4j.internal.agent.MultiTurnRollout;
@@ -36,6 +38,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -204,8 +207,14 @@ public final class RunFactory implements AutoCloseable {
         int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
         return new MemoryEstimate.Workload(model, rows,
                 c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
-                c.model().lora() != null || c.model().adapter() != null,
-                c.training().refParamOffload() && c.loss().refModelSyncSteps() == 0);
+                c.model().lora() != null || c.model().adapter() != null, offloadsReference(c, model.parameterCount() * 4));
+    }
+
+    /** Whether a config's run keeps its reference's weights in a file ({@code training.ref_param_offload}). */
+    public static boolean offloadsReference(GrpoConfig c, long weightBytes) {
+        boolean lora = c.model().lora() != null || c.model().adapter() != null;
+        return c.training().refParamOffload().offloads(!lora, c.loss().beta() > 0, c.loss().refModelSyncSteps(),
+                weightBytes);
     }
 
     /** DAPO's dynamic sampling as a config sets it. */
@@ -358,7 +367,8 @@ public final class RunFactory implements AutoCloseable {
      */
     private LanguageModelPolicy offloaded(LanguageModelPolicy reference, LanguageModelPolicy trained,
             GrpoStepTrainer.Options options, Path runDir) {
-        if (!config.training().refParamOffload() || options.loss().beta() == 0 || trained.hasAdapter()) {
+        long weightBytes = 4 * trained.parameters().values().stream().mapToLong(NDArray::size).sum();
+        if (trained.hasAdapter() || !offloadsReference(config, weightBytes)) {
             return reference;
         }
         if (reference == null) {
@@ -376,7 +386,7 @@ public final class RunFactory implements AutoCloseable {
             throw new Grpo4jException("training.gradient_checkpointing needs model.lora.lora_dropout = 0 (the recomputed "
                     + "layers would draw other dropout masks); got " + config.model().lora().loraDropout());
         }
-        if (config.training().refParamOffload() && config.loss().refModelSyncSteps() > 0) {
+        if (config.training().refParamOffload() == RefParamOffload.TRUE && config.loss().refModelSyncSteps() > 0) {
             throw new Grpo4jException("training.ref_param_offload keeps the reference frozen in a file; "
                     + "loss.ref_model_sync_steps must then be 0, got " + config.loss().refModelSyncSteps());
         }
@@ -396,6 +406,12 @@ public final class RunFactory implements AutoCloseable {
         String allocator = NativeAllocator.describe(NativeAllocator.forWeights(estimate.weights()));
         if (!allocator.isEmpty()) {
             console.println(allocator);
+        }
+        if (w.referenceOffloaded()) {
+            console.println("Reference model: its weights are written to a file under output_dir and read back a layer"
+                    + " at a time for each step's reference log-probs, instead of a copy in memory"
+                    + " (training.ref_param_offload: " + config.training().refParamOffload().name().toLowerCase(Locale.ROOT)
+                    + ")");
         }
         if (limit > 0 && estimate.total() > limit) {
             List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);

@@ -90,6 +90,7 @@ public final class SftTrainer implements AutoCloseable {
         double norm = Gradients.clipByGlobalNorm(params, options.maxGradNorm());
         double lr = options.schedule().at((int) optimizer.step());
         optimizer.update(lr);
+        Gradients.release(params); // their memory is free until the next backward
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss);
         m.put("grad_norm", norm);

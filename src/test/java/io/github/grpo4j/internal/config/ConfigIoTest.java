@@ -12,6 +12,7 @@ import io.github.grpo4j.config.KlEstimator;
 import io.github.grpo4j.config.LoggingSection;
 import io.github.grpo4j.config.LossSection;
 import io.github.grpo4j.config.LossType;
+import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.config.RolloutSeeding;
 import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.config.ModelSection;
@@ -55,8 +56,8 @@ class ConfigIoTest {
                         new RewardSpec("true", "regex", null, -1.0, Map.of("pattern", "123"))),
                 RewardOnError.ZERO,
                 new GenerationSection(4, 32, 0.7, 5, 0.95, 0.05, 1.1, List.of("\n", "123", "true", "null", "#", ": ", "'\"")),
-                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, LrSchedulerType.COSINE, 0.0, 3, 0.0, 64, true, true,
-                        2, true, 5, RolloutSeeding.GROUP),
+                new TrainingSection(7, 3, 5, 2, 3e-5, 0.8, 0.95, 1e-7, 0.01, LrSchedulerType.COSINE, 0.0, 3, 0.0, 64, true,
+                        RefParamOffload.TRUE, 2, true, 5, RolloutSeeding.GROUP),
                 new LossSection(0.0, KlEstimator.K1, LossType.DR_GRPO, ScaleRewards.NONE, StdKind.SAMPLE, 1e-4,
                         AdvantageEstimator.RLOO, 0.1, 0.28, 3.0, ImportanceSamplingLevel.SEQUENCE, true, true, 10, 0.5,
                         MultiObjectiveAggregation.SUM_THEN_NORMALIZE, 0.01, 0.2),
@@ -119,7 +120,7 @@ class ConfigIoTest {
         Arbitrary<Integer> steps = Arbitraries.integers().between(1, Integer.MAX_VALUE);
         Arbitrary<Double> wd = Arbitraries.doubles().between(0, 1e6).ofScale(20);
         return Combinators.combine(lr, steps, wd)
-                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, LrSchedulerType.LINEAR, 0.0, 0, 1.0, 256, false, false,
-                        1, false, 0, RolloutSeeding.BATCH));
+                .as((l, s, w) -> new TrainingSection(s, 8, 16, 1, l, 0.9, 0.99, 1e-8, w, LrSchedulerType.LINEAR, 0.0, 0, 1.0, 256, false,
+                        RefParamOffload.FALSE, 1, false, 0, RolloutSeeding.BATCH));
     }
 }

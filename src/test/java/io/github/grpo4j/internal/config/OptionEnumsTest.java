@@ -16,6 +16,7 @@ import io.github.grpo4j.config.LrSchedulerType;
 import io.github.grpo4j.config.ModelSection;
 import io.github.grpo4j.config.MultiObjectiveAggregation;
 import io.github.grpo4j.config.RewardSpec;
+import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.config.RolloutSeeding;
 import io.github.grpo4j.config.CallFormat;
 import io.github.grpo4j.config.ScaleRewards;
@@ -136,7 +137,7 @@ class OptionEnumsTest {
                 ImportanceSamplingLevel.TOKEN, false, false, 0, 0.6, MultiObjectiveAggregation.SUM_THEN_NORMALIZE, 0.0,
                 1.0));
         assertThat(TrainingSection.defaults()).isEqualTo(new TrainingSection(100, 8, 16, 1, 1e-6, 0.9, 0.99, 1e-8,
-                0.0, LrSchedulerType.CONSTANT, 0.0, 0, 1.0, 256, false, false, 1, false, 0,
+                0.0, LrSchedulerType.CONSTANT, 0.0, 0, 1.0, 256, false, RefParamOffload.AUTO, 1, false, 0,
                 RolloutSeeding.BATCH));
         assertThat(GenerationSection.defaults()).isEqualTo(new GenerationSection(8, 256, 1.0, 0, 1.0, 0.0, 1.0, List.of()));
         assertThat(DataSection.defaults()).isEqualTo(new DataSection(null, null, Map.of(), "prompt", "messages", true, 512,

@@ -50,4 +50,63 @@ class GradientsTest {
             assertThat(m.getManagedArrays()).hasSize(before);
         }
     }
+
+    /**
+     * release frees each gradient (as PyTorch's zero_grad(set_to_none=True)) and keeps the weights, their Java
+     * objects and their gradient switch: the next backward gives the same gradient as after zeroing.
+     */
+    @Test
+    void releaseFreesTheGradientsAndTheNextBackwardRecreatesThem() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray b = m.create(new float[] {4, 5});
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            params.put("a", a);
+            params.put("b", b);
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                c.backward(loss(a, b, s));
+            }
+            float[] first;
+            try (NDArray g = a.getGradient()) {
+                first = g.toFloatArray();
+            }
+            assertThat(first).containsExactly(2, 4, 6, 8, 10, 12);
+            int arrays = m.getManagedArrays().size();
+            Gradients.release(params);
+            assertThat(Gradients.holdsGradient(a)).isFalse();
+            assertThat(Gradients.holdsGradient(b)).isFalse();
+            assertThat(params.get("a")).isSameAs(a);
+            assertThat(a.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
+            assertThat(a.hasGradient()).isTrue();
+            Gradients.zero(params); // nothing to zero: allocates nothing
+            assertThat(m.getManagedArrays()).hasSize(arrays);
+            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                c.backward(loss(a, b, s));
+            }
+            assertThat(Gradients.holdsGradient(a)).isTrue();
+            try (NDArray g = a.getGradient(); NDArray h = b.getGradient()) {
+                assertThat(g.toFloatArray()).containsExactly(first);
+                assertThat(h.toFloatArray()).containsExactly(8, 10);
+            }
+            assertThat(m.getManagedArrays()).hasSize(arrays);
+        }
+    }
+
+    /** A matrix's gradient counts with its Frobenius norm, squared into the global sum with the others'. */
+    @Test
+    void theGlobalNormOfAMatrixGradientIsItsFrobeniusNorm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray b = m.create(new float[] {4, 5});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                c.backward(loss(a, b, s));
+            }
+            // ‖2·(1..6, 4, 5)‖ = 2·√(91 + 41)
+            assertThat(Gradients.globalNorm(Map.of("a", a, "b", b))).isCloseTo(2 * Math.sqrt(132), within(1e-4));
+        }
+    }
 }

@@ -53,6 +53,31 @@ class GrpoStepTrainerTest {
         }
     }
 
+    /**
+     * Gradients are freed after each optimizer update (their memory is free during generation and the reference
+     * forward), and the next step's backward creates them again: that step still changes every parameter.
+     */
+    @Test
+    void gradientsAreFreedAfterEachUpdateAndTheNextStepStillTrainsEveryParameter() {
+        try (LanguageModelPolicy policy = TinyModels.policy(1);
+                RewardSet rewards = shareOfA();
+                GrpoStepTrainer trainer = new GrpoStepTrainer(policy, null,
+                        TinyModels.options(LossType.GRPO, 8, 1, 0.04, 1e-2), rewards)) {
+            var prompts = TinyModels.prompts(TinyModels.tokenizer(), "abc", "fed", "b");
+            for (int step = 1; step <= 2; step++) {
+                Map<String, float[]> before = snapshot(policy);
+                double gradNorm = trainer.step(step, prompts).metrics().get("grad_norm");
+                assertThat(gradNorm).as("step %d had a gradient", step).isPositive();
+                Map<String, float[]> after = snapshot(policy);
+                for (String name : before.keySet()) {
+                    assertThat(after.get(name)).as("step %d changed %s", step, name).isNotEqualTo(before.get(name));
+                    assertThat(Gradients.holdsGradient(policy.parameters().get(name)))
+                            .as("%s's gradient after step %d", name, step).isFalse();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(LossType.class)
     void splittingTheBatchIntoMicroBatchesDoesNotChangeTheUpdate(LossType lossType) {

@@ -50,8 +50,13 @@ class MemoryEstimateTest {
         MemoryEstimate offloaded = MemoryEstimate.of(w.withReferenceOffloaded());
         assertThat(offloaded.reference()).isEqualTo((151936L * 896 + 896) * 4 + (32L << 20));
         assertThat(offloaded.peak()).isEqualTo(e.peak() - e.reference() + offloaded.reference());
-        assertThat(e.peak()).isEqualTo(e.weights() + e.reference() + e.gradients() + e.adamMoments()
-                + Math.max(e.generation(), Math.max(e.activations() + e.logits(), e.optimizer())));
+        assertThat(e.peak()).isEqualTo(e.weights() + e.reference() + e.adamMoments() + Math.max(e.generation(),
+                Math.max(e.activations() + e.logits() + e.backwardGradients(), e.gradients() + e.optimizer())));
+        // gradients are released after each update: the step's only micro-batch holds the head's gradient at
+        // its backward's peak, a later micro-batch all of them
+        assertThat(e.backwardGradients()).isEqualTo(151936L * 896 * 4);
+        assertThat(MemoryEstimate.of(w.with(4, new MemorySettings(0, false))).backwardGradients())
+                .isEqualTo(e.gradients());
     }
 
     @Test
