@@ -38,19 +38,25 @@ final class ObservedRunner implements StepRunner {
     }
 
     /**
-     * {@code factory}'s runners, each step's last applied gradient (after clipping, as the policy's
-     * parameters hold it: the plain trainer's, or the Spark driver's summed gradient) added to {@code out}.
+     * {@code factory}'s runners, each round's last applied gradient (after clipping: the plain trainer's, or the
+     * Spark driver's summed gradient) added to {@code out}. Read as AdamW applies it: the plain trainer frees
+     * the gradients after each update.
      */
     static Factory recordingGradients(Factory factory, List<Map<String, float[]>> out) {
-        return observed(factory, (step, policy) -> { }, (step, policy) -> {
-            Map<String, float[]> g = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : policy.parameters().entrySet()) {
-                try (NDArray grad = e.getValue().getGradient()) {
-                    g.put(e.getKey(), grad.toFloatArray());
+        return (config, policy, reference, options, rewards, multiTurn) -> {
+            StepRunner inner = factory.create(config, policy, reference, options, rewards, multiTurn);
+            List<Map<String, float[]>> last = new java.util.ArrayList<>(List.of(Map.of()));
+            inner.state().optimizer().beforeUpdate(params -> {
+                Map<String, float[]> g = new LinkedHashMap<>();
+                for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                    try (NDArray grad = e.getValue().getGradient()) {
+                        g.put(e.getKey(), grad.toFloatArray());
+                    }
                 }
-            }
-            out.add(g);
-        });
+                last.set(0, g);
+            });
+            return new ObservedRunner(inner, policy, (step, p) -> { }, (step, p) -> out.add(last.get(0)));
+        };
     }
 
     @Override
