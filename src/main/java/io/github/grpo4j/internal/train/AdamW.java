@@ -120,10 +120,11 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * The update of weights {@code p} (in place) and moments {@code mt}, {@code vt} (in place) for gradient
-     * {@code grad}: {@code p -= lr/(1-β1^t) · m / (√(v/(1-β2^t)) + ε)}. At most two temporaries of the
-     * tensor's size at once, each closed as soon as it is used (for the embedding or output head of a real
-     * vocabulary one is 0.5 GB when not in blocks); the gradient is read, not copied. The arithmetic is the
-     * same, operation for operation, as in every earlier version, so runs stay bit-identical.
+     * {@code grad}, in the order of PyTorch's single-tensor AdamW: {@code denom = √v / √(1-β2^t) + ε},
+     * {@code p -= lr/(1-β1^t) · (m / denom)}. Four temporaries of the tensor's (or block's) size, at most two
+     * at once, every other operation in place: on a large model each fresh temporary is memory the system
+     * must fault in (0.5B shape: the earlier order, one temporary more, and clipping's squared copy made the
+     * update about 3 s slower, 1 Dec 2026).
      */
     private void update(NDArray p, NDArray grad, NDArray mt, NDArray vt, double lr, double bias1, double bias2) {
         double b1 = options.beta1();
@@ -134,12 +135,11 @@ public final class AdamW implements AutoCloseable {
         try (NDArray t = grad.square()) {
             vt.muli((float) b2).addi(t.muli((float) (1 - b2)));
         }
-        NDArray denom;
-        try (NDArray vHat = vt.div((float) bias2)) {
-            denom = vHat.sqrt().addi((float) options.epsilon());
-        }
-        try (denom; NDArray delta = mt.mul((float) (lr / bias1))) {
-            p.subi(delta.divi(denom));
+        try (NDArray denom = vt.sqrt()) {
+            denom.divi((float) Math.sqrt(bias2)).addi((float) options.epsilon());
+            try (NDArray step = mt.div(denom)) {
+                p.subi(step.muli((float) (lr / bias1)));
+            }
         }
     }
 

@@ -68,12 +68,13 @@ public final class Gradients {
     public static double globalNorm(Map<String, NDArray> params) {
         double sumSq = 0;
         for (NDArray p : params.values()) {
-            // a sum of squares, as in every earlier version (a per-tensor norm() would save the squared copy but
-            // change grad_norm's last bits, and with them clipped runs). Every intermediate closed: they land in
+            // each tensor's 2-norm in one pass without a temporary the tensor's size (as clip_grad_norm_ does),
+            // of the flattened tensor: a vector norm whatever the rank. Every intermediate closed: they land in
             // the parameter's manager, which lives for the whole run
-            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray s = sq.sum();
-                    NDArray wide = s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
-                sumSq += wide.getDouble();
+            try (NDArray g = p.getGradient(); NDArray flat = g.reshape(-1); NDArray n = flat.norm();
+                    NDArray wide = n.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+                double norm = wide.getDouble();
+                sumSq += norm * norm;
             }
         }
         return Math.sqrt(sumSq);
