@@ -175,23 +175,28 @@ class SparkEquivalenceTest {
                 }
             }
         }
-        // final weights within 1e-5 of the largest weight: AdamW divides by √v, so a parameter whose gradient
-        // is rounding noise only (a key projection's bias: softmax ignores it) moves by noise of its own,
-        // which a per-tensor relative bound would take for a difference
+        // final weights within 1e-5 of the largest weight. A key projection's bias is left out: softmax ignores
+        // it, so its exact gradient is 0 and what each run computes is rounding noise, which AdamW (dividing by
+        // √v) turns into steps of its own; a bound on it would test the rounding, not the runs
         Map<String, float[]> wa = weights(expected.resolve("final")), wb = weights(actual.resolve("final"));
         Map<String, float[]> w0 = initialWeights(expected);
         assertThat(wb.keySet()).isEqualTo(wa.keySet());
         double moved = 0, scale = 0, diff = 0;
+        String worst = null;
         for (String k : wa.keySet()) {
             float[] x = wa.get(k), y = wb.get(k), z = w0.get(k);
+            boolean noiseOnly = k.endsWith("self_attn.k_proj.bias");
             for (int i = 0; i < x.length; i++) {
                 scale = Math.max(scale, Math.abs(x[i]));
-                diff = Math.max(diff, Math.abs(x[i] - y[i]));
                 moved = Math.max(moved, Math.abs(x[i] - z[i]));
+                if (!noiseOnly && Math.abs(x[i] - y[i]) > diff) {
+                    diff = Math.abs(x[i] - y[i]);
+                    worst = k + "[" + i + "]";
+                }
             }
         }
         assertThat(moved).as("training moved the weights").isGreaterThan(1e-3);
-        assertThat(diff).as("largest final weight difference").isLessThanOrEqualTo(1e-5 * scale);
+        assertThat(diff).as("largest final weight difference (%s)", worst).isLessThanOrEqualTo(1e-5 * scale);
     }
 
     static List<Map<String, Double>> metrics(Path run) throws IOException {
