@@ -3,6 +3,7 @@ package io.github.grpo4j.internal.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.train.MemoryEstimate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public record BenchReport(BenchOptions options, Machine machine, int threads, lo
         w.put("logprob_chunk_size", (options.lora() != null ? options.memory().forVocab(options.vocab()) : options.memory())
                 .logprobChunkSize());
         w.put("gradient_checkpointing", options.memory().gradientCheckpointing());
-        w.put("ref_param_offload", options.refParamOffload().name().toLowerCase(java.util.Locale.ROOT));
+        w.put("ref_param_offload", OptionNames.of(options.refParamOffload()));
         w.put("reference_offloaded", options.offloadsReference());
         w.put("warmup_steps", options.warmup());
         w.put("steps", options.steps());

@@ -6,6 +6,7 @@ import io.github.grpo4j.config.GrpoConfig;
 import io.github.grpo4j.config.RefParamOffload;
 import io.github.grpo4j.config.TrainingSection;
 import io.github.grpo4j.environment.Environment;
+import io.github.grpo4j.internal.OptionNames;
 import io.github.grpo4j.internal.agent.MultiTurnRollout;
 import io.github.grpo4j.internal.agent.ToolTurns;
 import io.github.grpo4j.internal.agent.ToolsInTemplate;
@@ -38,7 +39,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -207,14 +207,18 @@ public final class RunFactory implements AutoCloseable {
         int rows = c.training().perStepPrompts() * c.training().stepsPerGeneration() * c.generation().numGenerations();
         return new MemoryEstimate.Workload(model, rows,
                 c.training().microBatchSize(), prompt, maxNew, c.loss().beta() > 0, memorySettings(c.training()),
-                c.model().lora() != null || c.model().adapter() != null, offloadsReference(c, model.parameterCount() * 4));
+                trainsAdapters(c), offloadsReference(c, model.parameterCount() * 4));
     }
 
     /** Whether a config's run keeps its reference's weights in a file ({@code training.ref_param_offload}). */
     public static boolean offloadsReference(GrpoConfig c, long weightBytes) {
-        boolean lora = c.model().lora() != null || c.model().adapter() != null;
-        return c.training().refParamOffload().offloads(!lora, c.loss().beta() > 0, c.loss().refModelSyncSteps(),
-                weightBytes);
+        return c.training().refParamOffload().offloads(!trainsAdapters(c), c.loss().beta() > 0,
+                c.loss().refModelSyncSteps(), weightBytes);
+    }
+
+    /** Whether a config trains LoRA adapters (new ones, or loaded with {@code model.adapter}), not every weight. */
+    private static boolean trainsAdapters(GrpoConfig c) {
+        return c.model().lora() != null || c.model().adapter() != null;
     }
 
     /** DAPO's dynamic sampling as a config sets it. */
@@ -410,8 +414,7 @@ public final class RunFactory implements AutoCloseable {
         if (w.referenceOffloaded()) {
             console.println("Reference model: its weights are written to a file under output_dir and read back a layer"
                     + " at a time for each step's reference log-probs, instead of a copy in memory"
-                    + " (training.ref_param_offload: " + config.training().refParamOffload().name().toLowerCase(Locale.ROOT)
-                    + ")");
+                    + " (training.ref_param_offload: " + OptionNames.of(config.training().refParamOffload()) + ")");
         }
         if (limit > 0 && estimate.total() > limit) {
             List<String> knobs = MemoryEstimate.knobsThatFit(w, limit);
@@ -443,8 +446,7 @@ public final class RunFactory implements AutoCloseable {
             return new LanguageModelPolicy(Transformer.load(checkpoint.resolve("ref")), tok);
         }
         LanguageModelPolicy configured = RunParts.reference(config.model(), tok);
-        boolean lora = config.model().lora() != null || config.model().adapter() != null
-                || (initial != null && initial.hasAdapter());
+        boolean lora = trainsAdapters(config) || (initial != null && initial.hasAdapter());
         if (configured != null || lora) {
             return configured;
         }

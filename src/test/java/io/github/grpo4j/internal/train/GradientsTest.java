@@ -22,20 +22,31 @@ class GradientsTest {
         return sa.sum().add(sb.sum());
     }
 
+    /** One backward of {@link #loss} over {@code a} and {@code b}: adds 2a and 2b to their gradients. */
+    private static void backward(NDManager m, NDArray a, NDArray b) {
+        try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
+            c.backward(loss(a, b, s));
+        }
+    }
+
+    /** {@code a} and {@code b} as parameters "a" and "b", gradients on, after one {@link #backward}. */
+    private static Map<String, NDArray> withGradients(NDManager m, NDArray a, NDArray b) {
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        params.put("a", a);
+        params.put("b", b);
+        a.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        backward(m, a, b);
+        return params;
+    }
+
     /** Zeroing, norm and clipping run every step: they must leave nothing behind in the parameters' manager. */
     @Test
     void zeroNormAndClipLeaveNoArraysInTheParameterManagerAndComputeTheNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1, 2, 3});
             NDArray b = m.create(new float[] {4, 5});
-            Map<String, NDArray> params = new LinkedHashMap<>();
-            params.put("a", a);
-            params.put("b", b);
-            a.setRequiresGradient(true);
-            b.setRequiresGradient(true);
-            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                c.backward(loss(a, b, s));
-            }
+            Map<String, NDArray> params = withGradients(m, a, b);
             int before = m.getManagedArrays().size();
             for (int i = 0; i < 3; i++) {
                 double norm = Gradients.clipByGlobalNorm(params, 1.0);
@@ -43,9 +54,7 @@ class GradientsTest {
                 assertThat(norm).isCloseTo(2 * Math.sqrt(55), within(1e-4));
                 Gradients.zero(params);
                 assertThat(Gradients.globalNorm(params)).isZero();
-                try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    c.backward(loss(a, b, s));
-                }
+                backward(m, a, b);
             }
             assertThat(m.getManagedArrays()).hasSize(before);
         }
@@ -60,14 +69,7 @@ class GradientsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
             NDArray b = m.create(new float[] {4, 5});
-            Map<String, NDArray> params = new LinkedHashMap<>();
-            params.put("a", a);
-            params.put("b", b);
-            a.setRequiresGradient(true);
-            b.setRequiresGradient(true);
-            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                c.backward(loss(a, b, s));
-            }
+            Map<String, NDArray> params = withGradients(m, a, b);
             float[] first;
             try (NDArray g = a.getGradient()) {
                 first = g.toFloatArray();
@@ -82,9 +84,7 @@ class GradientsTest {
             assertThat(a.hasGradient()).isTrue();
             Gradients.zero(params); // nothing to zero: allocates nothing
             assertThat(m.getManagedArrays()).hasSize(arrays);
-            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                c.backward(loss(a, b, s));
-            }
+            backward(m, a, b);
             assertThat(Gradients.holdsGradient(a)).isTrue();
             try (NDArray g = a.getGradient(); NDArray h = b.getGradient()) {
                 assertThat(g.toFloatArray()).containsExactly(first);
@@ -100,13 +100,8 @@ class GradientsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
             NDArray b = m.create(new float[] {4, 5});
-            a.setRequiresGradient(true);
-            b.setRequiresGradient(true);
-            try (NDManager s = m.newSubManager(); GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                c.backward(loss(a, b, s));
-            }
             // ‖2·(1..6, 4, 5)‖ = 2·√(91 + 41)
-            assertThat(Gradients.globalNorm(Map.of("a", a, "b", b))).isCloseTo(2 * Math.sqrt(132), within(1e-4));
+            assertThat(Gradients.globalNorm(withGradients(m, a, b))).isCloseTo(2 * Math.sqrt(132), within(1e-4));
         }
     }
 }
